@@ -1,0 +1,82 @@
+"""One exception tree for everything that can go wrong in vlab.
+
+Every error carries a one-line ``hint`` that tells the learner what to do.
+``str(err)`` gives "message\n  → fix: hint", which is what notebooks and the CLI show.
+"""
+
+from __future__ import annotations
+
+
+class VlabError(Exception):
+    """Base of all vlab errors: a message plus a one-line fix hint."""
+
+    hint: str = "Run `vlab doctor` to see what is missing."
+
+    def __init__(self, message: str, hint: str | None = None, *, partial: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+        #: Results gathered before the failure (a DataFrame, list, …), never thrown away.
+        self.partial = partial
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  → fix: {self.hint}"
+
+    def _render_traceback_(self) -> list[str]:
+        """IPython hook: show the message and the fix, not a traceback wall."""
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+class BadParameter(VlabError, ValueError):
+    """A caller passed an argument vlab cannot use."""
+
+    hint = "Check the argument named in the message; `help(function)` lists valid values."
+
+
+class EngineError(VlabError):
+    """Something is wrong between vlab and the Docker engine."""
+
+
+class EngineNotRunning(EngineError):
+    hint = (
+        "Start Docker: on Debian/Ubuntu as root run `./course.sh test` or `dockerd &`; "
+        "on macOS/Windows start Docker Desktop. Until then the course runs in replay mode."
+    )
+
+
+class EnginePermissionDenied(EngineError):
+    hint = (
+        "Add yourself to the docker group (`sudo usermod -aG docker $USER`, then log out and in), "
+        "or use rootless Docker (`dockerd-rootless-setuptool.sh install`)."
+    )
+
+
+class EngineTooOld(EngineError):
+    hint = "Upgrade Docker Engine to 20.10 or newer (API 1.41+)."
+
+
+class EngineLost(EngineError):
+    """The daemon went away in the middle of a run."""
+
+    hint = "The Docker daemon stopped mid-run. Start it again (`dockerd &` or Docker Desktop) and re-run the cell; partial results were kept."
+
+
+class ImageMissing(EngineError):
+    hint = "Build the course images with `vlab doctor --build` (no registry needed)."
+
+
+class EngineInVM(EngineError):
+    """The docker context points at an engine inside a VM (Docker Desktop, colima…)."""
+
+    hint = "Results still work, but times include the engine VM; `uname -r` shows the VM's kernel."
+
+
+class ToolMissing(VlabError):
+    """A host tool (qemu, busybox, a kernel image, runc…) is not installed."""
+
+
+class DataError(VlabError):
+    """A recorded-data or results file is missing, malformed or corrupted."""
+
+    hint = "Re-install vlab (`pip install -e .`) or re-record with `vlab record`."

@@ -1,0 +1,433 @@
+"""The one way the course runs a container: labelled, limited, and always removed.
+
+Every container gets the ``vlab`` label (plus this run's id), a memory limit, a pids
+limit, all capabilities dropped, no privilege, no Docker socket and no network, unless
+the caller asks by name for a capability or a network. Removal is guaranteed by a
+context manager and ``finally``, KeyboardInterrupt included, by a SIGTERM/atexit hook,
+and, after a crash or kernel restart, by ``vlab clean``.
+
+>>> with sandbox.start(["sleep", "30"]) as box:        # doctest: +SKIP
+...     print(box.exec(["hostname"]).stdout)
+>>> sandbox.run(["uname", "-r"]).stdout                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import re
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from . import config
+from .engine import connect, guarded
+from .errors import BadParameter, EngineError
+from .images import ensure
+
+DEFAULT_MEMORY = "128m"
+DEFAULT_PIDS = 64
+DEFAULT_CPUS = 1.0
+MAX_MEMORY_BYTES = 4 * 1024**3
+NETWORKS = ("none", "bridge", "host")
+# Linux capabilities a lesson may ask for by name (without the CAP_ prefix).
+CAPABILITIES = frozenset(
+    """AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE
+    DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE
+    MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID
+    SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE
+    SYS_TIME SYS_TTY_CONFIG SYSLOG WAKE_ALARM""".split()
+)
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_memory(value: str | int) -> int:
+    """'64m', '1g', '512k' or a byte count → bytes, between 6 MiB and 4 GiB."""
+    if isinstance(value, bool):
+        raise BadParameter(f"memory={value!r} is not a size", "Use a size such as '64m' or '1g'.")
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]{0,2})\s*", value)
+        unit = m.group(2).lower() if m else None
+        if not m or unit not in _UNITS:
+            raise BadParameter(
+                f"memory={value!r} is not a size", "Write a number with a unit: '64m', '512k' or '1g'."
+            )
+        n = int(float(m.group(1)) * _UNITS[unit])
+    else:
+        raise BadParameter(f"memory={value!r} is not a size", "Use a size such as '64m' or '1g'.")
+    if n < 6 * 1024**2:
+        raise BadParameter(f"memory={value!r} is below Docker's minimum of 6 MiB", "Use at least '6m'.")
+    if n > MAX_MEMORY_BYTES:
+        raise BadParameter(f"memory={value!r} is above the course's 4 GiB cap", "Use at most '4g'.")
+    return n
+
+
+def check_pids(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4096:
+        raise BadParameter(f"pids={value!r} must be a whole number from 1 to 4096")
+    return value
+
+
+def check_cpus(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.01 <= float(value) <= 64:
+        raise BadParameter(f"cpus={value!r} must be a number of CPUs from 0.01 to 64", "For example cpus=0.5.")
+    return float(value)
+
+
+def check_network(value: str) -> str:
+    if not isinstance(value, str) or not (value in NETWORKS or value.startswith("container:")):
+        raise BadParameter(
+            f"network={value!r} is not supported", "Use 'none', 'bridge', 'host' or 'container:<name>'."
+        )
+    return value
+
+
+def check_caps(caps: Sequence[str]) -> list[str]:
+    if isinstance(caps, str):
+        caps = [caps]
+    out = []
+    for cap in caps:
+        name = str(cap).upper().removeprefix("CAP_")
+        if name not in CAPABILITIES:
+            raise BadParameter(f"Unknown capability {cap!r}", "Use a Linux capability name such as 'NET_ADMIN'.")
+        out.append(name)
+    return out
+
+
+@dataclass
+class Limits:
+    """Resource limits and privileges for one container (validated on creation)."""
+
+    memory: str | int = DEFAULT_MEMORY
+    pids: int = DEFAULT_PIDS
+    cpus: float | None = DEFAULT_CPUS
+    network: str = "none"
+    cap_add: Sequence[str] = ()
+    cpuset: str | None = None
+    pid_mode: str | None = None
+    ipc_mode: str | None = None
+    security_opt: Sequence[str] = ()
+    tmpfs: dict[str, str] | None = None
+    binds: dict[str, dict] | None = None
+    auto_remove: bool = False
+    runtime: str | None = None
+    memory_swap_same: bool = True
+    memory_bytes: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.memory_bytes = parse_memory(self.memory)
+        self.pids = check_pids(self.pids)
+        if self.cpus is not None:
+            self.cpus = check_cpus(self.cpus)
+        self.network = check_network(self.network)
+        self.cap_add = check_caps(self.cap_add)
+        for mode in (self.pid_mode, self.ipc_mode):
+            if mode is not None and not (mode == "host" or mode.startswith("container:")):
+                raise BadParameter(f"namespace mode {mode!r} is not supported", "Use 'container:<name>'.")
+        for opt in self.security_opt:
+            if "privileged" in opt:
+                raise BadParameter("vlab never runs a privileged container")
+
+
+def labels(purpose: str = "") -> dict[str, str]:
+    """The labels that mark a container (or network, volume) as vlab's own."""
+    return {config.LABEL: "1", config.RUN_LABEL: config.run_id(), "vlab.purpose": purpose or "lesson"}
+
+
+def host_config(client, limits: Limits) -> dict:
+    """The HostConfig for ``limits``: always unprivileged, capabilities dropped, no socket."""
+    kwargs: dict = dict(
+        mem_limit=limits.memory_bytes,
+        pids_limit=limits.pids,
+        network_mode=limits.network,
+        cap_drop=["ALL"],
+        cap_add=list(limits.cap_add) or None,
+        privileged=False,
+        security_opt=["no-new-privileges", *limits.security_opt],
+        auto_remove=limits.auto_remove,
+    )
+    if limits.memory_swap_same:
+        kwargs["memswap_limit"] = limits.memory_bytes
+    if limits.cpus is not None:
+        kwargs["nano_cpus"] = int(limits.cpus * 1e9)
+    if limits.cpuset:
+        kwargs["cpuset_cpus"] = limits.cpuset
+    if limits.pid_mode:
+        kwargs["pid_mode"] = limits.pid_mode
+    if limits.ipc_mode:
+        kwargs["ipc_mode"] = limits.ipc_mode
+    if limits.tmpfs:
+        kwargs["tmpfs"] = limits.tmpfs
+    if limits.binds:
+        for host_path in limits.binds:
+            if "docker.sock" in host_path:
+                raise BadParameter("vlab never mounts the Docker socket into a container",
+                                   "Docker socket access equals root on the host; see the security notebook.")
+        kwargs["binds"] = limits.binds
+    if limits.runtime:
+        kwargs["runtime"] = limits.runtime
+    return client.api.create_host_config(**kwargs)
+
+
+def create_kwargs(client, command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
+                  purpose: str = "", name: str | None = None, hostname: str | None = None,
+                  environment: dict | None = None, user: str | None = None, ports: list | None = None,
+                  working_dir: str | None = None, tty: bool = False) -> dict:
+    """Arguments for ``client.api.create_container`` with every sandbox default applied."""
+    limits = limits or Limits()
+    tag = ensure(image, client)
+    if isinstance(command, str):
+        command = ["/bin/sh", "-c", command]
+    kwargs = dict(
+        image=tag,
+        command=list(command),
+        labels=labels(purpose),
+        host_config=host_config(client, limits),
+        network_disabled=limits.network == "none",
+        detach=True,
+        tty=tty,
+    )
+    for key, value in (("name", name), ("hostname", hostname), ("environment", environment), ("user", user),
+                       ("ports", ports), ("working_dir", working_dir)):
+        if value is not None:
+            kwargs[key] = value
+    return kwargs
+
+
+# ---------------------------------------------------------------- removal registry
+_live: dict[str, str] = {}
+_live_lock = threading.Lock()
+
+
+def _register(container_id: str, name: str) -> None:
+    with _live_lock:
+        _live[container_id] = name
+
+
+def _forget(container_id: str) -> None:
+    with _live_lock:
+        _live.pop(container_id, None)
+
+
+def remove(container_id: str, client=None) -> None:
+    """Force-remove a container; a container that is already gone is fine."""
+    import docker.errors
+
+    client = client or connect()
+    try:
+        client.api.remove_container(container_id, force=True, v=True)
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as exc:
+        if "removal of container" in str(exc) and "already in progress" in str(exc):
+            pass
+        else:
+            raise
+    finally:
+        _forget(container_id)
+
+
+def remove_all_live() -> int:
+    """Remove every container this process started and still holds. Returns how many."""
+    with _live_lock:
+        ids = list(_live)
+    removed = 0
+    for cid in ids:
+        try:
+            remove(cid)
+            removed += 1
+        except Exception:  # noqa: BLE001 - best effort at exit; `vlab clean` catches the rest
+            _forget(cid)
+    return removed
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess test
+    remove_all_live()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.raise_signal(signal.SIGTERM)
+
+
+atexit.register(remove_all_live)
+if threading.current_thread() is threading.main_thread():
+    try:
+        if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover - not allowed in this context
+        pass
+
+
+# ---------------------------------------------------------------- high-level API
+@dataclass
+class ExecResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class RunResult:
+    """What a finished container left: exit code, output, OOM flag, and its HostConfig."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    oom_killed: bool
+    host_config: dict
+    container_id: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+class Box:
+    """A running sandboxed container. Use ``with sandbox.start(...) as box``."""
+
+    def __init__(self, client, container_id: str, name: str):
+        self.client = client
+        self.id = container_id
+        self.name = name
+
+    def exec(self, command: Sequence[str] | str, user: str | None = None) -> ExecResult:
+        """Run a command inside the container and wait for it."""
+        if isinstance(command, str):
+            command = ["/bin/sh", "-c", command]
+        with guarded("running a command in a container"):
+            ex = self.client.api.exec_create(self.id, list(command), user=user or "")
+            out = self.client.api.exec_start(ex["Id"], demux=True)
+            code = self.client.api.exec_inspect(ex["Id"])["ExitCode"]
+        stdout, stderr = out if isinstance(out, tuple) else (out, b"")
+        return ExecResult(code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
+
+    def inspect(self) -> dict:
+        with guarded("inspecting a container"):
+            return self.client.api.inspect_container(self.id)
+
+    def logs(self) -> str:
+        with guarded("reading container logs"):
+            return self.client.api.logs(self.id, stdout=True, stderr=True).decode(errors="replace")
+
+    def ip(self) -> str:
+        """The container's address on the bridge network ('' when it has none)."""
+        nets = self.inspect()["NetworkSettings"].get("Networks") or {}
+        return next((n.get("IPAddress") for n in nets.values() if n.get("IPAddress")), "")
+
+    def wait(self, timeout: float = 60) -> int:
+        with guarded("waiting for a container"):
+            return int(self.client.api.wait(self.id, timeout=timeout)["StatusCode"])
+
+    def remove(self) -> None:
+        remove(self.id, self.client)
+
+
+def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[str, str]:
+    kwargs = create_kwargs(client, command, image=image, limits=limits, purpose=purpose, **kw)
+    cid = None
+    try:
+        with guarded("creating a container"):
+            cid = client.api.create_container(**kwargs)["Id"]
+        _register(cid, kw.get("name") or cid[:12])
+        with guarded("starting a container"):
+            client.api.start(cid)
+        return cid, kw.get("name") or cid[:12]
+    except BaseException:
+        if cid:
+            _safe_remove(cid, client)
+        raise
+
+
+def _safe_remove(cid: str, client) -> None:
+    try:
+        remove(cid, client)
+    except Exception:  # noqa: BLE001 - the engine may be gone; `vlab clean` will finish the job
+        _forget(cid)
+
+
+@contextmanager
+def start(command: Sequence[str] | str = ("sleep", "3600"), *, image: str = "busybox",
+          limits: Limits | None = None, purpose: str = "", **kw) -> Iterator[Box]:
+    """Start a long-running sandboxed container; it is removed when the block ends, whatever happens."""
+    client = connect()
+    cid, name = _create_and_start(client, command, image, limits, purpose, **kw)
+    try:
+        yield Box(client, cid, name)
+    finally:
+        _safe_remove(cid, client)
+
+
+def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
+        purpose: str = "", timeout: float = 120, **kw) -> RunResult:
+    """Run a command to completion in a sandboxed container, collect its result, remove it."""
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
+        raise BadParameter(f"timeout={timeout!r} must be between 0 and 3600 seconds")
+    limits = limits or Limits()
+    if limits.auto_remove:
+        raise BadParameter("run() collects output itself; leave auto_remove off")
+    client = connect()
+    cid, _ = _create_and_start(client, command, image, limits, purpose, **kw)
+    try:
+        with guarded("waiting for a container"):
+            try:
+                code = int(client.api.wait(cid, timeout=timeout)["StatusCode"])
+            except Exception as exc:
+                if "timed out" in str(exc).lower() or "read timeout" in str(exc).lower():
+                    raise EngineError(
+                        f"The container did not finish within {timeout} s and was stopped.",
+                        "Give run() a larger timeout=, or a command that ends.",
+                    ) from exc
+                raise
+            out = client.api.logs(cid, stdout=True, stderr=False).decode(errors="replace")
+            err = client.api.logs(cid, stdout=False, stderr=True).decode(errors="replace")
+            info = client.api.inspect_container(cid)
+        return RunResult(code, out, err, bool(info["State"].get("OOMKilled")), info["HostConfig"], cid)
+    finally:
+        _safe_remove(cid, client)
+
+
+# ---------------------------------------------------------------- clean-up
+@dataclass
+class CleanReport:
+    containers: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.containers) + len(self.networks) + len(self.volumes)
+
+    def __str__(self) -> str:
+        if not self.total:
+            return "Nothing to clean: no vlab containers, networks or volumes."
+        parts = [f"{len(v)} {k} ({', '.join(v)})" for k, v in
+                 (("containers", self.containers), ("networks", self.networks), ("volumes", self.volumes)) if v]
+        return "Removed " + "; ".join(parts) + "."
+
+
+def leftovers(client=None, *, this_run: bool = False) -> list[str]:
+    """Names of vlab containers that exist now (only this run's when ``this_run``)."""
+    client = client or connect()
+    flt = [f"{config.RUN_LABEL}={config.run_id()}"] if this_run else [config.LABEL]
+    with guarded("listing containers"):
+        return [c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12]
+                for c in client.api.containers(all=True, filters={"label": flt})]
+
+
+def clean(client=None, *, this_run: bool = False) -> CleanReport:
+    """Remove every vlab-labelled container, network and volume (or only this run's)."""
+    client = client or connect()
+    flt = {"label": [f"{config.RUN_LABEL}={config.run_id()}"] if this_run else [config.LABEL]}
+    report = CleanReport()
+    with guarded("cleaning up"):
+        for c in client.api.containers(all=True, filters=flt):
+            remove(c["Id"], client)
+            report.containers.append(c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12])
+        for n in client.api.networks(filters=flt):
+            client.api.remove_network(n["Id"])
+            report.networks.append(n["Name"])
+        for v in (client.api.volumes(filters=flt) or {}).get("Volumes") or []:
+            client.api.remove_volume(v["Name"], force=True)
+            report.volumes.append(v["Name"])
+    return report
