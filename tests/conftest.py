@@ -1,0 +1,44 @@
+"""Shared fixtures. Engine tests skip without Docker, except under VLAB_REQUIRE_ENGINE=1 (CI)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from vlab import config
+
+
+def _require_engine() -> bool:
+    return os.environ.get("VLAB_REQUIRE_ENGINE") == "1"
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """A connected docker client; skips (or fails in CI) when no engine is reachable."""
+    from vlab.engine import connect
+    from vlab.errors import EngineError
+    from vlab.images import ensure_all
+
+    if config.forced_mode() == "replay":
+        pytest.skip("VLAB_MODE=replay: engine tests are skipped")
+    try:
+        client = connect()
+        ensure_all(client)
+    except EngineError as exc:
+        if _require_engine():
+            pytest.fail(f"CI requires a Docker engine: {exc}")
+        pytest.skip(f"no Docker engine: {exc.message}")
+    return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_leftovers_after_session():
+    """After the whole session, this run must have left no vlab container behind."""
+    yield
+    from vlab.engine import reachable
+    from vlab.sandbox import leftovers
+
+    if config.forced_mode() != "replay" and reachable():
+        left = leftovers(this_run=True)
+        assert not left, f"containers left behind by this test run: {left}"

@@ -1,0 +1,27 @@
+"""Small helpers every notebook starts with: the mode banner, quick mode, glossary link."""
+
+from __future__ import annotations
+
+from . import config
+from .mode import Mode, banner, current
+
+GLOSSARY = "99_glossary.ipynb"
+
+
+def begin(title: str = "") -> Mode:
+    """Show the live/replay banner and a glossary link; set the plot style. Returns the mode."""
+    from IPython.display import HTML, display
+
+    from .plots.common import use_style
+
+    use_style()
+    mode = current()
+    display(banner(mode))
+    quick = " · <b>quick mode</b> (VLAB_QUICK=1): fewer trials" if config.quick() else ""
+    display(HTML(f'<small>📖 <a href="{GLOSSARY}">Glossary · 용어집</a>{quick}</small>'))
+    return mode
+
+
+def trials(full: int, quick_n: int = 3) -> int:
+    """Trials for a notebook measurement: ``full`` for learners, ``quick_n`` in CI quick mode."""
+    return config.trials(full, quick_n)

@@ -1,0 +1,198 @@
+"""``vlab doctor``: check everything the course needs, say what is missing and how to fix it.
+
+Each check is a line, ✓ or ✗, with the fix. The report decides the mode: live exactly
+when Docker answers and the course images are ready.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from dataclasses import asdict, dataclass, field
+
+from . import config
+from .errors import VlabError
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True  # a failed required check means replay mode
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    engine: dict = field(default_factory=dict)
+    vm: dict = field(default_factory=dict)
+
+    @property
+    def live(self) -> bool:
+        forced = config.forced_mode()
+        if forced == "replay":
+            return False
+        return all(c.ok for c in self.checks if c.required)
+
+    @property
+    def mode(self) -> str:
+        return "live" if self.live else "replay"
+
+    def as_dict(self) -> dict:
+        return {"mode": self.mode, "live": self.live, "checks": [asdict(c) for c in self.checks],
+                "engine": self.engine, "vm": self.vm, "run_id": config.run_id()}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, default=str)
+
+    def text(self) -> str:
+        lines = []
+        for c in self.checks:
+            mark = "✓" if c.ok else ("✗" if c.required else "–")
+            lines.append(f"{mark} {c.name}: {c.detail}")
+            if not c.ok and c.fix:
+                lines.append(f"    → fix: {c.fix}")
+        verdict = ("LIVE: measurements run on this machine." if self.live else
+                   "REPLAY: notebooks use recorded measurements (see the ✗ lines to go live).")
+        return "\n".join([*lines, "", f"Mode: {verdict}"])
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.text())}</pre>"
+
+
+def _socket_path() -> str | None:
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    return host[len("unix://"):] if host.startswith("unix://") else None
+
+
+def check_socket() -> Check:
+    path = _socket_path()
+    if path is None:
+        return Check("Docker socket", True, f"DOCKER_HOST={os.environ['DOCKER_HOST']} (not a local socket)")
+    if not os.path.exists(path):
+        return Check("Docker socket", False, f"{path} does not exist: no engine is running here.",
+                     _engine_fix())
+    mode = os.stat(path).st_mode
+    if not stat.S_ISSOCK(mode):
+        return Check("Docker socket", False, f"{path} is not a socket.", "Point DOCKER_HOST at the engine socket.")
+    if not os.access(path, os.R_OK | os.W_OK):
+        return Check("Docker socket", False, f"no permission on {path}",
+                     "sudo usermod -aG docker $USER, then log out and in (or use rootless Docker).")
+    return Check("Docker socket", True, f"{path} is reachable")
+
+
+def _engine_fix() -> str:
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        return "Run ./course.sh lab (installs docker.io and starts dockerd), or: apt-get install docker.io && dockerd &"
+    if os.path.exists("/Applications/Docker.app") or os.name == "nt":
+        return "Start Docker Desktop."
+    return ("Install and start Docker: Docker Desktop (macOS/Windows), `sudo apt-get install docker.io` "
+            "(Debian/Ubuntu) or rootless Docker (`dockerd-rootless-setuptool.sh install`).")
+
+
+def check_engine(report: Report) -> Check:
+    from .engine import connect, describe
+
+    try:
+        info = describe(connect())
+    except VlabError as exc:
+        return Check("Docker engine", False, exc.message, exc.hint)
+    report.engine = info.as_dict()
+    where = " (inside a VM: times include that VM)" if info.in_vm else ""
+    rootless = ", rootless" if info.rootless else ""
+    return Check("Docker engine", True,
+                 f"Docker {info.server_version} (API {info.api_version}), {info.storage_driver}, "
+                 f"cgroup v{info.cgroup_version}/{info.cgroup_driver}, runtimes {', '.join(info.runtimes)}"
+                 f"{rootless}, kernel {info.kernel}{where}")
+
+
+def check_busybox() -> Check:
+    from .images import find_busybox
+
+    try:
+        return Check("static busybox", True, str(find_busybox()), required=False)
+    except VlabError as exc:
+        return Check("static busybox", False, exc.message, exc.hint, required=False)
+
+
+def check_images(build: bool) -> Check:
+    from .images import IMAGES, present
+    from .images import build as build_image
+
+    try:
+        missing = [n for n in IMAGES if not present(n)]
+        if missing and build:
+            for n in missing:
+                build_image(n)
+            return Check("course images", True, f"built {', '.join(IMAGES[n].tag for n in missing)}")
+        if missing:
+            return Check("course images", False, f"missing: {', '.join(IMAGES[n].tag for n in missing)}",
+                         "Run `vlab doctor --build` (offline, uses the host's static busybox).")
+        return Check("course images", True, ", ".join(s.tag for s in IMAGES.values()))
+    except VlabError as exc:
+        return Check("course images", False, exc.message, exc.hint)
+
+
+def check_cgroups(report: Report) -> Check:
+    from .provenance import cgroup_version
+
+    version = report.engine.get("cgroup_version") or cgroup_version()
+    note = "unified (v2): memory.max, cpu.max" if version == "2" else "v1: memory.limit_in_bytes, cpu.cfs_quota_us"
+    return Check("cgroups", True, f"cgroup {note}", required=False)
+
+
+def check_vm(report: Report, probe_kvm: bool) -> list[Check]:
+    """QEMU, a bootable kernel and KVM (probed, because /dev/kvm can open yet hang guests)."""
+    try:
+        from .vm import qemu
+    except ImportError:
+        return [Check("QEMU", False, "vlab.vm.qemu is not available in this version", required=False)]
+    checks = []
+    try:
+        binary = qemu.find_qemu()
+        checks.append(Check("QEMU", True, f"{binary} ({qemu.qemu_version(binary)})", required=False))
+        report.vm["qemu"] = str(binary)
+    except VlabError as exc:
+        checks.append(Check("QEMU", False, exc.message, exc.hint, required=False))
+    try:
+        kernel = qemu.find_kernel()
+        checks.append(Check("guest kernel", True, str(kernel), required=False))
+        report.vm["kernel"] = str(kernel)
+    except VlabError as exc:
+        checks.append(Check("guest kernel", False, exc.message, exc.hint, required=False))
+    if probe_kvm:
+        kvm = qemu.kvm_probe()
+        report.vm["kvm"] = kvm.as_dict() if hasattr(kvm, "as_dict") else str(kvm)
+        checks.append(Check("KVM", bool(kvm.ok), kvm.detail,
+                            "" if kvm.ok else "VMs will use TCG (software emulation): slower, but real.",
+                            required=False))
+    return checks
+
+
+def run(*, build: bool = True, probe_kvm: bool = True) -> Report:
+    """Run every check. ``build`` builds missing course images (offline)."""
+    report = Report()
+    sock = check_socket()
+    report.checks.append(sock)
+    engine = check_engine(report)
+    report.checks.append(engine)
+    report.checks.append(check_busybox())
+    if engine.ok:
+        report.checks.append(check_images(build))
+    else:
+        report.checks.append(Check("course images", False, "skipped: no engine", engine.fix))
+    report.checks.append(check_cgroups(report))
+    report.checks.extend(check_vm(report, probe_kvm))
+    forced = config.forced_mode()
+    if forced:
+        report.checks.append(Check("VLAB_MODE", True, f"forced to {forced}", required=False))
+    return report
