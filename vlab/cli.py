@@ -21,6 +21,7 @@ BENCHES = {
     "overhead": ("vlab.measure.overhead", "container vs native overhead: CPU, syscalls, I/O, network"),
 }
 LAB_MODULES = [
+    "vlab.first_container",
     "vlab.measure.start",
     "vlab.vm.boot",
     "vlab.isolation",

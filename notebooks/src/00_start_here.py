@@ -1,0 +1,151 @@
+# %% [markdown]
+# # 00 · Start here: how this course works
+#
+# Welcome to **vlab**, a hands-on course on **virtualization (가상화)**. You will not only read
+# about servers, hypervisors and containers: you will *measure* them, on your own machine.
+#
+# **Learning objectives**
+# - Know how the course is organised, and in which order to read the notebooks.
+# - Run the **doctor** and understand what your machine can measure live.
+# - Understand the difference between **live mode** and **replay mode**, and how to switch.
+# - Start your first safe, limited **container (컨테이너)** and read what it tells you.
+
+# %%
+from vlab import course
+
+mode = course.begin()
+
+# %% [markdown]
+# ## How the course works
+# <small>Course map: S2.5</small>
+#
+# The course follows one set of lecture notes, *가상화기술* (virtualization technology), in three parts:
+#
+# 1. **Servers (서버)**: what a server is, client and server, web server and WAS, three ways to run servers.
+# 2. **Hypervisor virtualization (하이퍼바이저 가상화)**: isolation, resource allocation, host and guest OS, system calls.
+# 3. **Container virtualization (컨테이너 가상화)**: namespaces, cgroups, low overhead, fast start, weaker isolation.
+#
+# There are two ways to build a "computer inside a computer": a **hypervisor**, which runs a whole
+# guest operating system with its own kernel, and a **container**, which shares the host's kernel.
+# Most notebooks measure one side against the other.
+#
+# Every notebook has the same shape: **learning objectives** at the top, explanations, something you
+# *see happen* (a live measurement, a widget or a figure), a **self-check** exercise, and **key points**
+# at the end. Key terms appear in English with the Korean term beside them; the
+# [glossary (용어집)](99_glossary.ipynb) lists them all.
+#
+# **Live or replay?** vlab drives a real Docker engine through the Docker SDK for Python.
+# - **Live mode**: a Docker engine answers, so every number is measured now, on your machine.
+# - **Replay mode**: no engine here (Binder, a classroom hub, Docker stopped). Every notebook still runs,
+#   on *real* measurements that `vlab record` made on a Linux machine. The banner above says which mode you are in
+#   and, in replay mode, why and how to go live. You can force a mode with `VLAB_MODE=live` or `VLAB_MODE=replay`.
+
+# %% [markdown]
+# ## Check your machine with the doctor
+# <small>Course map: S3.2</small>
+#
+# The **doctor** checks everything the course needs: the Docker engine and your permission to use its
+# socket, the course images (built locally, no registry needed), the cgroup version, QEMU and a kernel
+# for booting a real virtual machine, and whether hardware virtualization (KVM) really works.
+# Each line is ✓ (fine) or ✗ (with the fix). The same check runs in a terminal as `vlab doctor`.
+
+# %%
+from vlab import doctor
+
+report = doctor.run(probe_kvm=False)
+report
+
+# %% [markdown]
+# The doctor decides the mode for the whole course:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("The doctor's verdict matches the banner:", report.mode == mode.name)
+
+# %% [markdown]
+# ## Your first container (컨테이너)
+# <small>Course map: S3.5 · S3.9</small>
+#
+# A container is an ordinary process on your machine that the kernel has put in an **isolated space**.
+# vlab starts every container through its **sandbox**, which always applies safety defaults:
+# a `vlab` label, a memory limit, a process (pids) limit, all Linux capabilities dropped, no network,
+# no privileged mode, and removal when the cell ends, even if you interrupt it.
+#
+# Below, a tiny container (a 1 MB image holding only `busybox`) prints three facts about itself.
+# In replay mode the facts come from a recorded run.
+
+# %%
+from vlab import first_container
+
+facts = first_container.look_inside()
+facts
+
+# %% [markdown]
+# Two facts matter already:
+# - Inside the container, the command you started is **process number 1** (PID 1): the container has its
+#   own process list, a first hint of *namespaces (네임스페이스)*.
+# - The container reports the **same kernel release** as the host: a container has **no kernel of its
+#   own**. This is why it starts fast, and why it cannot run another operating system.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("PID of the first process inside the container:", facts.pid_inside)
+print("Container kernel is the host kernel:", facts.same_kernel)
+
+# %% [markdown]
+# ### The sandbox at work
+# The container is already gone. Here is the configuration the engine applied to it (its `HostConfig`):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for key, value in facts.safety.items():
+    print(f"{key:>12}: {value}")
+
+# %% [markdown]
+# ## Self-check
+# A container printed its own kernel release. Which kernel is it: its own, or the host's?
+# Set `answer` to `"own"` or `"host"` and run the cell.
+
+# %%
+answer = "host"  # ← your answer: "own" or "host"
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from vlab.widgets.quiz import check
+
+check(answer, "host", explanation="A container shares the host's kernel: `uname -r` inside equals the host's.")
+
+# %% [markdown]
+# ## The course, in order
+#
+# | # | Notebook | What you do |
+# |---|---|---|
+# | 00 | [Start here](00_start_here.ipynb) | this page: modes, doctor, first container |
+# | 01 | [Servers](01_servers.ipynb) | be the client of a real web server and a real application server |
+# | 02 | [DevOps and IaC](02_devops_iac.ipynb) | declare two servers as code; plan, apply, destroy |
+# | 03 | [Why virtualize](03_why_virtualize.ipynb) | interference, isolation, resource allocation, economics |
+# | 04 | [Hypervisors](04_hypervisors.ipynb) | host and guest OS, system calls, the hypervisor as translator |
+# | 05 | [Namespaces](05_namespaces.ipynb) | what a container can see, host view against container view |
+# | 06 | [cgroups](06_cgroups.ipynb) | memory, CPU and process limits, OOM kill, noisy neighbours |
+# | 07 | [Start time](07_start_time.ipynb) | how fast a container starts, and where the time goes |
+# | 08 | [VM vs container](08_vm_vs_container.ipynb) | boot a real VM and race it against a container |
+# | 09 | [Overhead](09_overhead.ipynb) | what a container costs against native |
+# | 10 | [Security](10_security.ipynb) | capabilities, seccomp, the Docker socket, the trade-off |
+# | 11 | [Review](11_review.ipynb) | a quiz across the whole course |
+# | 99 | [Glossary](99_glossary.ipynb) | every key term, English and Korean |
+#
+# Where each concept of the lecture notes is taught:
+
+# %%
+from vlab import coverage
+
+coverage.table()
+
+# %% [markdown]
+# ## Key points
+# - vlab measures virtualization on **your** machine; without Docker it **replays** real recorded runs and says so.
+# - `vlab doctor` tells what works and how to fix what does not.
+# - Every container vlab starts is **labelled, limited and removed**; `vlab clean` removes anything a crash left.
+# - A container's first process is PID 1 in its own namespace, and it runs on the **host's kernel**.
+#
+# **Next:** [01 · Servers](01_servers.ipynb)

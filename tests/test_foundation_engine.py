@@ -1,0 +1,125 @@
+"""Foundation against the real engine: connection, images, sandbox defaults, doctor, clean-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from vlab import config, errors, images, sandbox
+from vlab.engine import connect, describe
+
+pytestmark = pytest.mark.engine
+
+
+def test_describe_engine(engine):
+    info = describe(engine)
+    assert info.server_version and info.api_version >= "1.41"
+    assert info.cgroup_version in {"1", "2"} and info.storage_driver
+    assert "runc" in info.runtimes or info.default_runtime
+    assert info.os == "linux"
+
+
+def test_images_build_is_idempotent(engine):
+    tag = images.build("busybox", engine)
+    first = engine.api.inspect_image(tag)["Id"]
+    assert images.build("busybox", engine) == tag
+    assert engine.api.inspect_image(tag)["Id"] == first  # cached, not rebuilt
+    size = engine.api.inspect_image(tag)["Size"]
+    assert size < 5 * 1024**2  # a static busybox image stays tiny
+    assert engine.api.inspect_image(images.ensure("fat", engine))["Size"] > size + 60 * 1024**2
+
+
+def test_sandbox_defaults_on_real_hostconfig(engine):
+    res = sandbox.run(["sh", "-c", "echo $$"], purpose="test-defaults")
+    hc = res.host_config
+    assert res.stdout.strip() == "1"
+    assert hc["CapDrop"] == ["ALL"] and not hc["CapAdd"]
+    assert hc["Privileged"] is False and hc["NetworkMode"] == "none"
+    assert hc["Memory"] == sandbox.parse_memory(sandbox.DEFAULT_MEMORY) and hc["PidsLimit"] == sandbox.DEFAULT_PIDS
+    assert "no-new-privileges" in hc["SecurityOpt"]
+    assert not any("docker.sock" in b for b in (hc.get("Binds") or []))
+    info = engine.api.containers(all=True, filters={"id": res.container_id})
+    assert info == []  # removed
+
+
+def test_sandbox_labels_and_removal_on_exception(engine):
+    with pytest.raises(RuntimeError):
+        with sandbox.start(purpose="test-exception") as box:
+            labels = box.inspect()["Config"]["Labels"]
+            assert labels["vlab"] == "1" and labels["vlab.run"] == config.run_id()
+            cid = box.id
+            raise RuntimeError("boom")
+    assert engine.api.containers(all=True, filters={"id": cid}) == []
+
+
+def test_sandbox_removal_on_keyboard_interrupt(engine):
+    with pytest.raises(KeyboardInterrupt):
+        with sandbox.start(purpose="test-kbi") as box:
+            cid = box.id
+            raise KeyboardInterrupt
+    assert engine.api.containers(all=True, filters={"id": cid}) == []
+
+
+def test_exec_and_network_none(engine):
+    with sandbox.start(purpose="test-exec") as box:
+        r = box.exec("ls /sys/class/net")
+        assert r.exit_code == 0 and r.stdout.split() == ["lo"]
+        assert box.ip() == ""
+
+
+def test_capability_by_name(engine):
+    res = sandbox.run(["sh", "-c", "grep CapEff /proc/self/status"],
+                      limits=sandbox.Limits(cap_add=["NET_ADMIN"]), purpose="test-cap")
+    assert res.host_config["CapAdd"] == ["NET_ADMIN"]
+    assert int(res.stdout.split()[1], 16) == 1 << 12  # CAP_NET_ADMIN is bit 12, and nothing else
+
+
+def test_run_timeout_is_clear_error(engine):
+    with pytest.raises(errors.EngineError) as exc:
+        sandbox.run(["sleep", "30"], timeout=1, purpose="test-timeout")
+    assert "did not finish" in exc.value.message
+    assert sandbox.leftovers(this_run=True) == []
+
+
+def test_clean_removes_orphans(engine):
+    # an orphan like a crashed kernel would leave: created, registered nowhere
+    kwargs = sandbox.create_kwargs(engine, ["sleep", "60"], purpose="test-orphan")
+    cid = engine.api.create_container(**kwargs)["Id"]
+    assert cid[:12] in " ".join(c for c in sandbox.leftovers(this_run=True)) or sandbox.leftovers(this_run=True)
+    report = sandbox.clean(this_run=True)
+    assert len(report.containers) >= 1 and "Removed" in str(report)
+    assert sandbox.leftovers(this_run=True) == []
+    assert "Nothing to clean" in str(sandbox.clean(this_run=True))
+
+
+def test_doctor_json_live(engine):
+    out = subprocess.run([sys.executable, "-m", "vlab", "doctor", "--json", "--no-kvm"],
+                         capture_output=True, text=True, env={**os.environ, "VLAB_MODE": ""})
+    data = json.loads(out.stdout)
+    assert out.returncode == 0 and data["mode"] == "live"
+    assert data["engine"]["server_version"] and data["engine"]["cgroup_version"] in {"1", "2"}
+    names = {c["name"] for c in data["checks"]}
+    assert {"Docker engine", "Docker socket", "course images", "cgroups", "static busybox"} <= names
+
+
+def test_connect_timeout_is_short_for_dead_socket(tmp_path, monkeypatch):
+    import socket
+    import time
+
+    path = tmp_path / "dead.sock"
+    srv = socket.socket(socket.AF_UNIX)
+    srv.bind(str(path))
+    srv.listen(1)  # accepts but never answers: the case that hangs docker-py for 60 s
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
+    t0 = time.monotonic()
+    with pytest.raises(errors.EngineError):
+        connect(timeout=1, fresh=True)
+    elapsed = time.monotonic() - t0
+    srv.close()
+    monkeypatch.delenv("DOCKER_HOST")
+    connect(fresh=True)
+    assert elapsed < 30  # safety property: never docker-py's 60 s default
