@@ -187,7 +187,8 @@ def problems(folder: Path | None = None) -> list[str]:
         elif e.section not in sections(folder_path(folder) / e.notebook):
             out.append(f"{e.notebook}: section '{e.section}' does not exist")
     taught = {e.what for e in found if e.section}
-    out += [f"{i} ({t}) is taught in no notebook" for i, t in zip(cmap["id"], cmap["title"]) if i not in taught]
+    pairs = zip(cmap["id"], cmap["title"], strict=True)
+    out += [f"{i} ({t}) is taught in no notebook" for i, t in pairs if i not in taught]
     out += [f"lecture figure {f} has no counterpart in any notebook" for f in figs["file"] if f not in taught]
     return out
 

@@ -142,6 +142,18 @@ def check_images(build: bool) -> Check:
         return Check("course images", False, exc.message, exc.hint)
 
 
+def check_orphans() -> Check:
+    """Remove containers that a crashed run or a restarted kernel left behind."""
+    from .sandbox import reap_orphans
+
+    try:
+        reaped = reap_orphans()
+    except VlabError as exc:
+        return Check("leftovers", False, exc.message, exc.hint, required=False)
+    detail = f"removed {len(reaped.containers)} left by crashed runs" if reaped.total else "none"
+    return Check("leftovers", True, detail, required=False)
+
+
 def check_cgroups(report: Report) -> Check:
     from .provenance import cgroup_version
 
@@ -188,6 +200,7 @@ def run(*, build: bool = True, probe_kvm: bool = True) -> Report:
     report.checks.append(check_busybox())
     if engine.ok:
         report.checks.append(check_images(build))
+        report.checks.append(check_orphans())
     else:
         report.checks.append(Check("course images", False, "skipped: no engine", engine.fix))
     report.checks.append(check_cgroups(report))

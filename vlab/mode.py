@@ -37,10 +37,12 @@ def current() -> Mode:
         return Mode("replay", "VLAB_MODE=replay was set.", "Unset VLAB_MODE to measure live.")
     from .engine import connect
     from .images import ensure
+    from .sandbox import reap_orphans
 
     try:
         connect()
         ensure("busybox")
+        reap_orphans()  # containers left by a crashed run or a kernel restarted mid-cell
     except VlabError as exc:
         if forced == "live":
             raise

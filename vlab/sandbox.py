@@ -14,7 +14,9 @@ and, after a crash or kernel restart, by ``vlab clean``.
 from __future__ import annotations
 
 import atexit
+import os
 import re
+import socket
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -78,7 +80,8 @@ def check_cpus(value: float) -> float:
 
 
 def check_network(value: str) -> str:
-    if not isinstance(value, str) or not (value in NETWORKS or value.startswith("container:")):
+    # "vlab-…": a user-defined bridge network that vlab itself created (labelled, removed after use).
+    if not isinstance(value, str) or not (value in NETWORKS or value.startswith(("container:", "vlab-"))):
         raise BadParameter(
             f"network={value!r} is not supported", "Use 'none', 'bridge', 'host' or 'container:<name>'."
         )
@@ -132,9 +135,46 @@ class Limits:
                 raise BadParameter("vlab never runs a privileged container")
 
 
+OWNER_LABEL = "vlab.owner"
+
+
+def _process_start(pid: int) -> str:
+    """Start time of a process (clock ticks since boot), to tell a live owner from a reused pid."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "?"
+
+
+def owner() -> str:
+    """``host:pid:start`` of this process: who is responsible for removing a container."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
+
+
+def owner_alive(value: str) -> bool:
+    """True when the process named by an owner label still runs (or lives on another host)."""
+    try:
+        host, pid_text, start = value.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname():
+        return True  # not ours to judge
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return start == "?" or _process_start(pid) == start
+
+
 def labels(purpose: str = "") -> dict[str, str]:
-    """The labels that mark a container (or network, volume) as vlab's own."""
-    return {config.LABEL: "1", config.RUN_LABEL: config.run_id(), "vlab.purpose": purpose or "lesson"}
+    """The labels that mark a container (or network, volume) as vlab's own, and who owns it."""
+    return {config.LABEL: "1", config.RUN_LABEL: config.run_id(), "vlab.purpose": purpose or "lesson",
+            OWNER_LABEL: owner()}
 
 
 def host_config(client, limits: Limits) -> dict:
@@ -413,6 +453,22 @@ def leftovers(client=None, *, this_run: bool = False) -> list[str]:
     with guarded("listing containers"):
         return [c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12]
                 for c in client.api.containers(all=True, filters={"label": flt})]
+
+
+def reap_orphans(client=None) -> CleanReport:
+    """Remove vlab containers whose owning process is gone (a crash or a kernel restart mid-cell).
+
+    Containers of processes that still run (another open notebook, say) are left alone.
+    """
+    client = client or connect()
+    report = CleanReport()
+    with guarded("removing containers left by a crashed run"):
+        for c in client.api.containers(all=True, filters={"label": [config.LABEL]}):
+            value = (c.get("Labels") or {}).get(OWNER_LABEL, "")
+            if value and not owner_alive(value):
+                remove(c["Id"], client)
+                report.containers.append(c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12])
+    return report
 
 
 def clean(client=None, *, this_run: bool = False) -> CleanReport:

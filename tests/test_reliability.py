@@ -1,0 +1,221 @@
+"""Reliability: clean-up on every exit path, engine faults, a private daemon stopped mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler
+from socketserver import UnixStreamServer
+
+import pytest
+
+from vlab import errors, sandbox
+from vlab.engine import connect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _child(code: str, run_id: str, **env) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "VLAB_RUN_ID": run_id, **env})
+
+
+def _count(client, run_id: str) -> int:
+    return len(client.api.containers(all=True, filters={"label": [f"vlab.run={run_id}"]}))
+
+
+HOLD = """
+from vlab import sandbox
+import time
+with sandbox.start(purpose="reliability") as box:
+    print("ready", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_removes_containers(engine, sig):
+    run_id = "rel-" + uuid.uuid4().hex[:8]
+    child = _child(HOLD, run_id)
+    assert child.stdout.readline().strip() == "ready"
+    assert _count(engine, run_id) == 1
+    child.send_signal(sig)
+    child.wait(60)
+    assert _count(engine, run_id) == 0, f"{sig!r} left a container behind"
+    assert "Traceback" not in child.stderr.read() or sig == signal.SIGINT
+
+
+@pytest.mark.engine
+def test_killed_kernel_leftovers_reaped_next_start(engine):
+    """SIGKILL (what a kernel restart does) cannot clean up: the next vlab start must."""
+    run_id = "rel-" + uuid.uuid4().hex[:8]
+    child = _child(HOLD, run_id)
+    assert child.stdout.readline().strip() == "ready"
+    child.kill()
+    child.wait(30)
+    assert _count(engine, run_id) == 1  # really left behind
+    # the next time vlab starts (a new kernel), mode detection reaps it
+    nxt = subprocess.run([sys.executable, "-c", "from vlab import mode; print(mode.current().name)"],
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "VLAB_MODE": ""})
+    assert nxt.stdout.strip() == "live", nxt.stderr
+    assert _count(engine, run_id) == 0
+
+
+@pytest.mark.engine
+def test_reaper_spares_live_owners(engine):
+    with sandbox.start(purpose="reliability-live") as box:
+        sandbox.reap_orphans(engine)
+        assert box.inspect()["State"]["Running"]
+
+
+def test_owner_label_parsing():
+    assert sandbox.owner_alive(sandbox.owner())
+    assert not sandbox.owner_alive(f"{socket.gethostname()}:999999999:1")
+    assert not sandbox.owner_alive("garbage")
+    assert sandbox.owner_alive("another-host:1:1")
+
+
+def _doctor(env: dict, *prefix: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*prefix, sys.executable, "-m", "vlab", "doctor", "--no-kvm"], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, "VLAB_MODE": "", **env}, timeout=120)
+
+
+def test_wrong_docker_host_message():
+    out = _doctor({"DOCKER_HOST": "tcp://127.0.0.1:9"})
+    assert out.returncode == 1
+    assert "No Docker engine answers at tcp://127.0.0.1:9" in out.stdout and "Traceback" not in out.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")
+def test_socket_without_permission_message(tmp_path):
+    path = tmp_path / "docker.sock"
+    srv = socket.socket(socket.AF_UNIX)
+    srv.bind(str(path))
+    srv.listen(1)
+    path.chmod(0)
+    # run as root *without* CAP_DAC_OVERRIDE, so file permissions apply as for any user
+    out = _doctor({"DOCKER_HOST": f"unix://{path}"}, "setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                  "--inh-caps=-all")
+    srv.close()
+    assert out.returncode == 1
+    assert "Permission denied on the Docker socket" in out.stdout and "docker group" in out.stdout
+
+
+class _OldEngine(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server API
+        body = b"OK" if self.path.endswith("_ping") else json.dumps(
+            {"Version": "1.12.0", "ApiVersion": "1.24", "MinAPIVersion": "1.12"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if body == b"OK" else "application/json")
+        self.send_header("Api-Version", "1.24")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+    def address_string(self):
+        return "local"
+
+
+def test_engine_too_old_message(tmp_path, monkeypatch):
+    """A fake engine that speaks API 1.24 (Docker 1.12) gets its own clear message."""
+    path = str(tmp_path / "old.sock")
+    server = UnixStreamServer(path, _OldEngine)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
+        with pytest.raises(errors.EngineTooOld) as exc:
+            connect(fresh=True)
+        assert "1.24" in exc.value.message and "Upgrade" in exc.value.hint
+    finally:
+        server.shutdown()
+        monkeypatch.delenv("DOCKER_HOST")
+        connect(fresh=True) if shutil.which("dockerd") else None
+
+
+# ------------------------------------------------------------- a real daemon stopped mid-run
+@pytest.fixture(scope="module")
+def private_daemon():
+    if os.geteuid() != 0 or not shutil.which("dockerd"):
+        pytest.skip("needs root and dockerd to run a private daemon")
+    from private_daemon import PrivateDaemon
+
+    d = PrivateDaemon()
+    try:
+        d.start()
+    except RuntimeError as exc:
+        d.destroy()
+        if os.environ.get("VLAB_REQUIRE_ENGINE") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    yield d
+    d.destroy()
+
+
+LOOP = """
+import json, sys
+from vlab import sandbox, errors
+done = []
+try:
+    for i in range(400):
+        sandbox.run(["true"], purpose="fault-loop")
+        done.append(i)
+        print(len(done), flush=True)
+except errors.VlabError as exc:
+    print(json.dumps({"error": type(exc).__name__, "message": exc.message, "hint": exc.hint,
+                      "kept": len(done)}), flush=True)
+    sys.exit(1)
+"""
+
+
+@pytest.mark.daemon
+def test_daemon_dies_mid_run_then_recovers(private_daemon):
+    env = {"DOCKER_HOST": private_daemon.host}
+    prep = subprocess.run([sys.executable, "-m", "vlab", "doctor", "--no-kvm"], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **env, "VLAB_MODE": ""}, timeout=300)
+    assert prep.returncode == 0, prep.stdout + prep.stderr
+    child = _child(LOOP, "fault-" + uuid.uuid4().hex[:6], **env)
+    for _ in range(3):
+        assert child.stdout.readline().strip().isdigit()
+    private_daemon.stop()
+    out, err = child.communicate(timeout=180)
+    last = json.loads(out.strip().splitlines()[-1])
+    assert child.returncode == 1 and "Traceback" not in err
+    assert last["error"] in {"EngineLost", "EngineNotRunning"} and last["kept"] >= 3
+    assert "daemon" in last["hint"].lower() or "docker" in last["hint"].lower()
+    # the daemon comes back: the next call works
+    private_daemon.start()
+    again = subprocess.run([sys.executable, "-c", "from vlab import sandbox; print(sandbox.run(['echo','back']).stdout)"],
+                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    assert again.stdout.strip() == "back", again.stderr
+    # containers the dead daemon held are cleaned by `vlab clean`
+    cl = subprocess.run([sys.executable, "-m", "vlab", "clean"], cwd=ROOT, capture_output=True, text=True,
+                        env={**os.environ, **env}, timeout=120)
+    assert cl.returncode == 0
+    import docker
+
+    assert docker.DockerClient(base_url=private_daemon.host).api.containers(all=True, filters={"label": ["vlab"]}) == []
+
+
+@pytest.mark.engine
+def test_sigint_partway_through_a_loop(engine):
+    run_id = "rel-" + uuid.uuid4().hex[:8]
+    child = _child(LOOP, run_id)
+    for _ in range(2):
+        assert child.stdout.readline().strip().isdigit()
+    child.send_signal(signal.SIGINT)
+    child.wait(60)
+    time.sleep(0.5)
+    assert _count(engine, run_id) == 0

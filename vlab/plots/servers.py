@@ -1,0 +1,185 @@
+"""Figures for the servers notebook: what a server is, a company's servers, three ways to run them.
+
+Course counterparts of the lecture-notes figures 서버.png, 실제기업에서운영하는서버.png and 서버운영법.png.
+Each function draws with matplotlib only and returns the Axes (or Figure for multi-panel ones).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .common import OKABE_ITO, provenance_note
+from .common import use_style as _common_style
+
+KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "AppleGothic", "UnDotum",
+                "Baekmuk Gulim", "NanumSquareRound")
+_H = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+_HANGUL_TAIL = re.compile(rf"[,;][ \t]*[{_H}][{_H} \t]*(?=\))")
+_HANGUL_GROUP = re.compile(rf"[ \t]*\([^()]*[{_H}][^()]*\)")
+_HANGUL_RUN = re.compile(rf"[{_H}]+[ \t\d]*")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+             "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
+FONT_FILES = ("NanumGothic.ttf", "NotoSansCJK-Regular.ttc", "NotoSansKR-Regular.otf", "malgun.ttf",
+              "AppleGothic.ttf", "UnDotum.ttf")
+
+
+@functools.lru_cache(maxsize=1)
+def korean_font() -> str | None:
+    """The name of an installed font with Hangul glyphs, or None (then Korean is left out of figures)."""
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((n for n in KOREAN_FONTS if n in names), None)
+    if found:
+        return found
+    for folder in FONT_DIRS:  # a font installed after matplotlib built its cache
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        for name in FONT_FILES:
+            for path in root.rglob(name):
+                try:
+                    font_manager.fontManager.addfont(str(path))
+                    return font_manager.FontProperties(fname=str(path)).get_name()
+                except (OSError, RuntimeError, ValueError):
+                    continue
+    return None
+
+
+def use_style() -> None:
+    """Course style, plus a Korean-capable fallback font when one is installed (e.g. fonts-nanum)."""
+    _common_style()
+    font = korean_font()
+    if font:
+        mpl.rcParams["font.family"] = ["DejaVu Sans", font]
+
+
+def k(text: str) -> str:
+    """``text`` as is when Hangul can be drawn; otherwise with its Korean parts removed (no tofu boxes)."""
+    if korean_font():
+        return text
+    text = _HANGUL_RUN.sub("", _HANGUL_GROUP.sub("", _HANGUL_TAIL.sub("", text)))
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def _box(ax, x, y, w, h, text, colour, *, fontsize=9, alpha=0.85, text_colour="black"):
+    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
+                                facecolor=colour, edgecolor="#333333", alpha=alpha, linewidth=1))
+    ax.text(x + w / 2, y + h / 2, k(text), ha="center", va="center", fontsize=fontsize, color=text_colour, wrap=True)
+
+
+def _arrow(ax, start, end, text="", colour="#333333", offset=0.18, style="-|>"):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=14, color=colour, linewidth=1.4))
+    if text:
+        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + offset, k(text), ha="center", fontsize=8,
+                color=colour)
+
+
+def _blank(ax, width, height):
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+
+
+def server_anatomy(inside: dict | None = None, *, replayed: bool = False, ax=None):
+    """서버.png: a server is hardware plus the software running on it, answering a client's request.
+
+    ``inside`` (one row of ``servers.inside(results)``) labels the boxes with what the live server saw.
+    """
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6))
+    _blank(ax, 10, 5)
+    cpus = f"{inside['cpus_visible']} CPU(s) visible" if inside else "CPU cores"
+    mem = f"memory limit {inside['memory_limit_mib']} MiB" if inside and inside.get("memory_limit_mib") else "memory"
+    program = inside["software"] if inside else "server program (httpd, a WAS, a DBMS…)"
+    _box(ax, 0.2, 1.6, 2.2, 1.8, "client (클라이언트)\nbrowser, app,\nthis notebook", OKABE_ITO[5])
+    ax.add_patch(FancyBboxPatch((4.2, 0.3), 5.5, 4.4, boxstyle="round,pad=0.02,rounding_size=0.1",
+                                facecolor="none", edgecolor="#333333", linestyle="--"))
+    ax.text(6.95, 4.45, k("server (서버) = hardware + software"), ha="center", fontsize=10, weight="bold")
+    _box(ax, 4.5, 2.9, 4.9, 1.2, f"software (소프트웨어)\n{program}", OKABE_ITO[0], text_colour="white")
+    _box(ax, 4.5, 2.1, 4.9, 0.6, "operating system: kernel (커널)", OKABE_ITO[4])
+    _box(ax, 4.5, 0.5, 2.35, 1.4, f"hardware (하드웨어)\n{cpus}", "#BBBBBB")
+    _box(ax, 7.05, 0.5, 2.35, 1.4, f"hardware\n{mem}\ndisk, network", "#BBBBBB")
+    _arrow(ax, (2.5, 2.9), (4.4, 3.4), "request (요청)")
+    _arrow(ax, (4.4, 2.6), (2.5, 2.1), "response (응답)", colour=OKABE_ITO[3], offset=-0.35)
+    ax.set_title(k("What is a server? The machine and the program that serves (제공하다) results"), fontsize=10)
+    if inside:
+        provenance_note(ax, ("Labels from a replayed recording" if replayed else "Labels measured live") +
+                        f" inside the {inside.get('kind', 'server')} container.")
+    return ax
+
+
+def company_servers(summary=None, *, replayed: bool = False, ax=None):
+    """실제기업에서운영하는서버.png: the servers a company runs, and how a request flows through them.
+
+    ``summary`` (``tour().summary``) adds the median answer time each server gave in this course's tour.
+    """
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    _blank(ax, 12, 6)
+    ms = {}
+    if summary is not None and not summary.empty:
+        ms = dict(zip(summary["server"], summary["median_ms"], strict=False))
+
+    def label(name, title, korean):
+        extra = f"\nmedian {ms[name]:.1f} ms here" if name in ms else ""
+        return f"{title}\n({korean}){extra}"
+
+    _box(ax, 0.2, 2.3, 1.8, 1.4, "users'\nbrowsers\n(클라이언트)", OKABE_ITO[5])
+    _box(ax, 3.0, 2.3, 2.3, 1.4, label("web", "web server", "웹 서버") + "\nstatic pages", OKABE_ITO[0],
+         text_colour="white")
+    _box(ax, 6.3, 2.3, 2.4, 1.4, label("app", "WAS", "웹 애플리케이션 서버") + "\ndynamic results", OKABE_ITO[1])
+    _box(ax, 9.6, 3.6, 2.2, 1.4, label("db", "DBMS server", "DBMS 서버"), OKABE_ITO[2])
+    _box(ax, 9.6, 1.0, 2.2, 1.4, label("file", "file server", "파일 서버"), OKABE_ITO[4])
+    _arrow(ax, (2.05, 3.0), (2.95, 3.0), "HTTP")
+    _arrow(ax, (5.35, 3.0), (6.25, 3.0), "dynamic\nrequest", offset=0.25)
+    _arrow(ax, (8.75, 3.2), (9.55, 4.1), "query", offset=0.1)
+    _arrow(ax, (8.75, 2.8), (9.55, 1.9), "files", offset=-0.45)
+    ax.add_patch(FancyBboxPatch((2.8, 0.5), 9.15, 5.0, boxstyle="round,pad=0.02,rounding_size=0.1",
+                                facecolor="none", edgecolor="#777777", linestyle=":"))
+    ax.text(7.4, 5.6, "the company's server room (or cloud): one machine per role, or many roles per machine",
+            ha="center", fontsize=8.5, color="#444444")
+    ax.set_title("Servers a real company runs, classified by the software they run (S1.3)", fontsize=10)
+    if ms:
+        provenance_note(ax, ("Times from a replayed recording" if replayed else "Times measured live") +
+                        " of this course's four server containers (noisy; compare the order, not the values).")
+    return ax
+
+
+def operating_models(stacks: tuple[str, ...] = ("bare metal", "type-2 hypervisor", "container")):
+    """서버운영법.png: three ways to operate servers, drawn from the stack explorer's layer data."""
+    from ..widgets.stack import LAYERS, NOTES, kernels, stack
+
+    use_style()
+    fig, axes = plt.subplots(1, len(stacks), figsize=(3.4 * len(stacks), 4.2))
+    axes = [axes] if len(stacks) == 1 else list(axes)
+    for ax, name in zip(axes, stacks, strict=True):
+        rows = stack(name)
+        _blank(ax, 6, len(rows) + 1.6)
+        for r, row in enumerate(rows):
+            w = 5.6 / len(row)
+            for c, key in enumerate(row):
+                lay = LAYERS[key]
+                _box(ax, 0.2 + c * w, 0.2 + r, w - 0.1, 0.85, f"{lay.name}\n{lay.korean}", lay.colour,
+                     fontsize={1: 8, 2: 7}.get(len(row), 6))
+        ax.set_title(f"{name}\n(kernels on an app's path: {kernels(name)})", fontsize=9)
+        ax.text(3, len(rows) + 0.35, _wrap(k(NOTES[name]), 48), ha="center", va="bottom", fontsize=6.8, color="#333333")
+    fig.suptitle(k("Three ways to operate servers (서버 운영법): bare metal (베어메탈), hypervisor (하이퍼바이저), "
+                   "container (컨테이너)"), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

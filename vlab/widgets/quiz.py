@@ -1,0 +1,254 @@
+"""Quizzes and self-checks: multiple choice and numeric answers, immediate feedback, an explanation
+for every choice, and a "show solution" button.
+
+Logic (``Question``, ``grade``, ``check``) is plain Python; ``QuestionView`` / ``Quiz`` are the
+ipywidgets front-end, testable without a browser by setting ``.value`` and calling ``.click()``.
+
+>>> check(3, 3)                              # a self-check in a notebook
+✅ Correct.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..errors import BadParameter
+
+NO_ANSWER = "✏️ No answer yet: replace None with your answer and run the cell again."
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a multiple-choice question, with why it is right or wrong."""
+
+    text: str
+    correct: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question (``choices``) or a numeric one (``answer`` ± ``tolerance``)."""
+
+    prompt: str
+    choices: tuple[Choice, ...] = ()
+    answer: float | None = None
+    tolerance: float = 0.0
+    unit: str = ""
+    explanation: str = ""
+    concepts: tuple[str, ...] = ()
+    notebook: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.choices) == (self.answer is not None):
+            raise BadParameter(f"question {self.prompt[:40]!r} needs either choices or a numeric answer")
+        if self.choices and sum(c.correct for c in self.choices) != 1:
+            raise BadParameter(f"question {self.prompt[:40]!r} needs exactly one correct choice")
+        if self.choices and not all(c.why for c in self.choices):
+            raise BadParameter(f"question {self.prompt[:40]!r}: every choice needs an explanation")
+        if self.tolerance < 0:
+            raise BadParameter("tolerance must be >= 0")
+
+    @property
+    def numeric(self) -> bool:
+        return self.answer is not None
+
+    def solution(self) -> str:
+        """The right answer with its explanation."""
+        if self.numeric:
+            tol = f" (± {self.tolerance:g})" if self.tolerance else ""
+            return f"Answer: {self.answer:g}{(' ' + self.unit) if self.unit else ''}{tol}. {self.explanation}".strip()
+        right = next(c for c in self.choices if c.correct)
+        return f"Answer: {right.text}. {right.why} {self.explanation}".strip()
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer. Truthy when correct; prints as a one-line message."""
+
+    correct: bool
+    message: str
+    answered: bool = True
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour = "#009E73" if self.correct else ("#555555" if not self.answered else "#D55E00")
+        return f'<span style="color:{colour}">{html.escape(self.message)}</span>'
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def grade(question: Question, response) -> Feedback:
+    """Grade a response: a choice index or text for multiple choice, a number for numeric questions."""
+    if response is None or (isinstance(response, str) and not response.strip()):
+        return Feedback(False, "Pick or type an answer first.", answered=False)
+    if question.numeric:
+        x = _number(response)
+        if x is None or math.isnan(x):
+            return Feedback(False, f"❌ {response!r} is not a number.")
+        ok = abs(x - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer))
+        if ok:
+            return Feedback(True, f"✅ Correct. {question.explanation}".strip())
+        hint = "too high" if x > question.answer else "too low"
+        return Feedback(False, f"❌ {x:g} is {hint}. Try again, or show the solution.")
+    if isinstance(response, int) and not isinstance(response, bool):
+        if not 0 <= response < len(question.choices):
+            return Feedback(False, f"❌ There is no choice number {response}.")
+        choice = question.choices[response]
+    else:
+        matches = [c for c in question.choices if c.text == response]
+        if not matches:
+            return Feedback(False, f"❌ {response!r} is not one of the choices.")
+        choice = matches[0]
+    mark = "✅ Correct." if choice.correct else "❌ Not quite."
+    return Feedback(choice.correct, f"{mark} {choice.why}")
+
+
+def check(answer, expected, *, tolerance: float = 0.0, rel: float = 0.0, explanation: str = "") -> Feedback:
+    """Self-check for notebook exercises: compare the learner's ``answer`` with ``expected``.
+
+    Numbers match within ``tolerance`` (absolute) or ``rel`` (relative); text matches ignoring case
+    and surrounding spaces; booleans must match exactly. ``None`` means "not answered yet".
+    """
+    if tolerance < 0 or rel < 0:
+        raise BadParameter("tolerance and rel must be >= 0")
+    if answer is None or answer is Ellipsis:
+        return Feedback(False, NO_ANSWER, answered=False)
+    if isinstance(expected, bool) or isinstance(answer, bool):
+        ok = answer is expected
+    elif _number(expected) is not None and not isinstance(expected, str):
+        x = _number(answer)
+        if x is None:
+            return Feedback(False, f"❌ {answer!r} is not a number; the answer is a number.")
+        ok = abs(x - float(expected)) <= max(tolerance, rel * abs(float(expected))) + 1e-9 * max(1, abs(x))
+    else:
+        ok = str(answer).strip().casefold() == str(expected).strip().casefold()
+    if ok:
+        return Feedback(True, f"✅ Correct. {explanation}".strip())
+    return Feedback(False, "❌ Not yet. Look at the hint above the cell, or press 'Show solution'.")
+
+
+# ---------------------------------------------------------------- the ipywidgets view
+class SolutionButton:
+    """A button that reveals a solution (Neuromatch-style) without re-running anything."""
+
+    def __init__(self, solution_html: str, label: str = "Show solution · 정답 보기"):
+        import ipywidgets as w
+
+        self.solution_html = solution_html
+        self.button = w.Button(description=label, icon="eye", layout=w.Layout(width="auto"))
+        self.panel = w.HTML(value="")
+        self.button.on_click(self._toggle)
+        self.widget = w.VBox([self.button, self.panel])
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.panel.value)
+
+    def _toggle(self, _=None) -> None:
+        self.panel.value = "" if self.shown else f'<div style="border-left:4px solid #0072B2;padding:4px 8px">' \
+                                                 f"{self.solution_html}</div>"
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def solution(text: str) -> SolutionButton:
+    """A 'show solution' button for an exercise (text may contain HTML)."""
+    return SolutionButton(text)
+
+
+class QuestionView:
+    """One question: its prompt, radio buttons or a number box, Check, Show solution, feedback."""
+
+    def __init__(self, question: Question, number: int | None = None):
+        import ipywidgets as w
+
+        self.question = question
+        prefix = f"<b>Q{number}.</b> " if number is not None else ""
+        self.prompt = w.HTML(value=prefix + question.prompt)
+        if question.numeric:
+            self.input = w.Text(placeholder=f"a number{(' in ' + question.unit) if question.unit else ''}",
+                                layout=w.Layout(width="16em"))
+        else:
+            self.input = w.RadioButtons(options=[c.text for c in question.choices], value=None,
+                                        layout=w.Layout(width="max-content"))
+        self.check_button = w.Button(description="Check · 확인", button_style="primary")
+        self.feedback = w.HTML(value="")
+        self.solution = SolutionButton(html.escape(question.solution()))
+        self.last: Feedback | None = None
+        self.check_button.on_click(self._check)
+        if not question.numeric:
+            self.input.observe(self._check, names="value")  # immediate feedback on a click
+        self.widget = w.VBox([self.prompt, self.input, w.HBox([self.check_button, self.solution.button]),
+                              self.feedback, self.solution.panel])
+
+    def _check(self, _=None) -> Feedback:
+        self.last = grade(self.question, self.input.value)
+        self.feedback.value = self.last._repr_html_()
+        return self.last
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+@dataclass
+class Quiz:
+    """Several questions with a running score."""
+
+    questions: Sequence[Question]
+    title: str = "Quiz · 퀴즈"
+    views: list[QuestionView] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        if not self.questions:
+            raise BadParameter("a quiz needs at least one question")
+
+    def build(self):
+        import ipywidgets as w
+
+        self.views = [QuestionView(q, i + 1) for i, q in enumerate(self.questions)]
+        self.score_label = w.HTML(value=self._score_text())
+        for v in self.views:
+            v.check_button.on_click(lambda _=None: self._update())
+            if not v.question.numeric:
+                v.input.observe(lambda _=None: self._update(), names="value")
+        return w.VBox([w.HTML(f"<h4>{self.title}</h4>"), *[v.widget for v in self.views], self.score_label])
+
+    @property
+    def score(self) -> int:
+        return sum(1 for v in self.views if v.last and v.last.correct)
+
+    def _score_text(self) -> str:
+        return f"<b>Score: {self.score} / {len(self.questions)}</b>"
+
+    def _update(self) -> None:
+        self.score_label.value = self._score_text()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.build())
