@@ -197,7 +197,8 @@ def test_daemon_dies_mid_run_then_recovers(private_daemon):
     assert "daemon" in last["hint"].lower() or "docker" in last["hint"].lower()
     # the daemon comes back: the next call works
     private_daemon.start()
-    again = subprocess.run([sys.executable, "-c", "from vlab import sandbox; print(sandbox.run(['echo','back']).stdout)"],
+    code = "from vlab import sandbox; print(sandbox.run(['echo', 'back']).stdout)"
+    again = subprocess.run([sys.executable, "-c", code],
                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
     assert again.stdout.strip() == "back", again.stderr
     # containers the dead daemon held are cleaned by `vlab clean`

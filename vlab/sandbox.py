@@ -16,8 +16,8 @@ from __future__ import annotations
 import atexit
 import os
 import re
-import socket
 import signal
+import socket
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager

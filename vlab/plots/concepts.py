@@ -35,6 +35,14 @@ GREY, BLUE, ORANGE, GREEN, RED, PINK, SKY = "#BBBBBB", *OKABE_ITO[0:3], OKABE_IT
 def hangul_font() -> str | None:
     """The name of an installed font that can draw Korean, or None."""
     names = {f.name for f in font_manager.fontManager.ttflist}
+    if not any(n in names for n in HANGUL_FONTS):  # installed after matplotlib built its font cache
+        for path in font_manager.findSystemFonts():
+            if any(k in path.lower() for k in ("nanum", "notosanscjk", "notosanskr", "malgun", "applegothic")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        names = {f.name for f in font_manager.fontManager.ttflist}
     return next((n for n in HANGUL_FONTS if n in names), None)
 
 
