@@ -160,7 +160,13 @@ def _server_env(tmp: Path, mode: str) -> dict[str, str]:
     return env
 
 
-def start_lab(tmp: Path, mode: str) -> Lab:
+def start_lab(tmp: Path, mode: str, disabled_extensions: tuple[str, ...] = ()) -> Lab:
+    """Start JupyterLab from this venv on a free localhost port, with every Jupyter dir under ``tmp``."""
+    if disabled_extensions:
+        labconfig = tmp / "config" / "labconfig"
+        labconfig.mkdir(parents=True, exist_ok=True)
+        (labconfig / "page_config.json").write_text(
+            json.dumps({"disabledExtensions": dict.fromkeys(disabled_extensions, True)}))
     root = tmp / "root"
     root.mkdir()
     src_notebooks = ROOT / "notebooks"
@@ -169,7 +175,7 @@ def start_lab(tmp: Path, mode: str) -> Lab:
     _write_settings(tmp / "settings")
     port, token = _free_port(), uuid.uuid4().hex
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / f"jupyterlab-{mode}.log"
+    log = ARTIFACTS / f"jupyterlab-{mode}{'-ext-off' if disabled_extensions else ''}.log"
     cmd = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
@@ -411,3 +417,20 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, browser, target: Target):
     if target.name == HARNESS:
         assert report["sliders"] >= 2, f"harness: expected the IntSlider and interact slider, saw {report['sliders']}"
     assert all(p.stat().st_size > 0 for p in shots)
+
+
+def test_a_text_fallback_is_caught(browser, tmp_path):
+    """Control: with the widget extension switched off, widgets fall back to text, and the checks see it."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    server = start_lab(tmp_path, "replay", disabled_extensions=("@jupyter-widgets/jupyterlab-manager",))
+    rel = f"notebooks/{HARNESS}.ipynb"
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        run_all_cells(page, server, rel)
+        report = _page_report(page)
+    finally:
+        page.close()
+        stop_lab(server)
+    assert report["views"] == 0 and report["sliders"] == 0
+    assert TEXT_FALLBACK.search("\n".join(report["texts"])), report["texts"]

@@ -287,3 +287,14 @@ def test_doctor_without_engine_exits_nonzero_with_fix():
                         text=True, env=env)
     data = json.loads(js.stdout)
     assert data["mode"] == "replay" and js.returncode == 1
+
+
+def test_every_subpackage_is_packaged():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(conf["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "vlab").rglob("__init__.py")}
+    assert found <= listed, f"add to pyproject packages: {found - listed}"
+    assert conf["package-dir"]["vlab.data"] == "data"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import math
 from importlib import resources
+from pathlib import Path
 
 import matplotlib
 
@@ -12,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from vlab.errors import BadParameter, DataError  # noqa: E402
@@ -28,8 +30,6 @@ N = len(SHIPPED)
 def _raw() -> pd.DataFrame:
     """The shipped table as strings, the way the loader reads it from disk."""
     text = resources.files("vlab.data").joinpath(recorded.FIGURES_FILE).read_text(encoding="utf-8")
-    import io
-
     return pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False, quoting=3)
 
 
@@ -126,6 +126,11 @@ def test_data_ships_inside_the_package():
     files = resources.files("vlab.data")
     assert files.joinpath(recorded.FIGURES_FILE).is_file()
     assert files.joinpath(recorded.BIBLIOGRAPHY_FILE).is_file()
+    # a non-editable install must carry the table, the loader and the plot module
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert {"vlab.vm", "vlab.plots", "vlab.data"} <= set(config["packages"])
+    assert "*.tsv" in config["package-data"]["vlab.data"]
 
 
 # --- malformed tables are refused with DataError naming line and column ---------------------------
@@ -171,8 +176,7 @@ def test_missing_source(i, bad):
 @settings(max_examples=40)
 @given(st.integers(0, N - 1), st.integers(0, N - 1))
 def test_duplicate_figure_id(i, j):
-    if i == j:
-        return
+    assume(i != j)
     first, second = min(i, j), max(i, j)
     df = RAW.copy()
     df.loc[second, "figure_id"] = df.loc[first, "figure_id"]
@@ -301,3 +305,30 @@ def test_fmt_ms_is_readable(ms):
     assert unit in {"ms", "s"}
     back = float(number) * (1000 if unit == "s" else 1)
     assert back == pytest.approx(ms, rel=1e-2)
+
+
+def test_live_from_results_reads_container_and_vm_runs():
+    from vlab.results import Results
+
+    box = Results("vm_container_start",
+                  pd.DataFrame({"phase": ["total", "create", "total"], "ms": [190.0, 15.0, 210.0]}))
+    vm = Results("vm_boot", pd.DataFrame({
+        "phase": ["launch_to_marker"] * 3 + ["total"], "ms": [3300.0, 3400.0, 120.0, 3500.0],
+        "accel": ["tcg", "tcg", "kvm", "tcg"]}))
+    vm.replayed = True
+    live = precorded.live_from_results(box, vm)
+    assert sorted(live.loc[live["what"] == "container", "ms"]) == [190.0, 210.0]
+    assert set(live.loc[live["what"] == "vm", "accelerator"]) == {"tcg", "kvm"}
+    assert live.loc[live["what"] == "vm", "replayed"].all()
+    assert not live.loc[live["what"] == "container", "replayed"].any()
+    fig = precorded.plot_boot_times(groups=["launch_to_guest_exit_wallclock"], live=live)
+    try:
+        notes = _annotations(fig)
+        assert notes["live:VM boot (launch_to_marker) (TCG)"] == "median 3350 ms [replayed, n=2]"
+        assert notes["live:VM boot (launch_to_marker) (KVM)"] == "median 120 ms [replayed, n=1]"
+    finally:
+        plt.close(fig)
+    with pytest.raises(BadParameter):
+        precorded.live_from_results(box, container_phase="boot")
+    with pytest.raises(BadParameter):
+        precorded.live_from_results()

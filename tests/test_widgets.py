@@ -228,10 +228,16 @@ def test_overhead_ratio_is_found_schema_tolerantly(monkeypatch):
 
     from vlab.results import Results
 
-    summ = pd.DataFrame([{"test": "cpu", "ratio": 1.01}, {"test": "net loopback", "ratio": 1.2}])
+    ratios = [{"metric": "cpu", "config": "container", "baseline": "native", "ratio": 1.01},
+              {"metric": "net_latency", "config": "bridge", "baseline": "native", "ratio": 1.2, "ci_low": 1.1,
+               "ci_high": 1.3}]
+    samples = pd.DataFrame([{"metric": "memory", "config": "shim RSS", "value": v, "unit": "MiB"} for v in (12, 14)])
+    res = Results("overhead", samples, extra={"ratios": ratios, "what": {"net_latency": "latency"}})
     monkeypatch.setattr(syscall_path, "_recorded", lambda kind: None)
-    c = syscall_path.costs("send a packet", {"overhead": Results("overhead", summ, summ)})
-    assert "1.20" in c["container"]
+    c = syscall_path.costs("send a packet", {"overhead": res})
+    assert c["container"] == "measured: latency: bridge / native 1.20 (95% CI 1.10–1.30)"
+    assert "shim RSS: 13.0 MiB" in syscall_path.costs("allocate memory", {"overhead": res})["container"]
+    assert "1.01" not in c["container"]
 
 
 def test_syscall_path_view_callbacks(monkeypatch):

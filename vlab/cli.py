@@ -29,6 +29,7 @@ LAB_MODULES = [
     "vlab.security",
     "vlab.measure.overhead",
     "vlab.servers",
+    "vlab.syscalls",
 ]
 
 

@@ -250,6 +250,15 @@ class EngineState:
             raise
         return Actual(decl.name, cfg, h, True, cid, ip)
 
+    def break_server(self, env: str, name: str) -> None:
+        """Stop one server behind the declaration's back, like a crash or a manual change (drift)."""
+        actual = self.read(env).get(name)
+        if actual is None:
+            raise BadParameter(f"No server {name!r} runs in {env!r}", "Run iac.apply(...) first.")
+        with guarded(f"stopping server {name}"):
+            self.client.api.kill(actual.id)
+            self.client.api.wait(actual.id, timeout=30)
+
     def delete(self, env: str, actual: Actual) -> None:
         with guarded(f"removing server {actual.name}"):
             sandbox.remove(actual.id, self.client)
@@ -415,6 +424,7 @@ class ApplyReport:
     plan: Plan
     done: list[Change] = field(default_factory=list)
     complete: bool = True
+    verb: str = "apply"
 
     @property
     def changed(self) -> bool:
@@ -422,6 +432,8 @@ class ApplyReport:
 
     def summary(self) -> str:
         if not self.changed and self.complete:
+            if self.verb == "destroy":
+                return "Nothing to destroy: no server of this environment exists."
             return "No changes. The actual state already matches the declaration."
         counts = {a: sum(c.action == a for c in self.done) for a in ("create", "replace", "delete")}
         text = f"Applied: {counts['create']} created, {counts['replace']} replaced, {counts['delete']} deleted."
@@ -434,8 +446,8 @@ class ApplyReport:
         p.text(str(self))
 
 
-def _execute(spec: Environment, p: Plan, backend) -> ApplyReport:
-    report = ApplyReport(p)
+def _execute(spec: Environment, p: Plan, backend, verb: str = "apply") -> ApplyReport:
+    report = ApplyReport(p, verb=verb)
     current = backend.read(spec.name)
     try:
         for change in p.changes:
@@ -464,7 +476,7 @@ def destroy(spec: Environment | str, backend=None) -> ApplyReport:
     """Remove every server of the environment (``spec`` or its name)."""
     env = Environment(_resolve(spec).name)
     backend = backend or state()
-    return _execute(env, plan(env, backend), backend)
+    return _execute(env, plan(env, backend), backend, "destroy")
 
 
 def show(spec: Environment | str, backend=None) -> pd.DataFrame:
@@ -474,8 +486,22 @@ def show(spec: Environment | str, backend=None) -> pd.DataFrame:
     rows = [{"server": a.name, "kind": a.config.get("kind", "?"), "running": a.running,
              "config hash": a.hash, "container": a.id[:12],
              "address": f"{a.ip}:{servers.PORT}" if a.ip else ("(simulated)" if backend.simulated else "")}
-            for a in backend.read(env.name).values()]
+            for a in sorted(backend.read(env.name).values(), key=lambda a: a.name)]
     return pd.DataFrame(rows, columns=["server", "kind", "running", "config hash", "container", "address"])
+
+
+def break_server(spec: Environment | str, name: str, backend=None) -> None:
+    """Make drift on purpose: stop one server without telling the declaration (simulated in replay mode)."""
+    env = _resolve(spec)
+    (backend or state()).break_server(env.name, _check_name(name, "Server name"))
+
+
+def peek(spec: Environment | str, server: str, path: str = "/", backend=None) -> str:
+    """The body a server of the environment answers now, or a clear note when the state is simulated."""
+    backend = backend or state()
+    if backend.simulated:
+        return "(simulated state in replay mode: there is no real server to ask)"
+    return fetch(spec, server, path, backend).body
 
 
 def fetch(spec: Environment | str, server: str, path: str = "/", backend=None) -> servers.Response:

@@ -583,3 +583,12 @@ def ask(server: str, path: str = "/") -> Response:
                         f"Recorded paths: {', '.join(recorded)}. Start Docker to ask anything live.")
     with running([server]) as lab:
         return lab.get(server, path)
+
+
+def source(results: Results) -> str:
+    """One line saying where these responses come from: live now, or a replayed recording (and whose)."""
+    if results.replayed:
+        p = results.provenance
+        return (f"REPLAY: recorded responses from a real run of these servers on {p.get('host', '?')} "
+                f"(kernel {p.get('kernel', '?')}, {p.get('date', '?')}). No container ran now.")
+    return "LIVE: these responses came from server containers started just now on this machine (now removed)."

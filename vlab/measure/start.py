@@ -74,6 +74,8 @@ MARKER_CMD = ("adjtimex",)
 SUM_TOLERANCE_MS = 0.01  # phases vs total: float rounding only (they share one clock)
 DAEMON_SLACK_MS = 2.0  # daemon span may exceed the host span by at most this (clock reading jitter)
 MAX_TRIALS = 1000
+WAIT_TIMEOUT_S = 30.0
+MAX_FAILURES = 3  # trials that fail (engine hiccup) are dropped and reported; more than this stops the run
 MAX_LEVEL = 64
 CONC_LIMITS = dict(memory="16m", pids=8, cpus=None)
 PHASE_DOC = {
@@ -339,14 +341,14 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
             st["started"] = perf()
             if auto_remove:
                 try:
-                    client.api.wait(cid, timeout=60, condition="removed")
+                    _wait(client, cid, condition="removed")
                 except docker.errors.NotFound:
                     pass  # removed before we asked: exit and removal are both over
                 st["exited"] = perf()
                 removed = True
                 sandbox._forget(cid)
             else:
-                lc.exit_code = int(client.api.wait(cid, timeout=60)["StatusCode"])
+                lc.exit_code = int(_wait(client, cid)["StatusCode"])
                 st["exited"] = perf()
                 if read_marker:
                     lc.marker_ns = parse_adjtimex(client.api.logs(cid, stdout=True, stderr=False).decode())
@@ -359,6 +361,17 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
         if lc.container and not removed:
             sandbox._safe_remove(lc.container, client)
     return lc
+
+
+def _wait(client, cid: str, condition: str = "not-running") -> dict:
+    """``wait`` with a bounded read: a container that never reports back is an error, not a hang."""
+    import requests.exceptions
+
+    try:
+        return client.api.wait(cid, timeout=WAIT_TIMEOUT_S, condition=condition)
+    except requests.exceptions.ReadTimeout as exc:
+        raise EngineError(f"Container {cid[:12]} was not reported {condition} within {WAIT_TIMEOUT_S:.0f} s.",
+                          "The engine is overloaded or stuck; the trial was dropped. Re-run when it is idle.") from exc
 
 
 def _rows(lc: Lifecycle, base: dict) -> list[dict]:
@@ -456,6 +469,8 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
     rows: list[dict] = []
     lifecycles: list[tuple[dict, Lifecycle]] = []
     skipped: dict[str, str] = {}
+    failures: list[dict] = []
+    error: EngineError | None = None
     rng = random.Random(seed)
     partial = False
     events = DaemonEvents(client, PURPOSE)
@@ -480,13 +495,17 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
                     try:
                         lc = one(c)
                     except EngineError as exc:
-                        if rnd != -warmup or c.name == "baseline":
+                        if rnd == -warmup and c.name != "baseline":
+                            # the first warm-up round is also a probe: a configuration this engine cannot
+                            # run (e.g. a broken bridge network) is skipped, and the reason kept
+                            skipped[c.name] = exc.message
+                            configs.remove(c)
+                            bar.total -= warmup + trials
+                            continue
+                        failures.append({"config": c.name, "trial": rnd, "error": exc.message})
+                        if len(failures) > MAX_FAILURES:
                             raise
-                        # the first warm-up round is also a probe: a configuration this engine cannot
-                        # run (e.g. a broken bridge network) is skipped, and the reason kept
-                        skipped[c.name] = exc.message
-                        configs.remove(c)
-                        bar.total -= warmup + trials
+                        bar.update(1)
                         continue
                     base = {"config": c.name, "trial": rnd, "warmup": rnd < 0, "slot": slot,
                             "container": lc.container[:12], "exit_code": lc.exit_code}
@@ -497,6 +516,8 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
                     on_trial(rnd)
     except KeyboardInterrupt:
         partial = True
+    except EngineError as exc:
+        error, partial = exc, True
     finally:
         try:
             events.wait_for([lc.container for _, lc in lifecycles], timeout=0 if partial else 3.0)
@@ -510,10 +531,13 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
     cfg = {"trials": trials, "warmup": warmup, "network": network, "seed": seed,
            "configs": {c.name: c.what for c in configs}, "command": list(MARKER_CMD)}
     res = Results("start", samples, _summary(samples), _provenance(cfg),
-                  extra={"phase_doc": PHASE_DOC, "skipped": skipped}, partial=partial)
+                  extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures}, partial=partial)
     if not samples.empty:
         res.extra["ratios"] = ratios(res).to_dict(orient="records")
         res.extra["self_check"] = self_check(res)
+    if error is not None:
+        error.partial = res  # the measured trials are not thrown away
+        raise error
     return res
 
 
@@ -950,8 +974,14 @@ def run_cli(args) -> int:
             print(f"wrote {p}{' (partial: interrupted)' if res.partial else ''}")
         interrupted = interrupted or res.partial
 
-    res = measure_start(trials, network=args.network, variants=args.configs, warmup=args.warmup,
-                        seed=args.seed, progress=progress)
+    try:
+        res = measure_start(trials, network=args.network, variants=args.configs, warmup=args.warmup,
+                            seed=args.seed, progress=progress)
+    except VlabError as exc:
+        if isinstance(exc.partial, Results) and path:
+            exc.partial.save(path)
+            print(f"wrote partial results to {path}")
+        raise
     finish(res, path)
     if args.ladder and not interrupted:
         finish(measure_ladder(trials, seed=args.seed, warmup=args.warmup, progress=progress),

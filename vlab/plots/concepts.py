@@ -222,9 +222,9 @@ def hypervisor_translates():
     arrow(ax, 23, 77, 23, 68, "guest system call (the guest OS's own table)")
     box(ax, 3, 56, 40, 11, ko("guest kernel", "게스트 커널") + "\ne.g. FreeBSD: write = call 4", PINK)
     arrow(ax, 23, 55, 23, 45, "virtual disk / network request")
-    box(ax, 3, 33, 94, 11, ko("hypervisor", "하이퍼바이저") + " = interpreter: turns the guest's device requests "
-        "into host system calls", ORANGE)
-    arrow(ax, 50, 32, 50, 24, "host system calls: pwrite(), ioctl(KVM_RUN) …")
+    box(ax, 3, 33, 52, 11, ko("hypervisor", "하이퍼바이저") + " = interpreter:\nturns the guest's device requests "
+        "into host system calls", ORANGE, fontsize=7.5)
+    arrow(ax, 23, 32, 23, 24, "host system calls: pwrite(), ioctl(KVM_RUN) …")
     box(ax, 3, 12, 94, 11, ko("host kernel", "호스트 커널") + "  e.g. Linux x86-64: write = call 1", BLUE,
         textcolour="white")
     box(ax, 3, 1, 94, 8, ko("hardware", "하드웨어"), GREY)

@@ -60,6 +60,37 @@ def live_frame(
     return check_live(pd.DataFrame(rows, columns=["what", "label", "ms", "accelerator", "replayed"]))
 
 
+def live_from_results(container=None, vm=None, *, container_phase: str = "total",
+                      vm_phase: str = "launch_to_marker") -> pd.DataFrame:
+    """Build the ``live`` table from vlab Results: a container-start run and/or a VM-boot run.
+
+    Each Results needs ``samples`` with ``phase`` and ``ms`` columns; VM samples also need ``accel``
+    (one series per accelerator). ``Results.replayed`` marks the series as replayed.
+    """
+    frames = []
+    for what, res, phase in (("container", container, container_phase), ("vm", vm, vm_phase)):
+        if res is None:
+            continue
+        samples = getattr(res, "samples", None)
+        need = {"phase", "ms"} | ({"accel"} if what == "vm" else set())
+        if not isinstance(samples, pd.DataFrame) or not need <= set(samples.columns):
+            raise BadParameter(f"The {what} result has no samples with columns {sorted(need)}.",
+                               "Pass the Results returned by the container-start or VM-boot measurement.")
+        rows = samples[samples["phase"] == phase]
+        if rows.empty:
+            raise BadParameter(f"The {what} result has no samples of phase {phase!r}.",
+                               f"Use one of: {', '.join(map(str, samples['phase'].unique()))}.")
+        label = "container start" if what == "container" else "VM boot"
+        frames.append(pd.DataFrame({
+            "what": what, "label": f"{label} ({phase})", "ms": rows["ms"].astype(float).to_numpy(),
+            "accelerator": rows["accel"].astype(str).to_numpy() if what == "vm" else "",
+            "replayed": bool(getattr(res, "replayed", False)),
+        }))
+    if not frames:
+        raise BadParameter("Give a container result, a VM result, or both.", "live_from_results(container=…, vm=…)")
+    return check_live(pd.concat(frames, ignore_index=True))
+
+
 def check_live(live: pd.DataFrame) -> pd.DataFrame:
     """Validate a live table: columns ``what`` (container|vm), ``ms`` (>0), ``accelerator`` (for vm rows).
 
@@ -126,8 +157,10 @@ def plot_boot_times(
     # Build the rows top to bottom: headings, then one row per figure / live series.
     rows: list[dict] = []
     if series:
-        tag = "replayed recording" if all(s[3] for s in series) else "this machine"
-        rows.append({"heading": f"Live on {tag} (own metric, see notebook)"})
+        replayed = [s[3] for s in series]
+        heading = ("Replayed recording of a real vlab run" if all(replayed)
+                   else "Live on this machine" if not any(replayed) else "This machine: live and replayed runs")
+        rows.append({"heading": f"{heading} (its own metric definition)"})
         for what, label, acc, rep, samples in series:
             name = f"{label} ({acc.upper()})" if what == "vm" else label
             rows.append({"live": (what, name, acc, rep, samples)})

@@ -115,7 +115,8 @@ class Guest:
     def describe(self) -> dict:
         return {"qemu": str(self.qemu), "qemu_version": self.qemu_version, "kernel_image": str(self.kernel),
                 "kernel_release": self.kernel_release, "accelerator": self.accel, "machine": self.machine,
-                "memory_mib": self.memory_mib, "kvm_probe": self.kvm_probe}
+                "memory_mib": self.memory_mib, "kernel_cmdline": qemu.kernel_cmdline(self.accel, self.machine),
+                "kvm_probe": self.kvm_probe}
 
 
 def resolve_accel(accel: str) -> tuple[str, dict]:

@@ -261,8 +261,40 @@ def qemu_command(qemu: Path, kernel: Path, initrd: Path, *, accel: str, machine:
            *(["-cpu", "host"] if accel == "kvm" else []),
            "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
            "-kernel", str(kernel), "-initrd", str(initrd),
-           "-append", "console=ttyS0 quiet panic=-1 rdinit=/init"]
+           "-append", kernel_cmdline(accel, machine)]
     return cmd
+
+
+def host_tsc_khz() -> int | None:
+    """The host's TSC frequency in kHz (sysfs, else /proc/cpuinfo on a constant-TSC CPU); None if unknown."""
+    try:
+        return int(Path("/sys/devices/system/cpu/cpu0/tsc_freq_khz").read_text().strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    flags = re.search(r"^flags\s*:(.*)$", info, re.M)
+    mhz = re.search(r"^cpu MHz\s*:\s*([\d.]+)", info, re.M)
+    if flags and mhz and "constant_tsc" in flags.group(1).split():
+        return int(float(mhz.group(1)) * 1000)
+    return None
+
+
+def kernel_cmdline(accel: str, machine: str) -> str:
+    """Guest kernel command line: serial console, quiet, our /init, no reboot loop.
+
+    Under TCG, ``-M microvm`` has no HPET or ACPI PM timer, so on a busy host the kernel can fail to
+    calibrate the TSC against the emulated PIT and hang. Emulated guests read the host's TSC, so we
+    tell the kernel its frequency (``tsc_early_khz``) and skip that fragile calibration.
+    """
+    args = "console=ttyS0 quiet panic=-1 rdinit=/init"
+    if accel == "tcg" and machine == "microvm":
+        khz = host_tsc_khz()
+        if khz:
+            args += f" tsc_early_khz={khz}"
+    return args
 
 
 @dataclass

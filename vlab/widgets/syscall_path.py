@@ -76,7 +76,8 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 # Which rows of an ``overhead`` recording speak to each operation.
-OVERHEAD_WORDS = {"read a file": ("syscall",), "allocate memory": ("memory",), "send a packet": ("net",)}
+OVERHEAD_WORDS = {"read a file": ("syscall", "io_read"), "allocate memory": ("memory",),
+                  "send a packet": ("net_latency", "net_throughput")}
 
 LAYER_KO = {"app": "애플리케이션", "guest kernel": "게스트 커널", "hypervisor": "하이퍼바이저",
             "host kernel": "호스트 커널", "hardware": "하드웨어"}
@@ -126,24 +127,21 @@ def _syscall_count_cost(res) -> dict[str, str]:
     return out
 
 
-def _overhead_cost(res, words: tuple[str, ...]) -> str | None:
-    """Find a container/native ratio for one of ``words`` in an overhead recording (schema-tolerant)."""
-    df = res.summary if res.summary is not None and not res.summary.empty else res.samples
-    if df is None or df.empty:
-        return None
-    from pandas.api.types import is_numeric_dtype
-
-    text_cols = [c for c in df.columns if not is_numeric_dtype(df[c])]
-    ratio_cols = [c for c in df.columns if "ratio" in str(c).lower() and is_numeric_dtype(df[c])]
-    if not ratio_cols:
-        return None
-    for _, row in df.iterrows():
-        label = " ".join(str(row[c]) for c in text_cols).lower()
-        if any(w in label for w in words):
-            value = row[ratio_cols[0]]
-            if value == value:  # not NaN
-                return f"measured: container / native time ratio {float(value):.2f} ({label.strip()[:60]})"
-    return None
+def _overhead_cost(res, metrics: tuple[str, ...]) -> str | None:
+    """Container/native ratios (with 95% CI) for ``metrics`` from an ``overhead`` recording, or memory medians."""
+    parts = []
+    what = res.extra.get("what", {}) if isinstance(res.extra, dict) else {}
+    for r in res.extra.get("ratios", []) if isinstance(res.extra, dict) else []:
+        if r.get("metric") in metrics and r.get("ratio") is not None and r.get("baseline") == "native":
+            ci = (f" (95% CI {r['ci_low']:.2f}–{r['ci_high']:.2f})"
+                  if r.get("ci_low") is not None and r.get("ci_high") is not None else "")
+            parts.append(f"{what.get(r['metric'], r['metric'])}: {r['config']} / native {r['ratio']:.2f}{ci}")
+    if "memory" in metrics and not res.samples.empty and {"metric", "config", "value"} <= set(res.samples.columns):
+        mem = res.samples[res.samples["metric"] == "memory"]
+        unit = mem["unit"].iloc[0] if "unit" in mem.columns and len(mem) else ""
+        for config, value in mem.groupby("config")["value"].median().items():
+            parts.append(f"{config}: {value:.1f} {unit}".strip())
+    return ("measured: " + "; ".join(parts)) if parts else None
 
 
 def costs(op: str, results: dict | None = None) -> dict[str, str]:

@@ -1,0 +1,207 @@
+# %% [markdown]
+# # 02 · DevOps and Infrastructure as Code (코드형 인프라)
+#
+# In notebook 01 a Python cell started four servers. A company runs hundreds, changes them every day, and
+# must be able to rebuild them after a failure. Doing that by hand is slow and error-prone. This notebook
+# declares a small two-server environment **as code** and lets vlab make reality match it.
+#
+# **Learning objectives**
+# - Explain **DevOps**: development and operations working as one, for efficiency, collaboration, speed and stability.
+# - Explain **Infrastructure as Code (IaC, 코드형 인프라)**: servers described in files and created by tools,
+#   not by hand.
+# - Read a **plan** (what will be created, replaced or deleted), **apply** it, and see that applying twice
+#   changes nothing (**idempotence**, 멱등성).
+# - Edit the declaration and see exactly the change; notice **drift**; **destroy** the environment.
+
+# %%
+from vlab import course
+
+mode = course.begin()
+
+# %% [markdown]
+# ## DevOps: development and operations as one team
+# <small>Course map: S1.7</small>
+#
+# Traditionally **developers** (개발) wrote the software and an **operations** team (운영) ran the servers. The
+# hand-over between them was slow: tickets, manual installs, "it works on my machine". **DevOps** integrates
+# the two for four goals:
+#
+# | goal | what it means in practice |
+# |---|---|
+# | efficiency (효율성) | repetitive work (building, testing, creating servers) is automated |
+# | collaboration (협업) | developers and operators share the same code, tools and responsibility |
+# | speed (속도) | small changes go to production many times a day instead of a few times a year |
+# | stability (안정성) | every change is reviewed, tested and repeatable, so it can be rolled back |
+#
+# Automation needs the servers themselves to be described in a form a program can read. That is IaC.
+
+# %% [markdown]
+# ## Infrastructure as Code: the declaration
+# <small>Course map: S1.8</small>
+#
+# With **Infrastructure as Code (IaC, 코드형 인프라)** the infrastructure is managed and provisioned through
+# **code** instead of manual processes. You write down *what* should exist (a **declaration**, 선언);
+# a tool works out *how* to get there. Terraform, Ansible, Kubernetes manifests and Docker Compose all work
+# like this. The declaration lives in version control next to the application code, so a change to the
+# servers is reviewed like any other change.
+#
+# Our declaration is the file `environment.toml`: an environment called `shop` with a web server and a WAS.
+
+# %%
+from pathlib import Path
+
+from vlab import iac
+
+text = Path("environment.toml").read_text(encoding="utf-8")
+print(text)
+
+# %% [markdown]
+# vlab reads it into a structure, and compares it with the **actual state**: the containers that exist now
+# with the label `vlab.iac=shop`. In replay mode there is no engine, so the actual state is **simulated** in
+# memory (the comparison logic is exactly the same; nothing runs). The line below says which one you have.
+
+# %%
+env = iac.load("environment.toml")
+backend = iac.state()
+print("Actual state comes from:", "a SIMULATION (replay mode, no engine)" if backend.simulated
+      else "the Docker engine on this machine (live)")
+iac.destroy(env.name);  # start from a clean slate: remove anything an earlier run of this notebook left
+
+# %% [markdown]
+# ### Plan: what would change?
+# A **plan** compares the declaration with the actual state and lists the changes, without touching anything:
+# `+` create, `~` replace, `-` delete.
+
+# %%
+plan = iac.plan(env)
+print(plan)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(plan.summary())
+
+# %% [markdown]
+# ### Apply: make it so
+# **Apply** carries out the plan. Live, it starts two containers through vlab's sandbox (labelled, limited,
+# on their own bridge network) and waits until each answers.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+result = iac.apply(env)
+print(result.summary())
+
+# %%
+iac.show(env)
+
+# %%
+print("The web server answers:", iac.peek(env, "web"))
+
+# %% [markdown]
+# ### Apply again: nothing to do
+# The declaration has not changed and the servers run, so a second apply must change **nothing**. This
+# property is called **idempotence (멱등성)**: applying once or ten times gives the same result. It is what
+# makes IaC safe to run automatically, over and over, from a pipeline.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+again = iac.apply(env)
+print(again.summary())
+print("Containers replaced by the second apply:", len(again.plan.of("replace")))
+
+# %% [markdown]
+# ## Change the declaration, see exactly the change
+# <small>Course map: S1.8 · S1.7</small>
+#
+# Edit the code, not the servers. Below we change the text of the web page in the TOML text (as you would in
+# the file and commit it) and ask for a plan. Only the web server changes; the WAS is untouched. A container
+# is never edited in place: the old one is **replaced** by a new one built from the new declaration.
+
+# %%
+edited = iac.loads(text.replace("Welcome to the vlab shop", "Big sale at the vlab shop"))
+plan = iac.plan(edited)
+print(plan)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(plan.summary())
+for change in plan.changes:
+    if change.action != "keep":
+        print(change)
+
+# %%
+print(iac.apply(edited).summary())
+print("The web server now answers:", iac.peek(edited, "web"))
+
+# %% [markdown]
+# Adding a server is one more block in the declaration. Here we add a DBMS-like key-value server
+# (`kind = "db"`) with `with_server`, which is the same as adding a `[servers.db]` section to the file:
+
+# %%
+bigger = edited.with_server("db", kind="db")
+print(iac.to_toml(bigger))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(iac.plan(bigger).summary())
+print(iac.apply(bigger).summary())
+
+# %% [markdown]
+# ### Drift: when reality changes behind the code's back
+# Someone stops a server by hand, or it crashes. Now the actual state **drifts** from the declaration. The
+# next plan notices and repairs only that server.
+
+# %%
+iac.break_server(bigger, "app")
+plan = iac.plan(bigger)
+print(plan)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(plan.summary())
+print(iac.apply(bigger).summary())
+print(iac.plan(bigger).summary())
+
+# %% [markdown]
+# ### Destroy: remove everything
+# When the environment is no longer needed, **destroy** removes every server it declared (and its network).
+# Because everything is in code, it can be rebuilt identically at any time with one apply.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(iac.destroy(bigger).summary())
+print("Servers of 'shop' left:", len(iac.show("shop")))
+print(iac.destroy("shop").summary())
+
+# %% [markdown]
+# ## Self-check
+# You applied a declaration successfully. Without editing anything you run `apply` once more.
+# **How many containers does the second apply create or replace?** Set `answer` to a number.
+
+# %%
+answer = 0  # ← your answer
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from vlab.widgets import quiz
+
+quiz.check(answer, 0, explanation="Apply only changes the difference between the declaration and the actual "
+           "state. After a successful apply there is none: apply is idempotent.")
+
+# %%
+quiz.solution("<b>0</b>. The plan compares each declared server's configuration hash with the running "
+              "container's label. They match, so every server is <code>keep</code>: \"No changes\".")
+
+# %% [markdown]
+# ## Key points
+# - **DevOps** joins development and operations: automation and shared code for efficiency, collaboration,
+#   speed and stability.
+# - **Infrastructure as Code (IaC, 코드형 인프라)**: the servers are declared in files, reviewed and versioned like
+#   application code, and created by a tool, not by hand.
+# - **plan** shows the difference between the declaration and the actual state; **apply** changes only that
+#   difference; a second apply changes nothing (**idempotence, 멱등성**).
+# - Editing the declaration changes exactly the edited servers; **drift** is detected and repaired;
+#   **destroy** removes everything, and one apply rebuilds it.
+# - Containers make this cheap: creating or replacing a server takes about a second, which is why IaC and
+#   containers grew up together.
+#
+# **Next:** [03 · Why virtualize](03_why_virtualize.ipynb)
