@@ -296,7 +296,10 @@ def wait_for_kernel(page, lab: Lab, rel: str) -> None:
 
 def run_all_cells(page, lab: Lab, rel: str) -> None:
     page.goto(f"{lab.url}/lab/tree/{rel}?token={lab.token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
+    n_cells = len(nbformat.read(lab.root / rel, as_version=4).cells)
+    page.wait_for_function(  # every cell is in the DOM (windowingMode none)
+        "n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').length >= n",
+        arg=n_cells, timeout=SERVER_START_LIMIT_S * 1000)
     wait_for_kernel(page, lab, rel)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()

@@ -111,7 +111,7 @@ def test_link_problems(tmp_path):
     probs = coverage.link_problems(tmp_path)
     assert probs == [
         "02_b.ipynb: the first code cell must call course.begin()",
-        "02_b.ipynb: no markdown link to the next notebook 99_glossary.ipynb",
+        "02_b.ipynb: the last markdown cell has no link to the next notebook 99_glossary.ipynb",
         "02_b.ipynb: the last markdown cell has no link to the glossary 99_glossary.ipynb",
     ]
 
@@ -125,3 +125,26 @@ def test_corrupt_notebook_is_a_data_error(tmp_path):
     (tmp_path / "01_a.ipynb").write_text("{not json")
     with pytest.raises(DataError, match="not a readable notebook"):
         coverage.problems(tmp_path)
+
+
+# ------------------------------------------------------------------ glossary
+def test_glossary_terms_and_lookup():
+    from vlab import glossary
+    from vlab.errors import BadParameter
+
+    df = glossary.terms()
+    assert len(df) >= 40 and not df["term"].duplicated().any()
+    assert glossary.lookup("네임스페이스")["term"] == "namespace"
+    assert glossary.lookup("Hypervisor")["korean"] == "하이퍼바이저"
+    for bad in ("", "quantum teleporter"):
+        with pytest.raises(BadParameter):
+            glossary.lookup(bad)
+    assert "<a href='04_hypervisors.ipynb'>" in glossary.to_html()
+
+
+def test_glossary_points_at_existing_notebooks():
+    from vlab import glossary
+
+    have = {p.stem for p in coverage.notebook_files()}
+    missing = sorted(set(glossary.terms()["notebook"]) - have)
+    assert not missing, f"glossary terms point at notebooks that do not exist yet: {missing}"

@@ -250,7 +250,9 @@ def test_live_all_groups_tiny(engine, tmp_path):
     r = o.ratio_table(res)
     assert len(r) == sum(len(c) - 1 for c in o.CONFIGS.values()) + len(o.EXTRA_PAIRS)
     assert (r.ci_low <= r.ci_high).all() and (r.ratio > 0).all()
-    assert res.summary.ratio_to_native.isna().sum() == len(o.CONFIGS)  # native rows have no ratio
+    summ = res.summary[res.summary.metric != "memory"]
+    assert summ.ratio_to_native.isna().sum() == len(o.CONFIGS)  # only the native rows have no ratio
+    assert set(summ[summ.ratio_to_native.isna()].config) == {"native"}
     facts = res.extra["facts"]
     assert facts["same_kernel"] is True  # no kernel of its own: the host kernel runs the workload
     assert facts["seccomp_mode"]["container"] == 2 and facts["seccomp_mode"]["container-unconfined"] == 0
@@ -284,3 +286,30 @@ def test_replay_returns_the_recording_filtered(monkeypatch):
     res = o.measure(only=["cpu"], progress=False)
     assert res.replayed and set(res.samples.metric) == {"cpu"}
     assert set(o.ratio_table(res).metric) == {"cpu"}
+
+
+def test_engine_failure_mid_run_keeps_partial_and_no_container(engine, monkeypatch):
+    real, calls = o._run_one, []
+
+    def failing(*a, **k):
+        calls.append(1)
+        if len(calls) > 3:
+            raise DataError("simulated workload failure")
+        return real(*a, **k)
+
+    monkeypatch.setattr(o, "_run_one", failing)
+    with pytest.raises(DataError) as exc:
+        o.run_live(o.Settings(trials=3, only=("cpu",), **TINY))
+    assert len(exc.value.partial) == 1  # one measured sample kept (after 2 warm-ups)
+    assert not _ours_left(engine)
+
+
+def test_replay_saves_when_asked(monkeypatch, tmp_path):
+    from vlab import mode, replay, results
+
+    if "overhead" not in replay.available():
+        pytest.skip("no overhead recording shipped yet")
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("replay", "test"))
+    o.measure(only=["io"], progress=False, save_to=tmp_path / "r.json")
+    back = results.load(tmp_path / "r.json")
+    assert set(back.samples.metric) == {"io_write", "io_read"}

@@ -288,3 +288,26 @@ def test_kernel_counts_the_containers_syscalls(engine):
     assert syscalls.counted_at_least_n(res) == {"native": True, "container": True}
     assert res.extra["same_kernel"] is True
     assert set(res.samples["where"]) == {"native", "container"}
+
+
+# ------------------------------------------------------------------ concept figures
+def test_concept_figures_draw_and_validate():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vlab.plots import concepts
+
+    assert len(concepts.FIGURES) == 6
+    for fn in concepts.FIGURES.values():
+        fig = fn()
+        assert fig.axes and any(ax.patches for ax in fig.axes)
+        plt.close(fig)
+    fig = concepts.stacks_side_by_side()
+    assert len(fig.axes) == 4
+    plt.close(fig)
+    with pytest.raises(BadParameter):
+        concepts.virtualization(n_guests=0)
+    with pytest.raises(BadParameter):
+        concepts.stack_diagram("mainframe")

@@ -156,6 +156,14 @@ def engine_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _loadavg() -> list[float]:
+    """The machine's 1/5/15-minute load average: a busy machine flattens every CPU curve."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
 def check_quotas(quotas) -> list[float]:
     qs = [check_cpus(q) for q in quotas]
     if not qs:
@@ -181,6 +189,7 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
     if not qs:
         raise BadParameter(f"every quota is above the engine's {ncpu} CPUs", f"Use quotas up to {ncpu}.")
     rng = random.Random(seed)
+    load_before = _loadavg()
     rows, partial = [], False
     try:
         for rep in range(repeats):
@@ -197,7 +206,8 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
     samples = pd.DataFrame(rows)
     summary = _cpu_summary(samples, workers, ncpu)
     return Results("cg_cpu", samples, summary, provenance.collect(
-        {"quotas": qs, "workers": workers, "iterations": iterations, "repeats": repeats}),
+        {"quotas": qs, "workers": workers, "iterations": iterations, "repeats": repeats},
+        loadavg_before=load_before, loadavg_after=_loadavg()),
         extra={"skipped_quotas": skipped, "engine_cpus": ncpu, "workers": workers}, partial=partial)
 
 
@@ -260,6 +270,7 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
         raise BadParameter("rounds must be 1–1000 and work 100–1,000,000")
     conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
     rng = random.Random(seed)
+    load_before = _loadavg()
     rows, partial = [], False
     try:
         for rep in range(repeats):
@@ -273,7 +284,8 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     samples = pd.DataFrame(rows)
     summary = _noisy_summary(samples)
     return Results("cg_noisy", samples, summary, provenance.collect(
-        {"hog_cpus": hog_cpus, "rounds": rounds, "work": work, "repeats": repeats, "cpuset": cpuset}),
+        {"hog_cpus": hog_cpus, "rounds": rounds, "work": work, "repeats": repeats, "cpuset": cpuset},
+        loadavg_before=load_before, loadavg_after=_loadavg()),
         extra={"conditions": list(conditions)}, partial=partial)
 
 

@@ -207,8 +207,9 @@ def links(path: Path) -> set[str]:
 
 
 def link_problems(folder: Path | None = None) -> list[str]:
-    """Course navigation gaps: each notebook must begin with ``course.begin()`` and link to the next one
-    (the last links back to the first) and to the glossary in its last markdown cell."""
+    """Course navigation gaps: each notebook must begin with ``course.begin()`` (which prints the glossary
+    link) and its last markdown cell must link to the next notebook (the last one back to the first) and to
+    the glossary."""
     nbs = notebook_files(folder)
     out = []
     for i, nb in enumerate(nbs):
@@ -220,8 +221,8 @@ def link_problems(folder: Path | None = None) -> list[str]:
         last = {Path(m.group("target") or m.group("href")).name for m in MD_LINK.finditer(md[-1]["source"])} \
             if md else set()
         nxt = nbs[(i + 1) % len(nbs)].name
-        if nxt != nb.name and nxt not in links(nb):
-            out.append(f"{nb.name}: no markdown link to the next notebook {nxt}")
+        if nxt != nb.name and nxt not in last:
+            out.append(f"{nb.name}: the last markdown cell has no link to the next notebook {nxt}")
         if nb.name != GLOSSARY and GLOSSARY not in last:
             out.append(f"{nb.name}: the last markdown cell has no link to the glossary {GLOSSARY}")
     return out

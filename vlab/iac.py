@@ -336,7 +336,7 @@ class Change:
         return "\n".join([head, *(f"        {attr}: {_short(old)} → {_short(new)}" for attr, old, new in self.diff)])
 
 
-def _short(value: object, limit: int = 60) -> str:
+def _short(value: object, limit: int = 80) -> str:
     text = json.dumps(value, ensure_ascii=False) if value is not None else "(none)"
     return text if len(text) <= limit else text[: limit - 1] + "…\""
 

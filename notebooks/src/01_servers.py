@@ -177,7 +177,7 @@ server_plots.company_servers(tour.summary, replayed=tour.replayed);
 # - **Container (컨테이너)**: isolated processes that share the host's kernel. Light and fast to start.
 #
 # The four servers you just used were **containers**: four servers with separate files, process lists and
-# limits on one machine, started in about a second. Parts 2 and 3 of the course measure why.
+# limits on one machine, all started within a few seconds. Parts 2 and 3 of the course measure why.
 
 # %%
 server_plots.operating_models();
@@ -228,4 +228,4 @@ print(f"All {len(facts)} claims hold on these responses.")
 # - Servers are operated on **bare metal (베어메탈)**, with a **hypervisor (하이퍼바이저)**, or in
 #   **containers (컨테이너)**, as the four servers here were.
 #
-# **Next:** [02 · DevOps and Infrastructure as Code](02_devops_iac.ipynb)
+# **Next:** [02 · DevOps and Infrastructure as Code](02_devops_iac.ipynb) · [Glossary · 용어집](99_glossary.ipynb)

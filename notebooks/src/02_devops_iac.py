@@ -204,4 +204,4 @@ quiz.solution("<b>0</b>. The plan compares each declared server's configuration 
 # - Containers make this cheap: creating or replacing a server takes about a second, which is why IaC and
 #   containers grew up together.
 #
-# **Next:** [03 · Why virtualize](03_why_virtualize.ipynb)
+# **Next:** [03 · Why virtualize](03_why_virtualize.ipynb) · [Glossary · 용어집](99_glossary.ipynb)

@@ -65,11 +65,14 @@ print(f"exit code: {code}, OOMKilled: {killed}")
 #
 # The same work (two shell loops) runs under 0.25, 0.5, 1 and 2 CPUs, in shuffled order. Throughput follows the
 # quota: a quarter of a CPU does a quarter of the work per second. Above 1 CPU it can grow only as far as the work
-# runs in parallel and the machine has idle cores (other programs on a shared machine take their part).
+# runs in parallel and the machine has idle cores (other programs on a shared machine take their part: when the
+load average is above the number of cores, even the 1-CPU run cannot get a whole CPU and the curve flattens).
 
 # %%
 sweep = cgroups.cpu_sweep()
 print("quotas above this engine's CPUs were skipped:", sweep.extra["skipped_quotas"])
+print("load average before/after (a busy machine flattens the curve):",
+      sweep.provenance.get("loadavg_before"), sweep.provenance.get("loadavg_after"))
 sweep.summary
 
 # %%

@@ -495,7 +495,11 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
     if save_to is not None:
         check_output_path(save_to)
     res = _measure(s, progress=progress, save_to=save_to)
-    return select(res, s.only) if res.replayed else res
+    if res.replayed:
+        res = select(res, s.only)
+        if save_to is not None:
+            res.save(save_to)
+    return res
 
 
 @replay.replayable(KIND)
@@ -540,6 +544,9 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
                 _measure_memory(s, stack, add)
         except KeyboardInterrupt:
             partial = True
+        except VlabError as exc:  # keep what was measured; containers are removed by the stack
+            exc.partial = pd.DataFrame(rows)
+            raise
     samples = pd.DataFrame(rows, columns=["metric", "config", "trial", "order", "value", "unit"])
     res = Results(
         kind=KIND,
@@ -664,8 +671,6 @@ def run_cli(args) -> int:
     path = check_output_path(args.json) if args.json else None
     quick = bool(args.quick) or vconfig.quick()
     res = measure(trials=args.trials, only=args.only, quick=quick, seed=args.seed, progress=True, save_to=path)
-    if res.replayed and path is not None:
-        res.save(path)
     print(format_report(res))
     if path is not None:
         print(f"wrote {path}")

@@ -247,7 +247,9 @@ def self_check(results: Results, tolerance_ms: float = SUM_TOLERANCE_MS) -> dict
 def ratios(results: Results, phase: str = TOTAL, baseline: str = "baseline") -> pd.DataFrame:
     """Median of each configuration ÷ median of the baseline, with a bootstrap 95% CI."""
     s = results.samples
-    s = s[(s["phase"] == phase) & (~s.get("warmup", False))]
+    s = s[s["phase"] == phase]
+    if "warmup" in s:
+        s = s[~s["warmup"].astype(bool)]
     base = s[s["config"] == baseline]["ms"]
     rows = []
     for name, group in s.groupby("config", sort=False):
@@ -439,7 +441,7 @@ def _runtimes(client) -> list[str]:
         return []
 
 
-def _provenance(cfg: dict, client=None) -> dict:
+def _provenance(cfg: dict) -> dict:
     from ..provenance import collect
 
     return collect(cfg)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .. import config as vconfig
 from .. import provenance, replay
-from ..errors import BadParameter
+from ..errors import BadParameter, ToolMissing
 from ..measure.stats import summarize_frame
 from ..results import Results, check_output_path
 from ..sandbox import parse_memory
@@ -271,7 +271,8 @@ def format_report(res: Results) -> str:
     g = guest_facts(res)
     if g:
         lines.append(f"  the guest said: kernel {g.get('kernel')}, its /init is PID {g.get('pid')}, "
-                     f"PID 1 = '{g.get('pid1')}', {g.get('procs')} processes; host kernel {res.extra.get('host_kernel')}")
+                     f"PID 1 = '{g.get('pid1')}', {g.get('procs')} processes; "
+                     f"host kernel {res.extra.get('host_kernel')}")
     return "\n".join(lines)
 
 
@@ -312,3 +313,14 @@ def _record_container(quick: bool) -> Results:
 
 
 RECORDINGS = {KIND: _record, "vm_container_start": _record_container}
+
+
+def boot_vm_or_recording(trials: int = 5, accel: str = "auto", memory: str | int = "256m", **kwargs) -> Results:
+    """Like :func:`boot_vm`, but when QEMU or a guest kernel is missing, return the shipped recording
+    (marked ``replayed``, with the reason and the fix in ``extra["why_replayed"]``) instead of failing."""
+    try:
+        return boot_vm(trials, accel, memory, **kwargs)
+    except ToolMissing as exc:
+        res = replay.load(KIND)
+        res.extra = {**res.extra, "why_replayed": f"{exc.message} Fix: {exc.hint}"}
+        return res

@@ -23,6 +23,14 @@ QUESTIONS: tuple[Question, ...] = (
             C("a file server", False, "A file server shares files; it does not compute a page per request."),
         ), concepts=("S1.3", "S1.4", "S1.5"), notebook="01_servers.ipynb"),
     Question(
+        "A company buys a machine, installs one OS on it and runs many programs there. Which way of operating "
+        "servers (서버 운영법) is this?",
+        choices=(
+            C("bare metal (베어메탈)", True, "One OS straight on the machine; simple, but inefficient for a company."),
+            C("hypervisor (하이퍼바이저)", False, "A hypervisor would run several guest OSes on the machine."),
+            C("container (컨테이너)", False, "Containers would isolate the programs on the one kernel."),
+        ), concepts=("S1.6",), notebook="01_servers.ipynb"),
+    Question(
         "You apply the same Infrastructure-as-Code (코드형 인프라) declaration twice in a row. How many changes "
         "should the second apply make?",
         answer=0, explanation="Applying a declaration is idempotent: once reality matches the code, nothing changes.",

@@ -1,0 +1,65 @@
+"""Namespace explorer and cgroup playground: callbacks driven without a browser."""
+
+from __future__ import annotations
+
+from vlab import cgroups, replay
+from vlab.widgets import cgroups as cgw
+from vlab.widgets import namespaces as nsw
+
+
+def test_namespace_explorer_switches_card():
+    ex = nsw.explorer(replay.load("ns_views"))
+    ex.picker.value = "pid"
+    assert "DIFFERENT" in ex.card.value and "pid:[" in ex.card.value
+    ex.picker.value = "user"
+    assert "SAME" in ex.card.value
+    ex.picker.value = "hostname"
+    assert "UTS" in ex.card.value
+    assert "replayed" in ex.summary.value and "pid" in ex.summary.value
+
+
+def test_playground_passes_slider_values_and_shows_outcome():
+    calls = []
+
+    def runner(workload, **kw):
+        calls.append((workload, kw))
+        out = {"workload": workload, **kw, "exit_code": 137, "oom_killed": True, "fork_refused": False}
+        return {**out, "verdict": cgroups.verdict(out)}
+
+    pg = cgw.playground(runner)
+    pg.workload.value = "fork processes"
+    assert pg.size.description == "processes"
+    pg.workload.value = "memory hog"
+    pg.memory.value, pg.cpus.value, pg.pids.value, pg.size.value = 16, 0.5, 8, 40
+    pg.button.click()
+    assert calls == [("memory hog", {"memory_mb": 16, "cpus": 0.5, "pids": 8, "size": 40})]
+    assert "137" in pg.result.value and "OOM-killed" in pg.result.value
+    assert not pg.button.disabled and len(pg.history) == 1
+
+
+def test_playground_shows_errors_not_tracebacks():
+    pg = cgw.playground(cgroups.playground_run)
+    pg.workload.value = "CPU loop"
+    pg.size.value = 1
+    pg.memory.value = 8
+    pg.runner = lambda *a, **k: cgroups.playground_run("no such workload")
+    pg.button.click()
+    assert "fix:" in pg.result.value and not pg.button.disabled
+
+
+def test_replay_outcomes_come_from_recordings():
+    assert cgw.replay_outcome("memory hog", memory_mb=32, size=64)["oom_killed"] is True
+    assert cgw.replay_outcome("memory hog", memory_mb=32, size=8)["oom_killed"] is False
+    assert cgw.replay_outcome("fork processes")["fork_refused"] is True
+    assert cgw.replay_outcome("CPU loop", cpus=0.5)["elapsed_ms"] > 0
+
+
+def test_playground_live_click(engine):
+    pg = cgw.playground(cgroups.playground_run)
+    pg.memory.value, pg.size.value = 16, 48
+    pg.button.click()
+    assert pg.history[-1]["oom_killed"] and pg.history[-1]["exit_code"] == 137
+    pg.workload.value = "fork processes"
+    pg.pids.value, pg.size.value = 6, 20
+    pg.button.click()
+    assert pg.history[-1]["fork_refused"] and "Fork refused" in pg.result.value

@@ -1,0 +1,386 @@
+"""Race widget: one button starts a container and boots a VM at the same moment; watch both finish.
+
+Live, it really does both, in two threads released by one barrier: a sandboxed busybox
+container (create → start → exit, see ``vlab.vm.versus``) and a QEMU VM booting its own kernel
+(``vlab.vm.boot``). Each lane shows its progress and a timeline of what happened, and the
+measured times appear at the end. In replay mode, or without QEMU, it replays recorded runs
+(``vm_container_start`` and ``vm_boot``) at their recorded pace and says so.
+
+The logic (events, replay schedule, live race) is plain Python; ``RaceWidget`` is the
+ipywidgets front-end, testable without a browser: ``w.button.click(); w.wait()``.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from ..errors import BadParameter, VlabError
+
+LANES = ("container", "vm")
+SOURCES = ("auto", "live", "replay")
+LIVE_BADGE = "<b style='color:#0072B2'>● LIVE</b>"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in one lane, ``t_ms`` after the common start."""
+
+    t_ms: float
+    lane: str
+    progress: float  # 0..1, how far along this lane is
+    text: str
+    final: bool = False
+
+
+@dataclass
+class RaceResult:
+    """The outcome of one race (live or replayed)."""
+
+    source: str  # "live" or "replay"
+    container_ms: float
+    vm_ms: float
+    vm_exit_ms: float
+    accel: str
+    container_kernel: str = ""
+    vm_kernel: str = ""
+    why_replay: str = ""
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        """How many times longer the VM took to report than the container (VM ÷ container)."""
+        return self.vm_ms / self.container_ms if self.container_ms else float("inf")
+
+    @property
+    def winner(self) -> str:
+        return "container" if self.container_ms < self.vm_ms else "vm"
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("events")
+        d["ratio"] = self.ratio
+        d["winner"] = self.winner
+        return d
+
+    def summary(self) -> str:
+        emulated = " (TCG = software emulation)" if self.accel == "tcg" else ""
+        src = "REPLAYED recorded runs" if self.source == "replay" else "measured live, just now"
+        return (f"Container: command ran and exited after {self.container_ms:,.0f} ms. "
+                f"VM ({self.accel.upper()}{emulated}): its own kernel booted and /init reported after "
+                f"{self.vm_ms:,.0f} ms (powered off at {self.vm_exit_ms:,.0f} ms). "
+                f"The VM took {self.ratio:,.1f}× as long. [{src}]")
+
+
+# ---------------------------------------------------------------- replay
+def _median_trial(samples, phase: str) -> int:
+    rows = samples[samples["phase"] == phase].sort_values("ms")
+    return int(rows.iloc[(len(rows) - 1) // 2]["trial"])
+
+
+def replay_events(container_res, vm_res) -> tuple[list[Event], RaceResult]:
+    """Events of the median recorded trial of each side, in time order, and the race result."""
+    cs, vs = container_res.samples, vm_res.samples
+    if cs.empty or vs.empty:
+        raise VlabError("The recorded race data is empty.", "Record it again with `vlab record --only vm_boot "
+                        "vm_container_start`.")
+    ct = cs[cs["trial"] == _median_trial(cs, "total")].set_index("phase")["ms"]
+    vt = vs[vs["trial"] == _median_trial(vs, "launch_to_marker")].set_index("phase")["ms"]
+    cinfo = container_res.extra.get("container") or {}
+    vinfo = vm_res.extra.get("guest") or {}
+    accel = str(vm_res.extra.get("accelerator", "?"))
+    events = [
+        Event(0.0, "container", 0.05, "docker create …"),
+        Event(float(ct["create"]), "container", 0.35, "created; start …"),
+        Event(float(ct["create"] + ct["start"]), "container", 0.7, "started: the command runs on the host kernel"),
+        Event(float(ct["total"]), "container", 1.0,
+              f"exited: PID {cinfo.get('pid', '?')}, uname -r = {cinfo.get('kernel', '?')}", final=True),
+        Event(0.0, "vm", 0.05, f"QEMU launched ({accel.upper()})"),
+        Event(float(vt["before_guest_clock"]), "vm", 0.2, "guest kernel starts its clock and boots …"),
+        Event(float(vt["launch_to_marker"]), "vm", 0.95,
+              f"/init reported: PID {vinfo.get('pid', '?')}, kernel {vinfo.get('kernel', '?')}"),
+        Event(float(vt["total"]), "vm", 1.0, "guest powered off; QEMU exited", final=True),
+    ]
+    events.sort(key=lambda e: e.t_ms)
+    res = RaceResult("replay", float(ct["total"]), float(vt["launch_to_marker"]), float(vt["total"]), accel,
+                     str(cinfo.get("kernel", "")), str(vinfo.get("kernel", "")), events=events)
+    return events, res
+
+
+def load_recorded():
+    """The two recordings the replayed race uses (DataError with a fix when missing)."""
+    from .. import replay
+
+    return replay.load("vm_container_start"), replay.load("vm_boot")
+
+
+# ---------------------------------------------------------------- live
+def vm_available() -> tuple[bool, str]:
+    """(True, "") when QEMU and a guest kernel are here; else (False, why)."""
+    from ..vm import qemu
+
+    try:
+        qemu.find_qemu()
+        qemu.find_kernel()
+    except VlabError as exc:
+        return False, exc.message
+    return True, ""
+
+
+def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_timeout: float = 120.0) -> RaceResult:
+    """Run one real race: a sandboxed container and a QEMU VM released at the same instant."""
+    from ..engine import connect
+    from ..images import ensure
+    from ..vm import boot, versus
+
+    client = connect()
+    ensure("busybox", client)
+    outcome: dict = {}
+    errors: list[BaseException] = []
+    with boot.prepare(accel) as guest:
+        gate = threading.Barrier(2)
+        t0_box: list[int] = []
+
+        def stamp() -> float:
+            return (time.perf_counter_ns() - t0_box[0]) / 1e6
+
+        def container_lane() -> None:
+            try:
+                gate.wait()
+                on_event(Event(stamp(), "container", 0.05, "docker create …"))
+                times, report = versus.lifecycle(client)
+                outcome["container"] = (times, report or {})
+                on_event(Event(times["create"], "container", 0.35, "created; start …"))
+                on_event(Event(times["create"] + times["start"], "container", 0.7,
+                               "started: the command runs on the host kernel"))
+                on_event(Event(times["total"], "container", 1.0,
+                               f"exited: PID {(report or {}).get('pid', '?')}, "
+                               f"uname -r = {(report or {}).get('kernel', '?')}", final=True))
+            except BaseException as exc:  # noqa: BLE001 - reported after both lanes end
+                errors.append(exc)
+
+        def vm_lane() -> None:
+            lines = [0]
+
+            def on_line(text: str, ms: float) -> None:
+                lines[0] += 1
+                if "VLAB-VM-MARKER" in text:
+                    return
+                on_event(Event(ms, "vm", min(0.9, 0.2 + 0.05 * lines[0]), f"console: {text.strip()[:90]}"))
+
+            try:
+                gate.wait()
+                on_event(Event(0.0, "vm", 0.05, f"QEMU launched ({guest.accel.upper()})"))
+                run = guest.boot(vm_timeout, on_line=on_line)
+                outcome["vm"] = run
+                on_event(Event(run.launch_to_marker_ms, "vm", 0.95,
+                               f"/init reported: PID {run.marker.pid}, kernel {run.marker.kernel}"))
+                on_event(Event(run.total_ms, "vm", 1.0, "guest powered off; QEMU exited", final=True))
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=container_lane, name="race-container", daemon=True),
+                   threading.Thread(target=vm_lane, name="race-vm", daemon=True)]
+        t0_box.append(time.perf_counter_ns())
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+    times, report = outcome["container"]
+    run = outcome["vm"]
+    return RaceResult("live", times["total"], run.launch_to_marker_ms, run.total_ms, guest.accel,
+                      str(report.get("kernel", "")), run.marker.kernel)
+
+
+# ---------------------------------------------------------------- widget
+class RaceWidget:
+    """Button + two progress lanes + a timeline. ``.result`` holds the RaceResult when done."""
+
+    def __init__(self, *, source: str = "auto", accel: str = "auto", replay_speed: float = 1.0,
+                 vm_timeout: float = 120.0) -> None:
+        import ipywidgets as w
+
+        if source not in SOURCES:
+            raise BadParameter(f"source={source!r} is not known", "Use 'auto', 'live' or 'replay'.")
+        if accel not in ("auto", "kvm", "tcg"):
+            raise BadParameter(f"accel={accel!r} is not an accelerator", "Use 'auto', 'kvm' or 'tcg'.")
+        if isinstance(replay_speed, bool) or not isinstance(replay_speed, int | float) \
+                or not 0.1 <= replay_speed <= 1000:
+            raise BadParameter(f"replay_speed={replay_speed!r} must be between 0.1 and 1000",
+                               "1 replays at the recorded pace; larger is faster.")
+        self.source, self.accel, self.replay_speed, self.vm_timeout = source, accel, float(replay_speed), vm_timeout
+        self.result: RaceResult | None = None
+        self.error: VlabError | None = None
+        self.events: list[Event] = []
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._t0 = 0.0
+        self._finished: dict[str, float] = {}
+
+        self.button = w.Button(description="Start the race", icon="play", button_style="primary",
+                               tooltip="Start a container and boot a VM at the same moment")
+        self.bars = {lane: w.FloatProgress(value=0.0, min=0.0, max=1.0, bar_style="info",
+                                           layout=w.Layout(width="55%")) for lane in LANES}
+        self.labels = {lane: w.HTML(value="waiting") for lane in LANES}
+        names = {"container": "Container (컨테이너)", "vm": "Virtual machine (가상 머신)"}
+        lanes = [w.HBox([w.HTML(f"<b>{names[lane]}</b>", layout=w.Layout(width="210px")), self.bars[lane],
+                         self.labels[lane]]) for lane in LANES]
+        self.status = w.HTML(value=self._intro())
+        self.timeline = w.HTML(value="")
+        self.view = w.VBox([self.button, self.status, *lanes, self.timeline])
+        self.button.on_click(self._on_click)
+
+    # -- display
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.view)
+
+    def _decide(self) -> tuple[str, str]:
+        """('live'|'replay', why) for this click."""
+        if self.source == "replay":
+            return "replay", "replay was requested"
+        from ..mode import current
+
+        mode = current()
+        if mode.replay:
+            if self.source == "live":
+                raise VlabError("A live race needs Docker, but vlab is in replay mode: " + mode.reason, mode.fix)
+            return "replay", f"replay mode ({mode.reason})"
+        ok, why = vm_available()
+        if not ok:
+            if self.source == "live":
+                raise VlabError(f"A live race needs QEMU and a guest kernel: {why}",
+                                "Run `vlab doctor` for the fix "
+                                "(apt-get install qemu-system-x86 linux-image-cloud-amd64).")
+            return "replay", f"no live VM here ({why})"
+        return "live", ""
+
+    def _intro(self) -> str:
+        return ("Press the button: a container and a VM start <i>at the same moment</i>. "
+                "Which one reports first, and by how much?")
+
+    # -- events
+    def _apply(self, ev: Event) -> None:
+        with self._lock:
+            self.events.append(ev)
+            bar = self.bars[ev.lane]
+            bar.value = max(bar.value, ev.progress)
+            if ev.final:
+                self._finished[ev.lane] = ev.t_ms
+                bar.bar_style = "success"
+                self.labels[ev.lane].value = f"<b>done at {ev.t_ms:,.0f} ms</b>"
+            rows = sorted(self.events, key=lambda e: e.t_ms)[-14:]
+            self.timeline.value = "<pre style='font-size:85%;line-height:1.25'>" + "\n".join(
+                f"{e.t_ms:9,.0f} ms  {'container' if e.lane == 'container' else 'VM       '}  {html.escape(e.text)}"
+                for e in rows) + "</pre>"
+
+    def _tick(self, now_ms: float) -> None:
+        with self._lock:
+            for lane in LANES:
+                if lane not in self._finished:
+                    self.labels[lane].value = f"{now_ms:,.0f} ms …"
+
+    # -- run
+    def _on_click(self, _button=None) -> None:
+        if self.button.disabled:
+            return
+        self.button.disabled = True
+        self.done.clear()
+        self.result, self.error, self.events, self._finished = None, None, [], {}
+        for lane in LANES:
+            self.bars[lane].value, self.bars[lane].bar_style = 0.0, "info"
+            self.labels[lane].value = "…"
+        self.timeline.value = ""
+        threading.Thread(target=self._run, name="vlab-race", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            how, why = self._decide()
+            if how == "replay":
+                self._run_replay(why)
+            else:
+                self._run_live()
+        except VlabError as exc:
+            self.error = exc
+            self.status.value = (f"<span style='color:#D55E00'>⚠ {html.escape(exc.message)}</span><br>"
+                                 f"<small>fix: {html.escape(exc.hint)}</small>")
+        except Exception as exc:  # noqa: BLE001 - shown in the widget, never a traceback wall
+            self.error = VlabError(f"The race failed: {exc}")
+            self.status.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+        finally:
+            self.button.disabled = False
+            self.button.description = "Race again"
+            self.done.set()
+
+    def _ticker(self, stop: threading.Event, scale: float = 1.0) -> None:
+        while not stop.wait(0.1):
+            self._tick((time.perf_counter() - self._t0) * 1000 * scale)
+
+    def _run_replay(self, why: str) -> None:
+        from ..replay import recorded_provenance
+
+        events, res = replay_events(*load_recorded())
+        res.why_replay = why
+        prov = recorded_provenance()
+        pace = "at the recorded pace" if self.replay_speed == 1 else f"{self.replay_speed:g}× faster than recorded"
+        self.status.value = ("<b style='color:#D55E00'>▶ REPLAY</b>: these are <i>recorded</i> runs "
+                             f"(made by <code>vlab record</code> on {html.escape(str(prov.get('host', '?')))}, "
+                             f"{html.escape(str(prov.get('date', '?')))}), replayed {pace}. "
+                             f"<small>Why: {html.escape(why)}.</small>")
+        stop = threading.Event()
+        self._t0 = time.perf_counter()
+        ticker = threading.Thread(target=self._ticker, args=(stop, self.replay_speed), daemon=True)
+        ticker.start()
+        try:
+            for ev in events:
+                delay = ev.t_ms / 1000 / self.replay_speed - (time.perf_counter() - self._t0)
+                if delay > 0:
+                    time.sleep(delay)
+                self._apply(ev)
+        finally:
+            stop.set()
+            ticker.join()
+        self.result = res
+        self._finish(res)
+
+    def _run_live(self) -> None:
+        self.status.value = (f"{LIVE_BADGE}: preparing the VM (probing KVM, building its initramfs) …")
+        stop = threading.Event()
+        started = threading.Event()
+
+        def on_event(ev: Event) -> None:
+            if not started.is_set():
+                started.set()
+                self._t0 = time.perf_counter() - ev.t_ms / 1000
+                self.status.value = (f"{LIVE_BADGE}: racing on this machine now: "
+                                     "a container vs a VM booting its own kernel …")
+                threading.Thread(target=self._ticker, args=(stop,), daemon=True).start()
+            self._apply(ev)
+
+        try:
+            res = race_live(on_event, accel=self.accel, vm_timeout=self.vm_timeout)
+        finally:
+            stop.set()
+        res.events = sorted(self.events, key=lambda e: e.t_ms)
+        self.result = res
+        self._finish(res)
+
+    def _finish(self, res: RaceResult) -> None:
+        head = self.status.value if res.source == "replay" else f"{LIVE_BADGE}: measured just now."
+        self.status.value = f"{head}<br><b>Result:</b> {html.escape(res.summary())}"
+
+    def wait(self, timeout: float = 300.0) -> RaceResult | None:
+        """Block until the race started by a click has finished; returns the result (None on error)."""
+        self.done.wait(timeout)
+        return self.result
+
+
+def race(**kwargs) -> RaceWidget:
+    """Make a race widget (display it as the last line of a cell)."""
+    return RaceWidget(**kwargs)
