@@ -1,6 +1,8 @@
 """A private Docker daemon for fault tests: its own socket, data and exec roots, no bridge.
 
-Stopping it never disturbs the main engine that the rest of the suite uses.
+It runs in a network namespace of its own (``unshare --net``): a dockerd started with
+``--bridge none`` deletes the host's ``docker0`` otherwise, which would break the main
+engine's bridge networking. Stopping it never disturbs the main engine the suite uses.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class PrivateDaemon:
     def start(self, timeout: float = 60) -> None:
         log = open(self.root / "dockerd.log", "ab")
         self.proc = subprocess.Popen(
-            ["dockerd", "--host", self.host, "--data-root", str(self.root / "data"),
+            ["unshare", "--net", "dockerd", "--host", self.host, "--data-root", str(self.root / "data"),
              "--exec-root", str(self.root / "exec"), "--pidfile", str(self.root / "docker.pid"),
              "--bridge", "none", "--iptables=false", "--ip-masq=false"],
             stdout=log, stderr=log, start_new_session=True)

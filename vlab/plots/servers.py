@@ -103,7 +103,7 @@ def server_anatomy(inside: dict | None = None, *, replayed: bool = False, ax=Non
     _box(ax, 0.2, 1.6, 2.2, 1.8, "client (클라이언트)\nbrowser, app,\nthis notebook", OKABE_ITO[5])
     ax.add_patch(FancyBboxPatch((4.2, 0.3), 5.5, 4.4, boxstyle="round,pad=0.02,rounding_size=0.1",
                                 facecolor="none", edgecolor="#333333", linestyle="--"))
-    ax.text(6.95, 4.45, k("server (서버) = hardware + software"), ha="center", fontsize=10, weight="bold")
+    ax.text(6.95, 4.45, k("server (서버) = hardware + software"), ha="center", fontsize=10.5)
     _box(ax, 4.5, 2.9, 4.9, 1.2, f"software (소프트웨어)\n{program}", OKABE_ITO[0], text_colour="white")
     _box(ax, 4.5, 2.1, 4.9, 0.6, "operating system: kernel (커널)", OKABE_ITO[4])
     _box(ax, 4.5, 0.5, 2.35, 1.4, f"hardware (하드웨어)\n{cpus}", "#BBBBBB")

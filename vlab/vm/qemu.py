@@ -283,13 +283,13 @@ def host_tsc_khz() -> int | None:
 
 
 def kernel_cmdline(accel: str, machine: str) -> str:
-    """Guest kernel command line: serial console, quiet, our /init, no reboot loop.
+    """Guest kernel command line: serial console, only critical kernel messages, our /init, no reboot loop.
 
     Under TCG, ``-M microvm`` has no HPET or ACPI PM timer, so on a busy host the kernel can fail to
     calibrate the TSC against the emulated PIT and hang. Emulated guests read the host's TSC, so we
     tell the kernel its frequency (``tsc_early_khz``) and skip that fragile calibration.
     """
-    args = "console=ttyS0 quiet panic=-1 rdinit=/init"
+    args = "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init"
     if accel == "tcg" and machine == "microvm":
         khz = host_tsc_khz()
         if khz:

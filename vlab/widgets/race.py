@@ -13,6 +13,7 @@ ipywidgets front-end, testable without a browser: ``w.button.click(); w.wait()``
 from __future__ import annotations
 
 import html
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from ..errors import BadParameter, VlabError
 
 LANES = ("container", "vm")
+#: Time constants of the "still working" creep of an unfinished lane's bar (display only, never a result).
+TAU_MS = {"container": 150.0, "vm": 2500.0}
 SOURCES = ("auto", "live", "replay")
 LIVE_BADGE = "<b style='color:#0072B2'>● LIVE</b>"
 
@@ -67,7 +70,7 @@ class RaceResult:
         return d
 
     def summary(self) -> str:
-        emulated = " (TCG = software emulation)" if self.accel == "tcg" else ""
+        emulated = {"tcg": ", software emulation", "kvm": ", hardware-accelerated"}.get(self.accel, "")
         src = "REPLAYED recorded runs" if self.source == "replay" else "measured live, just now"
         return (f"Container: command ran and exited after {self.container_ms:,.0f} ms. "
                 f"VM ({self.accel.upper()}{emulated}): its own kernel booted and /init reported after "
@@ -150,13 +153,14 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
         def container_lane() -> None:
             try:
                 gate.wait()
-                on_event(Event(stamp(), "container", 0.05, "docker create …"))
+                c0 = stamp()
+                on_event(Event(c0, "container", 0.05, "docker create …"))
                 times, report = versus.lifecycle(client)
                 outcome["container"] = (times, report or {})
-                on_event(Event(times["create"], "container", 0.35, "created; start …"))
-                on_event(Event(times["create"] + times["start"], "container", 0.7,
+                on_event(Event(c0 + times["create"], "container", 0.35, "created; start …"))
+                on_event(Event(c0 + times["create"] + times["start"], "container", 0.7,
                                "started: the command runs on the host kernel"))
-                on_event(Event(times["total"], "container", 1.0,
+                on_event(Event(c0 + times["total"], "container", 1.0,
                                f"exited: PID {(report or {}).get('pid', '?')}, "
                                f"uname -r = {(report or {}).get('kernel', '?')}", final=True))
             except BaseException as exc:  # noqa: BLE001 - reported after both lanes end
@@ -281,10 +285,13 @@ class RaceWidget:
                 for e in rows) + "</pre>"
 
     def _tick(self, now_ms: float) -> None:
+        """Every 0.1 s: show the elapsed time, and creep the unfinished bars forward (never to the end)."""
         with self._lock:
             for lane in LANES:
                 if lane not in self._finished:
                     self.labels[lane].value = f"{now_ms:,.0f} ms …"
+                    creep = 0.9 * (1 - math.exp(-now_ms / TAU_MS[lane]))
+                    self.bars[lane].value = max(self.bars[lane].value, creep)
 
     # -- run
     def _on_click(self, _button=None) -> None:
