@@ -11,8 +11,9 @@ Run ▸ Run All Cells, waits for the kernel to go idle and asserts:
 - every widget output rendered as a widget (``.jupyter-widgets``), with no "Loading widget…",
   "Error displaying widget" or text fallback such as ``IntSlider(value=…)``.
 
-A small harness notebook with sliders, ``interact`` and a ``tqdm.auto`` bar always runs too, so
-the widget machinery is checked even before the course notebooks exist. Screenshots go to
+A small harness notebook with sliders, ``interact`` and a ``tqdm.auto`` bar runs too (once, in the
+replay run), so the widget machinery is checked even before the course notebooks exist; a control
+test switches the widget extension off and checks that the text fallback is caught. Screenshots go to
 ``test-artifacts/browser/<mode>/``. Notebooks are copied to a temp folder: the repo is never written.
 Run: ``VLAB_QUICK=1 .venv/bin/pytest -m browser tests/test_browser.py``.
 """
@@ -306,14 +307,14 @@ def run_all_cells(page, lab: Lab, rel: str) -> None:
     page.wait_for_function("() => document.querySelectorAll('.jp-InputArea-prompt').length > 0")
     deadline = time.monotonic() + RUN_LIMIT_S
     settled = 0
-    time.sleep(1.0)
-    while settled < 3:  # idle on three consecutive looks, nothing queued
+    time.sleep(0.5)
+    while settled < 2:  # idle on two consecutive looks, nothing queued
         busy = any("*" in p for p in _prompts(page)) or not _kernels_idle(lab)
         settled = 0 if busy else settled + 1
         if time.monotonic() > deadline:
             raise AssertionError(f"{rel}: kernel still busy after {RUN_LIMIT_S} s; prompts {_prompts(page)}")
-        time.sleep(0.5)
-    page.wait_for_timeout(1500)  # let late widget views attach
+        time.sleep(0.4)
+    page.wait_for_timeout(800)  # let late widget views attach
 
 
 def save_and_read(page, lab: Lab, rel: str) -> nbformat.NotebookNode:
@@ -373,6 +374,8 @@ def _page_report(page) -> dict:
 @pytest.mark.parametrize("target", targets(), ids=lambda t: t.name)
 def test_notebook_runs_in_jupyterlab(lab: Lab, browser, target: Target):
     rel = f"notebooks/{target.name}.ipynb"
+    if target.name == HARNESS and lab.mode != "replay" and "replay" in modes():
+        pytest.skip("the harness checks the widget machinery once, in the replay run")
     if not (lab.root / rel).exists():
         pytest.skip(f"{rel} is not built yet (tools/build_notebooks.py {target.name})")
     source = nbformat.read(lab.root / rel, as_version=4)

@@ -100,7 +100,8 @@ def test_build_initramfs_into_missing_folder_is_bad_parameter(tmp_path, fake_bus
 
 # ---------------------------------------------------------------- marker parser
 def test_parse_marker_reads_the_guest_line():
-    line = "[ 1.2] junk VLAB-VM-MARKER|uptime=1.05|kernel=6.1.0-56-cloud-amd64|pid=1|pid1=/bin/busybox sh /init |procs=49|END\r"
+    line = ("[ 1.2] junk VLAB-VM-MARKER|uptime=1.05|kernel=6.1.0-56-cloud-amd64|pid=1|pid1=/bin/busybox sh /init "
+            "|procs=49|END\r")
     m = qemu.parse_marker(line)
     assert m == Marker(1.05, "6.1.0-56-cloud-amd64", 1, "/bin/busybox sh /init", 49)
 

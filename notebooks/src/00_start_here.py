@@ -148,4 +148,4 @@ coverage.table()
 # - Every container vlab starts is **labelled, limited and removed**; `vlab clean` removes anything a crash left.
 # - A container's first process is PID 1 in its own namespace, and it runs on the **host's kernel**.
 #
-# **Next:** [01 · Servers](01_servers.ipynb)
+# **Next:** [01 · Servers](01_servers.ipynb) · [Glossary · 용어집](99_glossary.ipynb)

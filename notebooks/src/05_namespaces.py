@@ -141,4 +141,4 @@ solution("It prints <b>1</b>: <code>$$</code> is the shell's own PID, and in its
 # - Namespaces can be shared on purpose (`container:<id>`), which is how pods work.
 # - A **container (컨테이너)** = ordinary processes + their own namespaces + cgroup limits, on the host's kernel (LXC idea).
 #
-# **Next:** [06 · cgroups](06_cgroups.ipynb): how much a container may use.
+# **Next:** [06 · cgroups](06_cgroups.ipynb): how much a container may use. · [Glossary · 용어집](99_glossary.ipynb)

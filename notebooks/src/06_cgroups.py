@@ -161,4 +161,4 @@ solution("<b>137</b>. The memory cgroup cannot give more than 32 MiB, so the ker
 # - One program can hurt another on a shared machine (**interference, 간섭**); a limit on the hog restores the
 #   victim (**resource allocation, 리소스 분배**).
 #
-# **Next:** [07 · Start time](07_start_time.ipynb): how fast a container starts, and why.
+# **Next:** [07 · Start time](07_start_time.ipynb): how fast a container starts, and why. · [Glossary · 용어집](99_glossary.ipynb)

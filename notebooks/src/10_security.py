@@ -143,4 +143,4 @@ solution("<b>False</b>. A container's programs make system calls into the host's
 # - A **hypervisor** puts a whole guest kernel between the app and the host, so it is **stronger on security** (S3.8);
 #   a container is lighter and starts faster (S3.1).
 #
-# **Next:** [11 · Review](11_review.ipynb): a quiz across the whole course.
+# **Next:** [11 · Review](11_review.ipynb): a quiz across the whole course. · [Glossary · 용어집](99_glossary.ipynb)
