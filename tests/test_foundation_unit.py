@@ -298,3 +298,27 @@ def test_every_subpackage_is_packaged():
     found = {".".join(p.parent.relative_to(root).parts) for p in (root / "vlab").rglob("__init__.py")}
     assert found <= listed, f"add to pyproject packages: {found - listed}"
     assert conf["package-dir"]["vlab.data"] == "data"
+
+
+def test_replayable_checks_arguments_in_replay_mode(monkeypatch, tmp_path):
+    from vlab import mode, replay
+
+    calls = []
+
+    @replay.replayable("first_container")
+    def measure(n: int = 1):
+        if n < 1:
+            raise errors.BadParameter("n must be >= 1")
+        replay.args_ok()
+        calls.append(n)  # real work: must not run in replay mode
+        raise AssertionError("measured in replay mode")
+
+    monkeypatch.setenv("VLAB_MODE", "replay")
+    mode.current.cache_clear()
+    try:
+        with pytest.raises(errors.BadParameter):
+            measure(0)
+        assert measure(2).replayed and calls == []
+    finally:
+        monkeypatch.delenv("VLAB_MODE")
+        mode.current.cache_clear()

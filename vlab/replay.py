@@ -7,6 +7,7 @@ is refused with a clear error, so a corrupted file never becomes a wrong plot.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import json
@@ -94,20 +95,46 @@ def set_provenance(prov: dict, folder: Path | None = None) -> None:
     atomic_write_json(folder / MANIFEST, manifest)
 
 
+_checking_args: contextvars.ContextVar[bool] = contextvars.ContextVar("vlab_checking_args", default=False)
+
+
+class _ArgsChecked(Exception):
+    """Raised by ``args_ok()`` to stop a measurement right after its argument checks (replay mode)."""
+
+
+def args_ok() -> None:
+    """Call in a replayable measurement right after its argument checks, before any real work.
+
+    In live mode it does nothing. In replay mode the decorator runs the function only up to
+    this point, so wrong arguments raise the same BadParameter live and in replay.
+    """
+    if _checking_args.get():
+        raise _ArgsChecked
+
+
 def replayable(kind: str) -> Callable:
     """Decorator: in replay mode return the recording of ``kind`` instead of measuring.
 
-    The wrapped function must return Results. Arguments are validated by the function's
-    own checks first (call it with ``_validate_only=True`` support is not required);
-    in replay mode the recording is returned as is, marked ``replayed``.
+    The wrapped function must return Results. In replay mode its argument checks still run
+    (up to its ``args_ok()`` call, if it has one), then the recording is returned, marked ``replayed``.
     """
 
     def wrap(fn: Callable[..., Results]) -> Callable[..., Results]:
+        checks_args = "args_ok" in fn.__code__.co_names
+
         @functools.wraps(fn)
         def inner(*args, **kwargs) -> Results:
             from .mode import current
 
             if current().replay:
+                if checks_args:
+                    token = _checking_args.set(True)
+                    try:
+                        fn(*args, **kwargs)
+                    except _ArgsChecked:
+                        pass
+                    finally:
+                        _checking_args.reset(token)
                 return load(kind)
             return fn(*args, **kwargs)
 
