@@ -68,19 +68,11 @@ def test_binder_has_the_front_end_and_widget_extension():
     assert "ipywidgets" in binder
 
 
-def test_pins_are_the_tested_versions():
-    """A pin that differs from the tested venv means Binder runs something CI never ran."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    for name, req in _binder_requirements().items():
-        pin = _pin(req)
-        if pin is None:
-            continue
-        try:
-            installed = version(name)
-        except PackageNotFoundError:
-            pytest.fail(f"binder pins {name}=={pin} but it is not installed in the test environment")
-        assert installed == pin, f"binder pins {name}=={pin}, tests ran with {installed}"
+def test_binder_image_gets_a_hangul_font_for_the_figures():
+    """The figures carry Korean terms; without a Hangul font matplotlib draws empty boxes on Binder."""
+    packages = [ln.strip() for ln in (BINDER / "apt.txt").read_text().splitlines()
+                if ln.strip() and not ln.startswith("#")]
+    assert any(p in ("fonts-nanum", "fonts-noto-cjk", "fonts-unfonts-core") for p in packages), packages
 
 
 def test_post_build_installs_the_package_itself():

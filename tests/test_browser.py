@@ -243,6 +243,7 @@ def lab(request, tmp_path_factory) -> Iterator[Lab]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: apt-get install chromium (never `playwright install`)")
     pytest.importorskip("playwright.sync_api", reason="pip install playwright (the browser is Debian's chromium)")
+    shutil.rmtree(ARTIFACTS / mode, ignore_errors=True)  # screenshots of this run only
     server = start_lab(tmp_path_factory.mktemp(f"lab-{mode}"), mode)
     try:
         yield server

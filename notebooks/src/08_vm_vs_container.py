@@ -66,7 +66,8 @@ for name, find in (("QEMU", qemu.find_qemu), ("guest kernel", qemu.find_kernel))
 
 # %%
 probe = qemu.kvm_probe() if not mode.replay else None
-print("KVM probe:", probe.detail if probe else "skipped in replay mode")
+print("KVM works:" if probe is not None and probe.ok else "KVM probe:",
+      probe.detail if probe is not None else "skipped in replay mode")
 
 # %% [markdown]
 # ## Boot a real VM, several times

@@ -42,6 +42,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 import threading
@@ -398,8 +399,18 @@ def _progress(total: int, desc: str, enabled: bool) -> Iterator:
         bar.close()
 
 
-def sweep(client, purposes: Sequence[str]) -> int:
-    """Remove any container (and fresh image) this run left with one of ``purposes``. Returns count."""
+def sweep(client, purposes: Sequence[str], *, engine_gone_ok: bool = False) -> int:
+    """Remove any container (and fresh image) this run left with one of ``purposes``. Returns count.
+
+    With ``engine_gone_ok`` (a run that already failed or was interrupted), an engine that no
+    longer answers is not a second error: the original one, with its partial results, wins, and
+    whatever is left is removed by the next ``vlab`` start or ``vlab clean``.
+    """
+    if engine_gone_ok:
+        try:
+            return sweep(client, purposes)
+        except EngineError:
+            return 0
     n = 0
     for purpose in purposes:
         flt = {"label": [f"{config.RUN_LABEL}={config.run_id()}", f"vlab.purpose={purpose}"]}
@@ -525,7 +536,7 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
             events.wait_for([lc.container for _, lc in lifecycles], timeout=0 if partial else 3.0)
         finally:
             events.close()
-            sweep(client, [PURPOSE])
+            sweep(client, [PURPOSE], engine_gone_ok=partial)
     for base, lc in lifecycles:
         for phase, ms in daemon_phases(events.by_id.get(lc.container, [])).items():
             rows.append({**base, "phase": phase, "clock": "daemon", "ms": ms, "harness_ms": np.nan})
@@ -734,7 +745,7 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
     finally:
         if bundle:
             bundle.close()
-        sweep(client, [LADDER_PURPOSE])
+        sweep(client, [LADDER_PURPOSE], engine_gone_ok=sys.exc_info()[0] is not None or partial)
     samples = pd.DataFrame(rows)
     summary = pd.DataFrame()
     if not samples.empty:
@@ -840,7 +851,7 @@ def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1,
     except KeyboardInterrupt:
         partial = True
     finally:
-        sweep(base_client, [CONC_PURPOSE])
+        sweep(base_client, [CONC_PURPOSE], engine_gone_ok=sys.exc_info()[0] is not None or partial)
         client.close()
     samples = pd.DataFrame(rows)
     cfg = {"levels": levels, "rounds": rounds, "limits": CONC_LIMITS, "command": ["sleep", "600"]}

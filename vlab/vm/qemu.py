@@ -380,9 +380,6 @@ class KvmProbe:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def __bool__(self) -> bool:
-        return self.ok
-
 
 _probe_cache: dict[tuple, KvmProbe] = {}
 _probe_lock = threading.Lock()
