@@ -239,6 +239,8 @@ def lab(request, tmp_path_factory) -> Iterator[Lab]:
         if os.environ.get("VLAB_MODE", "").lower() == "replay":
             pytest.skip("VLAB_MODE=replay forced: live browser run skipped")
         if not _engine_reachable():
+            if os.environ.get("VLAB_REQUIRE_ENGINE") == "1":
+                pytest.fail("CI requires a Docker engine for the live browser run")
             pytest.skip("no Docker engine: live browser run skipped (the replay run still runs)")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: apt-get install chromium (never `playwright install`)")

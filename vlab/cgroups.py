@@ -23,7 +23,7 @@ from . import config, provenance, sandbox
 from .errors import BadParameter
 from .hostprobe import HostProbe
 from .measure.stats import summarize
-from .replay import replayable
+from .replay import args_ok, replayable
 from .results import Results
 from .sandbox import Limits, check_cpus, check_pids, parse_memory
 
@@ -73,7 +73,10 @@ def parse_limits(text: str) -> dict:
 @replayable("cg_limits")
 def limits_in_files(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Results:
     """Start a container with these limits and read them back from its own cgroup files."""
+    if cpus is None:
+        raise BadParameter("cpus=None sets no CPU limit to read back", "Give a number of CPUs, e.g. cpus=0.5.")
     limits = Limits(memory=memory, cpus=cpus, pids=pids)
+    args_ok()
     res = sandbox.run(LIMIT_SCRIPT, limits=limits, purpose="cgroups-limits")
     seen = parse_limits(res.stdout)
     files = CGROUP_FILES.get(seen["version"], CGROUP_FILES["1"])
@@ -126,6 +129,7 @@ def check_hog_sizes(limit: str | int, allocate: str | int) -> tuple[int, int]:
 def memory_hog(limit: str | int = "32m", allocate: str | int = "64m") -> Results:
     """Allocate ``allocate`` in a container limited to ``limit``; also a run that fits, as control."""
     lim, alloc = check_hog_sizes(limit, allocate)
+    args_ok()
     rows = [dict(case="fits", **_hog_run(lim, max(lim // 2, 6 * 2**20))), dict(case="exceeds", **_hog_run(lim, alloc))]
     return Results("cg_oom", pd.DataFrame(rows), provenance=provenance.collect({"limit": lim, "allocate": alloc}))
 
@@ -164,7 +168,27 @@ def _loadavg() -> list[float]:
         return []
 
 
+def _whole(name: str, value: object, lo: int, hi: int) -> int:
+    """A whole number from ``lo`` to ``hi`` (bools and floats refused), else BadParameter."""
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BadParameter(f"{name}={value!r} must be a whole number from {lo:,} to {hi:,}")
+    return value
+
+
+_CPUSET = re.compile(r"\d+(-\d+)?(,\d+(-\d+)?)*")
+
+
+def check_cpuset(cpuset: str) -> str:
+    """A cpuset such as '0', '0-1' or '0,2' (the CPUs a container may run on)."""
+    if not isinstance(cpuset, str) or not _CPUSET.fullmatch(cpuset):
+        raise BadParameter(f"cpuset={cpuset!r} is not a CPU list", "Use CPU numbers such as '0', '0-1' or '0,2'.")
+    return cpuset
+
+
 def check_quotas(quotas) -> list[float]:
+    """CPU quotas to sweep: a non-empty sequence of CPU counts (each 0.01–64)."""
+    if isinstance(quotas, str | bytes) or not hasattr(quotas, "__iter__"):
+        raise BadParameter(f"quotas={quotas!r} is not a list of CPU quotas", "For example quotas=(0.25, 0.5, 1, 2).")
     qs = [check_cpus(q) for q in quotas]
     if not qs:
         raise BadParameter("quotas is empty", "Give at least one CPU quota, e.g. (0.25, 0.5, 1, 2).")
@@ -176,13 +200,13 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
               repeats: int | None = None, seed: int = 0) -> Results:
     """Run the same CPU work (``workers`` shell loops) under each quota, interleaved; throughput per quota."""
     qs = check_quotas(quotas)
-    workers = check_pids(workers)
-    if workers > 8:
-        raise BadParameter(f"workers={workers} is too many", "Use 1 to 8 workers.")
-    iterations = iterations or (200_000 if config.quick() else 500_000)
-    if not isinstance(iterations, int) or not 1_000 <= iterations <= 10_000_000:
-        raise BadParameter(f"iterations={iterations!r} must be from 1000 to 10 million")
-    repeats = repeats or config.trials(3, 1)
+    workers = _whole("workers", workers, 1, 8)
+    if iterations is None:
+        iterations = 200_000 if config.quick() else 500_000
+    iterations = _whole("iterations", iterations, 1_000, 10_000_000)
+    repeats = _whole("repeats", config.trials(3, 1) if repeats is None else repeats, 1, 100)
+    seed = _whole("seed", seed, 0, 2**32 - 1)
+    args_ok()
     ncpu = engine_cpus()
     skipped = [q for q in qs if q > ncpu]
     qs = [q for q in qs if q <= ncpu]
@@ -232,8 +256,8 @@ def _fork_script(attempts: int) -> str:
 def fork_limit(pids: int = 16, attempts: int = 40) -> Results:
     """Try to start ``attempts`` background processes under a pids limit: the kernel refuses the fork."""
     pids = check_pids(pids)
-    if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 500:
-        raise BadParameter(f"attempts={attempts!r} must be from 1 to 500")
+    attempts = _whole("attempts", attempts, 1, 500)
+    args_ok()
     with HostProbe() as probe:
         res = sandbox.run(_fork_script(attempts), limits=Limits(pids=pids, memory="64m"), purpose="cgroups-pids")
     lines = res.stdout.split()
@@ -264,10 +288,12 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     hog_cpus = check_cpus(hog_cpus)
     if hog_cpus >= 1:
         raise BadParameter(f"hog_cpus={hog_cpus} does not limit the hog on one CPU", "Use a value below 1, e.g. 0.2.")
-    rounds = rounds or config.trials(40, 15)
-    repeats = repeats or config.trials(3, 1)
-    if not 1 <= rounds <= 1000 or not 100 <= work <= 1_000_000:
-        raise BadParameter("rounds must be 1–1000 and work 100–1,000,000")
+    rounds = _whole("rounds", config.trials(40, 15) if rounds is None else rounds, 1, 1000)
+    repeats = _whole("repeats", config.trials(3, 1) if repeats is None else repeats, 1, 100)
+    work = _whole("work", work, 100, 1_000_000)
+    cpuset = check_cpuset(cpuset)
+    seed = _whole("seed", seed, 0, 2**32 - 1)
+    args_ok()
     conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
     rng = random.Random(seed)
     load_before = _loadavg()
@@ -334,8 +360,10 @@ def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pid
     """
     if workload not in WORKLOADS:
         raise BadParameter(f"Unknown workload {workload!r}", f"Use one of: {', '.join(WORKLOADS)}.")
-    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 1000:
-        raise BadParameter(f"size={size!r} must be from 1 to 1000")
+    size = _whole("size", size, 1, 1000)
+    memory_mb = _whole("memory_mb", memory_mb, 6, 4096)
+    if cpus is None:
+        raise BadParameter("cpus=None: the playground always sets a CPU limit", "Give a number of CPUs, e.g. 0.5.")
     limits = Limits(memory=f"{memory_mb}m", cpus=cpus, pids=pids)
     if workload == "memory hog":
         cmd: list[str] | str = ["dd", "if=/dev/zero", "of=/dev/null", f"bs={size * 2**20}", "count=1"]

@@ -49,9 +49,28 @@ def _clean(args) -> int:
     return 0
 
 
+def recording_kinds() -> list[str]:
+    """Every kind of recording the lab modules can make (what ``vlab record --only`` accepts)."""
+    kinds: list[str] = []
+    for modname in LAB_MODULES:
+        try:
+            kinds += list(getattr(importlib.import_module(modname), "RECORDINGS", {}))
+        except ImportError:
+            continue
+    return kinds
+
+
 def _record(args) -> int:
     from . import provenance, replay
+    from .errors import BadParameter
 
+    if args.only is not None:  # check the names before recording anything
+        if not args.only:
+            raise BadParameter("--only needs at least one KIND", f"Kinds: {' '.join(recording_kinds())}.")
+        unknown = [k for k in args.only if k not in recording_kinds()]
+        if unknown:
+            raise BadParameter(f"unknown recording kind(s): {' '.join(unknown)}",
+                               f"Kinds: {' '.join(recording_kinds())}.")
     done = []
     for modname in LAB_MODULES:
         try:
@@ -66,6 +85,9 @@ def _record(args) -> int:
             path = replay.save(kind, res)
             done.append(kind)
             print(f"  saved {path}")
+    if not done:
+        print("recorded 0 measurement(s): none")
+        return 1
     prov = provenance.collect()
     replay.set_provenance({
         "host": prov["host"], "kernel": prov["kernel"], "date": prov["date"],

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import provenance
-from .replay import replayable
+from .replay import args_ok, replayable
 from .results import Results
 
 SAFETY_KEYS = ("CapDrop", "Privileged", "NetworkMode", "Memory", "PidsLimit")
@@ -42,6 +42,7 @@ class FirstLook:
 @replayable("first_container")
 def measure() -> Results:
     """Run ``echo $$; uname -r; hostname`` in a sandboxed container and record the answers."""
+    args_ok()  # no arguments: in replay mode, stop here
     from .sandbox import run
 
     res = run(["/bin/sh", "-c", "echo $$; uname -r; hostname"], purpose="first-container")

@@ -32,6 +32,8 @@ def terms() -> pd.DataFrame:
 
 def lookup(word: str) -> pd.Series:
     """The glossary row whose English or Korean term contains ``word`` (case-insensitive)."""
+    if not isinstance(word, str):
+        raise BadParameter(f"{word!r} is not a word", "Give an English or Korean term as text, e.g. 'namespace'.")
     df = terms()
     w = str(word).strip().casefold()
     hit = df[df["term"].str.casefold().str.contains(w, regex=False) | df["korean"].str.contains(word, regex=False)]

@@ -155,6 +155,8 @@ def _toml():
 
 def loads(text: str, *, source: str = "declaration") -> Environment:
     """Parse a TOML declaration."""
+    if not isinstance(text, str):
+        raise BadParameter(f"text={text!r} is not TOML text", "Pass a string, or use iac.load(path).")
     tomllib = _toml()
     try:
         data = tomllib.loads(text)
@@ -165,6 +167,8 @@ def loads(text: str, *, source: str = "declaration") -> Environment:
 
 def load(path: str | Path = "environment.toml") -> Environment:
     """Read a TOML declaration file."""
+    if not isinstance(path, str | Path):
+        raise BadParameter(f"path={path!r} is not a file path", "For example iac.load('environment.toml').")
     p = Path(path).expanduser()
     if not p.is_file():
         raise DataError(f"No declaration file at {p}", "Run the notebook from the notebooks/ folder, or give a path.")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import provenance, sandbox
 from .errors import BadParameter
-from .replay import replayable
+from .replay import args_ok, replayable
 from .results import Results
 from .sandbox import Limits
 
@@ -201,6 +201,7 @@ def _host_note(kernel_in_container: str) -> str:
 def views(network: str = "none") -> Results:
     """Run one container and compare its namespaces and views with the host's."""
     limits = Limits(network=network, pids=32, memory="64m")
+    args_ok()
     with sandbox.start(["sleep", "60"], limits=limits, purpose="isolation-views") as box:
         out = box.exec(["/bin/sh", "-c", CONTAINER_SCRIPT])
         info = box.inspect()
@@ -224,6 +225,7 @@ def views(network: str = "none") -> Results:
 @replayable("ns_pid1")
 def pid1() -> Results:
     """Ask a container's first process for its own PID (it is 1) and the host for its PID."""
+    args_ok()  # no arguments: in replay mode, stop here
     res = sandbox.run(["/bin/sh", "-c", "echo $$; cat /proc/1/comm; true"], limits=Limits(memory="32m", pids=16),
                       purpose="isolation-pid1")
     lines = res.stdout.split()
@@ -253,6 +255,7 @@ SHARE_SCRIPT = "for t in ipc mnt net pid uts; do echo \"$t $(readlink /proc/self
 @replayable("ns_sharing")
 def sharing() -> Results:
     """Two containers: B joins A's PID and network namespaces on purpose; compare every inode."""
+    args_ok()  # no arguments: in replay mode, stop here
     la = Limits(memory="32m", pids=16)
     with sandbox.start(["sleep", "60"], limits=la, purpose="isolation-share-a") as a:
         lb = Limits(memory="32m", pids=16, pid_mode=f"container:{a.id}", network=f"container:{a.id}")

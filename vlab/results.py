@@ -78,6 +78,8 @@ def _clean(value):
 
 def check_output_path(path: str | os.PathLike) -> Path:
     """Fail early, with a clear error, when ``path`` cannot be written."""
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise BadParameter(f"{path!r} is not a file path", "Give a file name such as results.json.")
     p = Path(path).expanduser()
     if p.is_dir():
         raise BadParameter(f"{p} is a directory, not a file", "Give a file name such as results.json.")
@@ -117,13 +119,19 @@ class _suppress:
 
 def load(path: str | os.PathLike) -> Results:
     """Load a results file written by ``Results.save``; a corrupt file raises DataError."""
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise BadParameter(f"{path!r} is not a file path", "Give the path of a results file, e.g. 'start.json'.")
     p = Path(path).expanduser()
     if not p.exists():
         raise DataError(f"No results file at {p}", "Check the path, or record one with `vlab bench … --json PATH`.")
+    if not p.is_file():
+        raise DataError(f"{p} is not a file", "Give the path of a results file, e.g. 'start.json'.")
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise DataError(f"{p} is not valid JSON ({exc.__class__.__name__}): the file is corrupt.") from exc
+    except OSError as exc:
+        raise DataError(f"Cannot read {p}: {exc.strerror or exc}", "Check the file's permissions.") from exc
     return from_dict(data, source=str(p))
 
 
@@ -139,10 +147,16 @@ def from_dict(data: object, *, source: str = "results") -> Results:
     summary = data.get("summary") or []
     if not isinstance(summary, list) or not all(isinstance(r, dict) for r in summary):
         raise DataError(f"{source}: field 'summary' must be a list of objects.")
+    if not isinstance(data.get("extra") or {}, dict):
+        raise DataError(f"{source}: field 'extra' must be an object.")
+    try:
+        samples, summary_df = pd.DataFrame(data["samples"]), pd.DataFrame(summary)
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{source}: the samples cannot be read as a table ({exc}).") from exc
     return Results(
         kind=data["kind"],
-        samples=pd.DataFrame(data["samples"]),
-        summary=pd.DataFrame(summary),
+        samples=samples,
+        summary=summary_df,
         provenance=data["provenance"],
         extra=data.get("extra") or {},
         partial=bool(data.get("partial", False)),

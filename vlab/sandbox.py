@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from . import config
 from .engine import connect, guarded
 from .errors import BadParameter, EngineError
-from .images import ensure
+from .images import ensure, spec
 
 DEFAULT_MEMORY = "128m"
 DEFAULT_PIDS = 64
@@ -91,6 +91,8 @@ def check_network(value: str) -> str:
 def check_caps(caps: Sequence[str]) -> list[str]:
     if isinstance(caps, str):
         caps = [caps]
+    if not isinstance(caps, list | tuple | set | frozenset):
+        raise BadParameter(f"cap_add={caps!r} is not a list of capabilities", "For example cap_add=('NET_ADMIN',).")
     out = []
     for cap in caps:
         name = str(cap).upper().removeprefix("CAP_")
@@ -128,9 +130,14 @@ class Limits:
         self.network = check_network(self.network)
         self.cap_add = check_caps(self.cap_add)
         for mode in (self.pid_mode, self.ipc_mode):
-            if mode is not None and not (mode == "host" or mode.startswith("container:")):
+            if mode is not None and not (isinstance(mode, str) and (mode == "host" or mode.startswith("container:"))):
                 raise BadParameter(f"namespace mode {mode!r} is not supported", "Use 'container:<name>'.")
+        if isinstance(self.security_opt, str) or not isinstance(self.security_opt, list | tuple):
+            raise BadParameter(f"security_opt={self.security_opt!r} is not a list",
+                               "For example ('seccomp=unconfined',).")
         for opt in self.security_opt:
+            if not isinstance(opt, str):
+                raise BadParameter(f"security option {opt!r} is not text", "For example 'seccomp=unconfined'.")
             if "privileged" in opt:
                 raise BadParameter("vlab never runs a privileged container")
 
@@ -363,6 +370,21 @@ class Box:
         remove(self.id, self.client)
 
 
+def check_request(command: Sequence[str] | str, image: str, limits: Limits | None) -> None:
+    """Validate a command, a course image name and limits before anything reaches the engine."""
+    if isinstance(command, str):
+        ok = bool(command.strip())
+    else:
+        ok = isinstance(command, list | tuple) and bool(command) and all(isinstance(c, str) for c in command)
+    if not ok:
+        raise BadParameter(f"command={command!r} is not a command", "Give a shell string or a list of strings.")
+    if not isinstance(image, str):
+        raise BadParameter(f"image={image!r} is not an image name", "Use 'busybox' or 'fat'.")
+    spec(image)  # unknown course images raise BadParameter
+    if limits is not None and not isinstance(limits, Limits):
+        raise BadParameter(f"limits={limits!r} is not a Limits", "Use sandbox.Limits(memory='64m', ...).")
+
+
 def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[str, str]:
     kwargs = create_kwargs(client, command, image=image, limits=limits, purpose=purpose, **kw)
     cid = None
@@ -390,6 +412,7 @@ def _safe_remove(cid: str, client) -> None:
 def start(command: Sequence[str] | str = ("sleep", "3600"), *, image: str = "busybox",
           limits: Limits | None = None, purpose: str = "", **kw) -> Iterator[Box]:
     """Start a long-running sandboxed container; it is removed when the block ends, whatever happens."""
+    check_request(command, image, limits)
     client = connect()
     cid, name = _create_and_start(client, command, image, limits, purpose, **kw)
     try:
@@ -403,6 +426,7 @@ def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits 
     """Run a command to completion in a sandboxed container, collect its result, remove it."""
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
         raise BadParameter(f"timeout={timeout!r} must be between 0 and 3600 seconds")
+    check_request(command, image, limits)
     limits = limits or Limits()
     if limits.auto_remove:
         raise BadParameter("run() collects output itself; leave auto_remove off")

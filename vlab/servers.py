@@ -152,7 +152,7 @@ KINDS: dict[str, ServerKind] = {
 
 def kind(name: str) -> ServerKind:
     """Look up a server kind by name; unknown names raise BadParameter."""
-    if name not in KINDS:
+    if not isinstance(name, str) or name not in KINDS:
         raise BadParameter(f"Unknown server kind {name!r}", f"Use one of: {', '.join(KINDS)}.")
     return KINDS[name]
 
@@ -347,6 +347,8 @@ class ServerLab:
 def _check_kinds(kinds: Sequence[str]) -> list[str]:
     if isinstance(kinds, str):
         kinds = [kinds]
+    if not hasattr(kinds, "__iter__"):
+        raise BadParameter(f"kinds={kinds!r} is not a list of server kinds", f"Use some of: {', '.join(KINDS)}.")
     kinds = list(kinds)
     if not kinds:
         raise BadParameter("kinds is empty", f"Name at least one of: {', '.join(KINDS)}.")
@@ -362,6 +364,8 @@ def running(kinds: Sequence[str] = ("web", "app"), *, pages: dict[str, str] | No
             memory: str = "32m", cpus: float = 0.5) -> Iterator[ServerLab]:
     """Start server containers of the given kinds; all are removed when the block ends, whatever happens."""
     kinds = _check_kinds(kinds)
+    if pages is not None and not isinstance(pages, dict):
+        raise BadParameter(f"pages={pages!r} must be a dict of kind → page text", "For example {'web': '<h1>Hi</h1>'}.")
     pages = dict(pages or {})
     for name, page in pages.items():
         if name not in kinds:
@@ -494,6 +498,9 @@ def _summary(samples: pd.DataFrame) -> pd.DataFrame:
 @replay.replayable("servers")
 def tour(quick: bool = False) -> Results:
     """Run the fixed request script against web, app, file and db servers (recorded in replay mode)."""
+    if not isinstance(quick, bool):
+        raise BadParameter(f"quick={quick!r} must be True or False")
+    replay.args_ok()
     return _tour_live(quick)
 
 

@@ -98,6 +98,8 @@ def count_syscalls(n: int = 2000) -> Results:
 
 @replay.replayable(KIND)
 def _count_syscalls(n: int) -> Results:
+    n = _check_n(n)
+    replay.args_ok()
     rows = []
     for where, fn in (("native", _native), ("container", _container)):
         counts, kernel = parse_counts(fn(n))

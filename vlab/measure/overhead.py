@@ -120,7 +120,8 @@ class Settings:
         elif isinstance(self.cpu, bool) or not isinstance(self.cpu, int) or self.cpu not in allowed:
             raise BadParameter(f"cpu={self.cpu!r} is not a CPU this process may use",
                                f"Use one of {allowed} (or leave it out).")
-        if self.workdir is not None and not Path(self.workdir).is_dir():
+        if self.workdir is not None and (not isinstance(self.workdir, str | os.PathLike)
+                                         or not Path(self.workdir).is_dir()):
             raise BadParameter(f"workdir={self.workdir!r} is not a folder", "Give an existing folder on the host disk.")
         self.metrics = tuple(m for g in self.only for m in GROUPS[g])
 
@@ -486,10 +487,17 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
     In replay mode the shipped recording is returned (filtered to ``only``).
     """
     quick = vconfig.quick() if quick is None else bool(quick)
+    sizes_known = {"cpu_iterations", "syscall_bytes", "io_mib", "net_mib", "latency_requests", "idle_containers",
+                   "cpu", "workdir"}
+    unknown = sorted(set(sizes) - sizes_known)
+    if unknown:
+        raise BadParameter(f"unknown setting(s) {', '.join(unknown)}", f"Use any of: {', '.join(sorted(sizes_known))}.")
     kw = dict(sizes, seed=seed)
     if trials is not None:
         kw["trials"] = trials
     if only is not None:
+        if not isinstance(only, str | list | tuple | set | frozenset):
+            raise BadParameter(f"only={only!r} is not a list of groups", f"Choose among: {' '.join(GROUPS)}.")
         kw["only"] = tuple(only) if not isinstance(only, str) else (only,)
     s = Settings.for_mode(quick, **kw)
     if save_to is not None:
@@ -504,6 +512,9 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
 
 @replay.replayable(KIND)
 def _measure(s: Settings, *, progress: bool = True, save_to=None) -> Results:
+    if not isinstance(s, Settings):
+        raise BadParameter(f"settings={s!r} is not an overhead Settings", "Call overhead.measure(…) instead.")
+    replay.args_ok()
     return run_live(s, progress=progress, save_to=save_to)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import BadParameter, DataError
 
 #: Rows not (yet) in data/published_figures.tsv: figure_id → (value, unit, system, metric, locator).
 _EMBEDDED: dict[str, tuple[float, str, str, str, str]] = {
@@ -125,6 +125,8 @@ def time_ratio(system: float, baseline: float, *, higher_is_better: bool) -> flo
 
 def published_ratios(groups: tuple[str, ...] | list[str] | None = None, path: Path | None = None) -> pd.DataFrame:
     """Published comparisons as time ratios: group, label, kind, ratio, source_id, locator."""
+    if groups is not None and (isinstance(groups, str) or not isinstance(groups, list | tuple | set | frozenset)):
+        raise BadParameter(f"groups={groups!r} is not a list of groups", "For example groups=['cpu', 'io'].")
     rows = figures_table(path)
     out = []
     for c in COMPARISONS:
@@ -149,6 +151,9 @@ def memory_figures(path: Path | None = None) -> pd.DataFrame:
 
 def citations(source_ids: list[str] | None = None, path: Path | None = None) -> dict[str, str]:
     """Full citations from data/bibliography.tsv for the given source ids (all when None)."""
+    if source_ids is not None and (isinstance(source_ids, str)
+                                   or not isinstance(source_ids, list | tuple | set | frozenset)):
+        raise BadParameter(f"source_ids={source_ids!r} is not a list of source ids", "For example ['FEL15'].")
     path = path or _data_dir() / "bibliography.tsv"
     out: dict[str, str] = {}
     if path.exists():

@@ -60,7 +60,7 @@ from .. import config, sandbox
 from ..engine import connect, describe, guarded
 from ..errors import BadParameter, EngineError, ToolMissing, VlabError
 from ..images import ensure
-from ..replay import replayable
+from ..replay import args_ok, replayable
 from ..results import Results
 from .stats import ratio_ci, summarize_frame
 
@@ -117,9 +117,9 @@ def configurations(network: str = "none", variants: Sequence[str] | None = None,
     ``network`` is the baseline's network ("none" or "bridge"); the "network" variant uses the
     other one. The "runtime" variant (crun) is only added when the engine lists crun.
     """
-    if network not in ("none", "bridge"):
+    if not isinstance(network, str) or network not in ("none", "bridge"):
         raise BadParameter(f"network={network!r} is not compared here", "Use 'none' or 'bridge'.")
-    variants = list(VARIANTS if variants is None else variants)
+    variants = _names("variants", VARIANTS if variants is None else variants, VARIANTS)
     for v in variants:
         if v not in VARIANTS:
             raise BadParameter(f"Unknown configuration {v!r}", f"Use any of: {', '.join(VARIANTS)}.")
@@ -148,7 +148,26 @@ def check_trials(trials: int, *, minimum: int = 1) -> int:
     return trials
 
 
+def _names(what: str, values: object, known: Sequence[str]) -> list:
+    """A list of names from a list/tuple (a single string counts as one name); anything else is BadParameter."""
+    if isinstance(values, str):
+        return [values]
+    if not isinstance(values, list | tuple | set | frozenset):
+        raise BadParameter(f"{what}={values!r} is not a list", f"Use a list of: {', '.join(known)}.")
+    return list(values)
+
+
+def check_seed(seed: int) -> int:
+    """A seed for the shuffled interleaving order: a whole number from 0 to 2**32 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise BadParameter(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1", "For example seed=0.")
+    return seed
+
+
 def check_levels(levels: Sequence[int]) -> list[int]:
+    """Concurrency levels: a non-empty list of whole numbers from 1 to MAX_LEVEL (sorted, duplicates dropped)."""
+    if not isinstance(levels, list | tuple | set | frozenset | range):
+        raise BadParameter(f"levels={levels!r} is not a list of concurrency levels", "For example levels=(1, 2, 4, 8).")
     out = []
     for k in levels:
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_LEVEL:
@@ -472,6 +491,11 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
     """
     trials = check_trials(trials)
     warmup = check_warmup(warmup)
+    seed = check_seed(seed)
+    configurations(network, variants)  # validate names before touching the engine
+    if on_trial is not None and not callable(on_trial):
+        raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
+    args_ok()
     client = connect()
     configs = configurations(network, variants, _runtimes(client))
     kwargs = {}
@@ -683,10 +707,14 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
     """
     trials = check_trials(trials)
     warmup = check_warmup(warmup)
-    rungs = list(LADDER if rungs is None else rungs)
+    seed = check_seed(seed)
+    rungs = _names("rungs", list(LADDER) if rungs is None else rungs, list(LADDER))
     for r in rungs:
-        if r not in LADDER:
+        if not isinstance(r, str) or r not in LADDER:
             raise BadParameter(f"Unknown rung {r!r}", f"Use any of: {', '.join(LADDER)}.")
+    if not rungs:
+        raise BadParameter("rungs is empty", f"Name at least one of: {', '.join(LADDER)}.")
+    args_ok()
     client = connect()
     from ..images import find_busybox
 
@@ -832,6 +860,7 @@ def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1,
     """
     levels = check_levels(levels if levels is not None else default_levels(config.quick()))
     rounds = check_trials(rounds)
+    args_ok()
     import docker
 
     with guarded("connecting for the concurrency sweep"):
@@ -974,6 +1003,8 @@ def run_cli(args) -> int:
 
     quick = bool(args.quick) or config.quick()
     trials = check_trials(args.trials if args.trials is not None else (3 if quick else 30))
+    check_warmup(args.warmup)
+    check_seed(args.seed)
     path = check_output_path(args.json) if args.json else None
     configurations(args.network, args.configs)  # validate before any container starts
     progress = not args.no_progress

@@ -17,6 +17,7 @@ version and kernel. ``vlab bench vm`` runs this headless.
 from __future__ import annotations
 
 import contextlib
+import os
 import platform
 import tempfile
 from collections.abc import Callable
@@ -68,7 +69,8 @@ class Settings:
             raise BadParameter(f"timeout={self.timeout!r} must be between 1 and 600 seconds")
         if isinstance(self.warmup, bool) or not isinstance(self.warmup, int) or not 0 <= self.warmup <= 10:
             raise BadParameter(f"warmup={self.warmup!r} must be a whole number from 0 to 10")
-        if self.kernel is not None and not Path(self.kernel).is_file():
+        if self.kernel is not None and (not isinstance(self.kernel, str | os.PathLike)
+                                        or not Path(self.kernel).is_file()):
             raise BadParameter(f"kernel={self.kernel!r} is not a file", "Point kernel= at a vmlinuz image, or omit it.")
 
     def to_dict(self) -> dict:
@@ -78,6 +80,8 @@ class Settings:
 def memory_mib(value: str | int) -> int:
     """'256m', '1g' or a number of MiB → MiB (validated by the sandbox's size parser)."""
     if isinstance(value, int) and not isinstance(value, bool):
+        if not 64 <= value <= 4096:
+            raise BadParameter(f"memory={value!r} MiB is out of range", "Give the VM between '64m' and '4g'.")
         return value
     return parse_memory(value) // (1024 * 1024)
 
@@ -160,11 +164,16 @@ def boot_vm(trials: int = 5, accel: str = "auto", memory: str | int = "256m", *,
                  timeout=timeout, warmup=warmup, kernel=kernel)
     path = check_output_path(save_to) if save_to else None
     res = _boot(s, progress=progress, save_to=path)
+    if res.replayed and path is not None:
+        res.save(path)
     return res
 
 
 @replay.replayable(KIND)
 def _boot(s: Settings, *, progress: bool = True, save_to=None) -> Results:
+    if not isinstance(s, Settings):
+        raise BadParameter(f"settings={s!r} is not a VM boot Settings", "Call boot_vm(…) instead.")
+    replay.args_ok()
     return run_live(s, progress=progress, save_to=save_to)
 
 
@@ -294,8 +303,6 @@ def run_cli(args) -> int:
     trials = args.trials if args.trials is not None else vconfig.trials(5, 2)
     res = boot_vm(trials=trials, accel=args.accel, memory=args.memory, timeout=args.timeout,
                   warmup=args.warmup, progress=True, save_to=path)
-    if res.replayed and path is not None:
-        res.save(path)
     print(format_report(res))
     if path is not None:
         print(f"wrote {path}")

@@ -337,7 +337,10 @@ def boot_once(qemu: Path, kernel: Path, initrd: Path, *, accel: str, machine: st
                     marker_ns.append(now)
                     markers.append(m)
             if on_line is not None:
-                on_line(text, (now - t0) / 1e6)
+                try:
+                    on_line(text, (now - t0) / 1e6)
+                except Exception:  # noqa: BLE001 - a display callback must never stop the console reader
+                    pass
 
     thread = threading.Thread(target=reader, daemon=True, name="vlab-qemu-console")
     thread.start()

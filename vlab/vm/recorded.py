@@ -237,6 +237,9 @@ def _load_shipped() -> pd.DataFrame:
 
 def figures(kind: str | None = None, metric_group: str | None = None, source_id: str | None = None) -> pd.DataFrame:
     """Shipped figures, optionally filtered by kind, metric group and source."""
+    for name, value in (("kind", kind), ("metric_group", metric_group), ("source_id", source_id)):
+        if value is not None and not isinstance(value, str):
+            raise BadParameter(f"{name}={value!r} must be text or None.")
     if kind is not None and kind not in KINDS:
         raise BadParameter(f"kind={kind!r} is not a known kind.", f"Use one of: {', '.join(KINDS)}.")
     if metric_group is not None and metric_group not in METRIC_GROUPS:
@@ -263,6 +266,8 @@ def boot_figures(groups: list[str] | tuple[str, ...] | None = None) -> pd.DataFr
     """
     boot = [g.id for g in METRIC_GROUPS.values() if g.boot]
     if groups is not None:
+        if isinstance(groups, str) or not isinstance(groups, list | tuple | set | frozenset):
+            raise BadParameter(f"groups={groups!r} is not a list of metric groups", f"Use some of: {', '.join(boot)}.")
         bad = [g for g in groups if g not in boot]
         if bad:
             raise BadParameter(f"Not boot/start metric groups: {', '.join(map(repr, bad))}.",
@@ -285,7 +290,7 @@ def metric_groups() -> pd.DataFrame:
 def cite(source_id: str) -> str:
     """A one-line citation for ``source_id``: "[ID] citation (where)"."""
     bib = load_bibliography()
-    if source_id not in bib.index:
+    if not isinstance(source_id, str) or source_id not in bib.index:
         raise BadParameter(f"No source {source_id!r} in the bibliography.", f"Use one of: {', '.join(bib.index)}.")
     row = bib.loc[source_id]
     where = f" ({row['where']})" if row["where"].strip() else ""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import provenance, replay, sandbox
 from ..engine import connect, describe, guarded
-from ..errors import BadParameter, EngineError
+from ..errors import BadParameter, EngineError, VlabError
 from ..measure.stats import ratio_ci, summarize_frame
 from ..results import Results
 
@@ -55,6 +55,8 @@ def _check(trials: int, warmup: int) -> None:
 
 @replay.replayable(KIND)
 def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
+    _check(trials, warmup)
+    replay.args_ok()
     return run_container_starts(trials, warmup=warmup, progress=progress)
 
 
@@ -112,6 +114,13 @@ def run_container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = F
                              "phase": p, "ms": times[p], "clock": "host"} for p in PHASES)
     except KeyboardInterrupt:
         partial = True
+    except VlabError as exc:
+        exc.partial = _results(trials, warmup, info, rows, report, True)
+        raise
+    return _results(trials, warmup, info, rows, report, partial)
+
+
+def _results(trials: int, warmup: int, info, rows: list[dict], report: dict | None, partial: bool) -> Results:
     samples = pd.DataFrame(rows, columns=["config", "runtime", "trial", "phase", "ms", "clock"])
     summary = summarize_frame(samples, by=["config", "phase"], value="ms")
     prov = provenance.collect({"trials": trials, "warmup": warmup, "image": "vlab/busybox:1",

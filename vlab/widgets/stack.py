@@ -96,14 +96,14 @@ NOTES: dict[str, str] = {
 
 def stack(name: str) -> list[list[str]]:
     """The layers of a stack, bottom-up."""
-    if name not in STACKS:
+    if not isinstance(name, str) or name not in STACKS:
         raise BadParameter(f"unknown stack {name!r}", f"Choose one of: {', '.join(STACKS)}.")
     return STACKS[name]
 
 
 def explain(layer: str, korean: bool = False) -> str:
     """One-paragraph explanation of a layer, in English (or Korean)."""
-    if layer not in LAYERS:
+    if not isinstance(layer, str) or layer not in LAYERS:
         raise BadParameter(f"unknown layer {layer!r}", f"Choose one of: {', '.join(LAYERS)}.")
     lay = LAYERS[layer]
     return lay.what_ko if korean else lay.what

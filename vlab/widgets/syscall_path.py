@@ -84,7 +84,7 @@ LAYER_KO = {"app": "애플리케이션", "guest kernel": "게스트 커널", "hy
 
 
 def operation(name: str) -> Operation:
-    if name not in OPERATIONS:
+    if not isinstance(name, str) or name not in OPERATIONS:
         raise BadParameter(f"unknown operation {name!r}", f"Choose one of: {', '.join(OPERATIONS)}.")
     return OPERATIONS[name]
 
@@ -92,7 +92,7 @@ def operation(name: str) -> Operation:
 def path(op: str, where: str) -> list[Hop]:
     """The hops an operation takes from the app down to the hardware."""
     o = operation(op)
-    if where not in WHERE:
+    if not isinstance(where, str) or where not in WHERE:
         raise BadParameter(f"unknown place {where!r}", f"Choose one of: {', '.join(WHERE)}.")
     app = Hop("app", LAYER_KO["app"], f"the app {o.app} (system calls: {o.syscalls})")
     hw = Hop("hardware", LAYER_KO["hardware"], o.hardware)
@@ -176,7 +176,7 @@ class SyscallPathView:
         import ipywidgets as w
 
         operation(op)
-        if where not in WHERE:
+        if not isinstance(where, str) or where not in WHERE:
             raise BadParameter(f"unknown place {where!r}", f"Choose one of: {', '.join(WHERE)}.")
         self.results = results
         self.op = w.Dropdown(options=list(OPERATIONS), value=op, description="operation")

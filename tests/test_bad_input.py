@@ -1,0 +1,535 @@
+"""Bad input (issue 8 item 3): every measurement, parser, loader and CLI option refuses it clearly.
+
+- every ``@replayable`` measurement checks its arguments in replay mode too (``replay.args_ok()``);
+- live, the checks run before anything touches the engine or QEMU (both are made to explode here);
+- the CLI answers bad options with ``error: …`` (or argparse's usage line), a non-zero exit and no traceback;
+- property tests: the parameter parsers and the results loader give a value or a VlabError, nothing else.
+
+Only the test marked with the ``engine`` fixture needs Docker.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import vlab
+from vlab import mode, replay, results, sandbox
+from vlab.errors import BadParameter, DataError, VlabError
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+# ---------------------------------------------------------------- the replayable measurements and their bad input
+def _fn(path: str):
+    modname, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(f"vlab.{modname}"), name)
+
+
+#: (public function, keyword arguments it must refuse). Each replayable kind appears at least once.
+BAD_CALLS: list[tuple[str, dict]] = [
+    ("syscalls.count_syscalls", {"n": 0}),
+    ("syscalls.count_syscalls", {"n": True}),
+    ("syscalls._count_syscalls", {"n": 5}),
+    ("servers.tour", {"quick": "yes"}),
+    ("isolation.views", {"network": "wifi"}),
+    ("security.shared_kernel", {"runs": 0}),
+    ("security.shared_kernel", {"runs": 51}),
+    ("cgroups.limits_in_files", {"memory": "64"}),  # a bare number is bytes: wrong units
+    ("cgroups.limits_in_files", {"memory": "64x"}),
+    ("cgroups.limits_in_files", {"cpus": 0}),
+    ("cgroups.limits_in_files", {"cpus": None}),
+    ("cgroups.limits_in_files", {"pids": -1}),
+    ("cgroups.memory_hog", {"limit": "1k"}),
+    ("cgroups.memory_hog", {"allocate": "2g"}),
+    ("cgroups.cpu_sweep", {"quotas": ()}),
+    ("cgroups.cpu_sweep", {"quotas": 0.5}),
+    ("cgroups.cpu_sweep", {"workers": 9}),
+    ("cgroups.cpu_sweep", {"iterations": 0}),
+    ("cgroups.cpu_sweep", {"repeats": 0}),
+    ("cgroups.cpu_sweep", {"repeats": -1}),
+    ("cgroups.cpu_sweep", {"seed": -1}),
+    ("cgroups.fork_limit", {"pids": 0}),
+    ("cgroups.fork_limit", {"attempts": 10**6}),
+    ("cgroups.noisy_neighbour", {"hog_cpus": 1.0}),
+    ("cgroups.noisy_neighbour", {"rounds": 0}),
+    ("cgroups.noisy_neighbour", {"rounds": "many"}),
+    ("cgroups.noisy_neighbour", {"work": None}),
+    ("cgroups.noisy_neighbour", {"repeats": -1}),
+    ("cgroups.noisy_neighbour", {"cpuset": "first"}),
+    ("measure.start.measure_start", {"trials": 0}),
+    ("measure.start.measure_start", {"trials": -5}),
+    ("measure.start.measure_start", {"trials": 10**7}),
+    ("measure.start.measure_start", {"trials": 2.5}),
+    ("measure.start.measure_start", {"warmup": 0}),
+    ("measure.start.measure_start", {"network": "wifi"}),
+    ("measure.start.measure_start", {"variants": ["gpu"]}),
+    ("measure.start.measure_start", {"variants": 3}),
+    ("measure.start.measure_start", {"seed": -1}),
+    ("measure.start.measure_start", {"on_trial": 5}),
+    ("measure.start.measure_ladder", {"rungs": ["teleport"]}),
+    ("measure.start.measure_ladder", {"rungs": []}),
+    ("measure.start.measure_ladder", {"trials": 0}),
+    ("measure.start.measure_concurrency", {"levels": [0]}),
+    ("measure.start.measure_concurrency", {"levels": []}),
+    ("measure.start.measure_concurrency", {"levels": 8}),
+    ("measure.start.measure_concurrency", {"levels": [1000]}),
+    ("measure.start.measure_concurrency", {"rounds": 0}),
+    ("measure.overhead.measure", {"trials": 0}),
+    ("measure.overhead.measure", {"only": ["gpu"]}),
+    ("measure.overhead.measure", {"only": 5}),
+    ("measure.overhead.measure", {"io_mib": 0}),
+    ("measure.overhead.measure", {"io_mb": 8}),  # unknown setting name
+    ("measure.overhead.measure", {"cpu": 4096}),
+    ("measure.overhead.measure", {"save_to": "/nonexistent/dir/x.json"}),
+    ("vm.boot.boot_vm", {"trials": 0}),
+    ("vm.boot.boot_vm", {"accel": "hvf"}),
+    ("vm.boot.boot_vm", {"memory": "32m"}),
+    ("vm.boot.boot_vm", {"memory": 10**6}),
+    ("vm.boot.boot_vm", {"memory": "lots"}),
+    ("vm.boot.boot_vm", {"machine": "virt"}),
+    ("vm.boot.boot_vm", {"timeout": 0}),
+    ("vm.boot.boot_vm", {"timeout": math.nan}),
+    ("vm.boot.boot_vm", {"warmup": -1}),
+    ("vm.boot.boot_vm", {"kernel": "/nonexistent/vmlinuz"}),
+    ("vm.boot.boot_vm", {"save_to": "/nonexistent/dir/x.json"}),
+    ("vm.versus.container_starts", {"trials": 0}),
+    ("vm.versus.container_starts", {"warmup": 11}),
+    ("vm.versus._starts", {"trials": -1}),
+]
+
+#: Replayable measurements that take no arguments (nothing to get wrong, but replay must not measure).
+NO_ARGS = ["first_container.measure", "isolation.pid1", "isolation.sharing", "security.capabilities",
+           "security.privileged_view", "security.seccomp_demo"]
+
+
+def _replayables() -> dict[str, object]:
+    """Every function in vlab wrapped by ``@replayable``, by dotted name."""
+    found = {}
+    for info in pkgutil.walk_packages(vlab.__path__, "vlab."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if callable(obj) and hasattr(obj, "replay_kind") and getattr(obj, "__module__", "") == info.name:
+                found[f"{info.name.removeprefix('vlab.')}.{name}"] = obj
+    return found
+
+
+class Touched(AssertionError):
+    """Raised when a bad-argument call reached the engine, QEMU or a subprocess."""
+
+
+@pytest.fixture
+def nothing_real(monkeypatch):
+    """Make every way to the engine, QEMU or a subprocess explode for the duration of a test."""
+    from vlab import engine
+    from vlab.vm import qemu
+
+    def boom(*args, **kwargs):
+        raise Touched("touched the engine/QEMU before checking its arguments")
+
+    real_connect = engine.connect
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("vlab"):
+            if getattr(module, "connect", None) is real_connect:
+                monkeypatch.setattr(module, "connect", boom)
+            if getattr(module, "describe", None) is engine.describe:
+                monkeypatch.setattr(module, "describe", boom)
+    monkeypatch.setattr(engine, "connect", boom)
+    monkeypatch.setattr(engine, "describe", boom)
+    import docker
+
+    monkeypatch.setattr(docker, "from_env", boom)
+    monkeypatch.setattr(docker.api.client.APIClient, "__init__", boom)
+    for name in ("find_qemu", "boot_once", "kvm_probe", "build_initramfs"):
+        monkeypatch.setattr(qemu, name, boom)
+    monkeypatch.setattr(subprocess, "Popen", boom)
+    return boom
+
+
+@pytest.fixture
+def replay_mode(monkeypatch):
+    monkeypatch.setenv("VLAB_MODE", "replay")
+    mode.current.cache_clear()
+    yield
+    monkeypatch.delenv("VLAB_MODE")
+    mode.current.cache_clear()
+
+
+@pytest.fixture
+def live_mode(monkeypatch):
+    """Live mode without asking the engine (the real decision would connect)."""
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test: pretend an engine answered"))
+
+
+def test_every_replayable_checks_arguments_with_args_ok():
+    found = _replayables()
+    assert len(found) >= 20, sorted(found)
+    missing = [name for name, fn in found.items() if "args_ok" not in fn.__wrapped__.__code__.co_names]
+    assert not missing, f"replayable measurements without replay.args_ok(): {missing}"
+
+
+def test_the_bad_input_table_covers_every_replayable():
+    kinds_tested = {getattr(_fn(path), "replay_kind", None) for path, _ in BAD_CALLS}
+    kinds_tested |= {_fn(path).replay_kind for path in NO_ARGS}
+    # public wrappers (count_syscalls, boot_vm, measure, container_starts) call a replayable inner function
+    inner = {"syscalls.count_syscalls": "syscalls", "vm.boot.boot_vm": "vm_boot",
+             "measure.overhead.measure": "overhead", "vm.versus.container_starts": "vm_container_start"}
+    kinds_tested |= {inner[p] for p, _ in BAD_CALLS if p in inner}
+    every = {fn.replay_kind for fn in _replayables().values()}
+    assert every <= kinds_tested, f"replayable kinds with no bad-input case: {sorted(every - kinds_tested)}"
+
+
+@pytest.mark.parametrize("path,kwargs", BAD_CALLS, ids=[f"{p}-{k}" for p, k in BAD_CALLS])
+def test_bad_arguments_raise_in_replay_mode(path, kwargs, replay_mode, nothing_real):
+    with pytest.raises(BadParameter) as exc:
+        _fn(path)(**kwargs)
+    assert exc.value.message and exc.value.hint and "\n" not in exc.value.message
+
+
+@pytest.mark.parametrize("path,kwargs", BAD_CALLS, ids=[f"{p}-{k}" for p, k in BAD_CALLS])
+def test_bad_arguments_raise_live_before_the_engine_is_touched(path, kwargs, live_mode, nothing_real):
+    with pytest.raises(BadParameter) as exc:
+        _fn(path)(**kwargs)
+    assert exc.value.message and exc.value.hint
+
+
+@pytest.mark.parametrize("path", NO_ARGS + ["measure.start.measure_start", "cgroups.cpu_sweep",
+                                            "measure.overhead.measure", "vm.boot.boot_vm"])
+def test_good_arguments_in_replay_mode_return_the_recording_without_measuring(path, replay_mode, nothing_real):
+    res = _fn(path)()
+    assert res.replayed and not res.samples.empty
+
+
+def test_argument_checks_stop_at_args_ok_in_replay_mode(replay_mode, monkeypatch):
+    """The replay decorator runs the function only up to args_ok(): the work after it never starts."""
+    from vlab import cgroups
+
+    def never(*args, **kwargs):
+        raise Touched("measured in replay mode")
+
+    monkeypatch.setattr(cgroups.sandbox, "run", never)
+    monkeypatch.setattr(cgroups, "engine_cpus", never)
+    assert cgroups.cpu_sweep(quotas=(0.5, 1.0), repeats=2).replayed
+    assert cgroups.fork_limit(pids=8, attempts=20).replayed
+
+
+def test_sandbox_refuses_unknown_images_and_bad_requests_before_the_engine(nothing_real):
+    for kwargs in ({"image": "ubuntu"}, {"image": 7}, {"limits": {"memory": "64m"}}, {"limits": "64m"}):
+        with pytest.raises(BadParameter):
+            sandbox.run(["true"], **kwargs)
+        with pytest.raises(BadParameter), sandbox.start(["sleep", "5"], **kwargs):
+            pass  # pragma: no cover - never reached
+    for command in ([], "", "   ", [1, 2], None, 5):
+        with pytest.raises(BadParameter):
+            sandbox.run(command)
+    with pytest.raises(BadParameter):
+        sandbox.run(["true"], timeout=0)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"memory": "64"}, {"memory": "0.5m"}, {"memory": "8g"}, {"memory": "64 MiB"}, {"memory": -1},
+    {"pids": 0}, {"pids": 10**6}, {"pids": 1.5}, {"cpus": 0}, {"cpus": 500}, {"cpus": "1"}, {"cpus": math.inf},
+    {"network": "wifi"}, {"network": None}, {"cap_add": ["FLY"]}, {"cap_add": 3}, {"pid_mode": 5},
+    {"pid_mode": "private"}, {"security_opt": "seccomp=unconfined"}, {"security_opt": ["privileged"]},
+    {"security_opt": [None]},
+])
+def test_limits_refuse_bad_values(kwargs):
+    with pytest.raises(BadParameter):
+        sandbox.Limits(**kwargs)
+
+
+def test_lookups_refuse_unknown_names():
+    from vlab import glossary, iac, servers
+    from vlab.measure import overhead_published
+    from vlab.vm import recorded
+    from vlab.widgets import cgroups as wcg
+    from vlab.widgets import stack, syscall_path
+
+    calls = [
+        lambda: servers.kind("mainframe"), lambda: servers.kind(["web"]), lambda: servers.ask("mainframe"),
+        lambda: servers.ask("web", "no-slash"), lambda: stack.stack("cloud"), lambda: stack.stack([]),
+        lambda: stack.explain({}), lambda: syscall_path.operation([]), lambda: syscall_path.path("read a file", 3),
+        lambda: glossary.lookup(42), lambda: glossary.lookup("zzzz-not-a-term"),
+        lambda: recorded.figures(kind="nope"), lambda: recorded.figures(source_id=[]),
+        lambda: recorded.boot_figures(5), lambda: recorded.boot_figures(["nope"]), lambda: recorded.cite([]),
+        lambda: overhead_published.published_ratios(3), lambda: overhead_published.citations(3),
+        lambda: iac.loads(None), lambda: iac.load(5), lambda: iac.loads("not = [valid"),
+        lambda: wcg.replay_outcome("juggling"), lambda: wcg.replay_outcome("memory hog", size="big"),
+        lambda: wcg.replay_outcome("memory hog", memory_mb=None),
+    ]
+    for call in calls:
+        with pytest.raises(VlabError):
+            call()
+
+
+# ---------------------------------------------------------------- results files
+def test_unwritable_output_paths_are_refused_early(tmp_path):
+    for bad in ("/nonexistent/dir/x.json", str(tmp_path), "", None, 5):
+        with pytest.raises(BadParameter):
+            results.check_output_path(bad)
+    assert results.check_output_path(tmp_path / "ok.json") == tmp_path / "ok.json"
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"{", b"\xff\xfe\x00garbage", b"[]", b"null", b'"text"', b"42",
+    b'{"format": "vlab-results/1"}', b'{"format": "vlab-results/2", "kind": "x", "samples": [], "provenance": {}}',
+    b'{"format": "vlab-results/1", "kind": 3, "samples": [], "provenance": {}}',
+    b'{"format": "vlab-results/1", "kind": "x", "samples": [1, 2], "provenance": {}}',
+    b'{"format": "vlab-results/1", "kind": "x", "samples": [], "provenance": {}, "summary": {"a": 1}}',
+    b'{"format": "vlab-results/1", "kind": "x", "samples": [], "provenance": {}, "extra": [1]}',
+    b"[" * 100_000 + b"]" * 100_000,
+])
+def test_corrupt_results_files_raise_data_error(tmp_path, content):
+    p = tmp_path / "r.json"
+    p.write_bytes(content)
+    with pytest.raises(DataError):
+        results.load(p)
+
+
+def test_results_load_refuses_missing_files_folders_and_non_paths(tmp_path):
+    with pytest.raises(DataError):
+        results.load(tmp_path / "missing.json")
+    with pytest.raises(DataError):
+        results.load(tmp_path)
+    for bad in (None, 5, ""):
+        with pytest.raises(BadParameter):
+            results.load(bad)
+
+
+# ---------------------------------------------------------------- the command line
+NO_ENGINE = {**os.environ, "VLAB_MODE": "replay", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+CLI_CASES = [
+    (["bench", "start", "--trials", "0"], "trials"),
+    (["bench", "start", "--trials", "-3"], "trials"),
+    (["bench", "start", "--trials", "1000000"], "trials"),
+    (["bench", "start", "--trials", "abc"], "--trials"),
+    (["bench", "start", "--warmup", "0"], "warmup"),
+    (["bench", "start", "--seed", "-1"], "seed"),
+    (["bench", "start", "--configs", "gpu"], "--configs"),
+    (["bench", "start", "--network", "wifi"], "--network"),
+    (["bench", "start", "--json", "/nonexistent/dir/x.json"], "/nonexistent/dir"),
+    (["bench", "vm", "--trials", "0"], "trials"),
+    (["bench", "vm", "--memory", "64"], "memory"),
+    (["bench", "vm", "--memory", "1t"], "memory"),
+    (["bench", "vm", "--timeout", "-1"], "timeout"),
+    (["bench", "vm", "--warmup", "-1"], "warmup"),
+    (["bench", "vm", "--accel", "hvf"], "--accel"),
+    (["bench", "vm", "--json", "/nonexistent/dir/x.json"], "/nonexistent/dir"),
+    (["bench", "overhead", "--trials", "0"], "trials"),
+    (["bench", "overhead", "--only", "gpu"], "--only"),
+    (["bench", "overhead", "--seed", "-5"], "seed"),
+    (["bench", "overhead", "--json", "/nonexistent/dir/x.json"], "/nonexistent/dir"),
+    (["record", "--only", "no_such_kind"], "no_such_kind"),
+    (["record", "--only"], "--only"),
+    (["doctor", "--frobnicate"], "--frobnicate"),
+    (["bench", "teleport"], "teleport"),
+]
+
+
+def test_cli_bad_input_gives_one_error_and_no_traceback():
+    manifest = replay.recorded_dir() / replay.MANIFEST
+    before = json.loads(manifest.read_text()).get("provenance")
+    procs = [(args, needle, subprocess.Popen([sys.executable, "-m", "vlab", *args], stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, text=True, env=NO_ENGINE))
+             for args, needle in CLI_CASES]
+    failures = []
+    for args, needle, proc in procs:
+        out, err = proc.communicate(timeout=300)
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        why = []
+        if proc.returncode not in (1, 2):
+            why.append(f"exit {proc.returncode}")
+        if "Traceback" in err or "Traceback" in out:
+            why.append("traceback")
+        if proc.returncode == 1 and not (lines and lines[0].startswith("error: ") and len(lines) <= 2):
+            why.append("not one 'error:' line plus its fix")
+        if proc.returncode == 2 and not (lines and "error:" in lines[-1]):
+            why.append("no usage error line")
+        if needle not in err:
+            why.append(f"{needle!r} not named")
+        if "recording" in out:
+            why.append("started recording")
+        if why:
+            failures.append(f"vlab {' '.join(args)}: {', '.join(why)}\n{err}")
+    assert not failures, "\n".join(failures)
+    assert json.loads(manifest.read_text()).get("provenance") == before, "a refused `vlab record` changed the manifest"
+
+
+# ---------------------------------------------------------------- property tests: parsers
+anything = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                     st.text(max_size=12), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3),
+                                                                                                  st.integers()))
+sizes = st.one_of(anything, st.from_regex(r"\s?-?\d{1,7}(\.\d{1,3})?\s?[kKmMgGbBtT]{0,3}\s?", fullmatch=True))
+
+
+@FAST
+@given(sizes)
+def test_parse_memory_gives_bytes_in_range_or_bad_parameter(value):
+    try:
+        n = sandbox.parse_memory(value)
+    except BadParameter:
+        return
+    assert isinstance(n, int) and 6 * 2**20 <= n <= sandbox.MAX_MEMORY_BYTES
+
+
+@FAST
+@given(anything)
+def test_check_cpus_gives_a_cpu_count_in_range_or_bad_parameter(value):
+    try:
+        c = sandbox.check_cpus(value)
+    except BadParameter:
+        return
+    assert isinstance(c, float) and 0.01 <= c <= 64
+
+
+@FAST
+@given(anything)
+def test_whole_number_checks(value):
+    from vlab import cgroups
+    from vlab.measure import start
+
+    checks = [(sandbox.check_pids, 1, 4096), (start.check_trials, 1, start.MAX_TRIALS), (start.check_warmup, 1, 10),
+              (start.check_seed, 0, 2**32 - 1), (lambda v: cgroups._whole("n", v, 3, 9), 3, 9)]
+    for check, lo, hi in checks:
+        try:
+            n = check(value)
+        except BadParameter:
+            assert isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi
+            continue
+        assert n == value and type(n) is int and lo <= n <= hi
+
+
+@FAST
+@given(st.one_of(anything, st.lists(st.one_of(st.integers(-5, 100), st.booleans(), st.text(max_size=2)), max_size=6),
+                 st.tuples(st.integers(-5, 100))))
+def test_check_levels_gives_sorted_levels_or_bad_parameter(value):
+    from vlab.measure import start
+
+    try:
+        levels = start.check_levels(value)
+    except BadParameter:
+        return
+    assert levels and levels == sorted(set(levels)) and all(1 <= k <= start.MAX_LEVEL for k in levels)
+
+
+@FAST
+@given(st.one_of(anything, st.sampled_from(["none", "bridge", "host", "container:abc", "vlab-x", "NONE", "bridge "])))
+def test_check_network_accepts_only_known_networks(value):
+    try:
+        net = sandbox.check_network(value)
+    except BadParameter:
+        return
+    assert net in sandbox.NETWORKS or net.startswith(("container:", "vlab-"))
+
+
+@FAST
+@given(st.one_of(anything, st.sampled_from(["busybox", "fat", "vlab/busybox:1", "vlab/fat:1", "ubuntu", "Busybox"])))
+def test_image_names_are_course_images_or_bad_parameter(value):
+    from vlab import images
+
+    try:
+        spec = images.spec(value)
+    except BadParameter:
+        return
+    assert value in (spec.name, spec.tag)
+
+
+@FAST
+@given(st.one_of(anything, st.sampled_from(["none", "bridge"])),
+       st.one_of(st.none(), anything, st.lists(st.sampled_from(["network", "image", "first", "gpu", "runtime"]))))
+def test_start_configuration_names(network, variants):
+    from vlab.measure import start
+
+    try:
+        configs = start.configurations(network, variants)
+    except BadParameter:
+        return
+    assert configs[0].name == "baseline" and configs[0].network == network
+
+
+@FAST
+@given(st.one_of(anything, st.from_regex(r"[0-9,\-]{1,8}", fullmatch=True)))
+def test_cpuset_parser(value):
+    from vlab import cgroups
+
+    try:
+        cpuset = cgroups.check_cpuset(value)
+    except BadParameter:
+        return
+    assert all(part.split("-")[0].isdigit() for part in cpuset.split(","))
+
+
+@FAST
+@given(sizes)
+def test_vm_memory_is_mib_in_range_or_bad_parameter(value):
+    from vlab.vm import boot
+
+    try:
+        s = boot.Settings(memory_mib=boot.memory_mib(value))
+    except BadParameter:
+        return
+    assert 64 <= s.memory_mib <= 4096
+
+
+# ---------------------------------------------------------------- property tests: the results loader
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=20,
+)
+near_valid = st.fixed_dictionaries(
+    {"format": st.sampled_from([results.FORMAT, results.FORMAT, "vlab-results/0"])},
+    optional={"kind": st.one_of(st.text(max_size=8), json_values), "samples": st.one_of(
+        st.lists(st.dictionaries(st.text(max_size=4), json_values, max_size=3), max_size=4), json_values),
+        "summary": json_values, "provenance": st.one_of(st.dictionaries(st.text(max_size=4), json_values), json_values),
+        "extra": json_values, "partial": json_values},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(json_values, near_valid))
+def test_from_dict_gives_results_or_data_error(data):
+    try:
+        res = results.from_dict(data)
+    except DataError:
+        return
+    assert isinstance(res, results.Results) and isinstance(res.kind, str) and isinstance(res.extra, dict)
+    assert len(res.samples) == len(data["samples"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=200), near_valid.map(lambda d: json.dumps(d).encode())))
+def test_load_gives_results_or_data_error_for_any_file(tmp_path, content):
+    p = tmp_path / "fuzz.json"
+    p.write_bytes(content)
+    try:
+        res = results.load(p)
+    except DataError:
+        return
+    again = results.load(res.save(tmp_path / "again.json"))  # whatever loads also saves and loads back
+    assert again.kind == res.kind and len(again.samples) == len(res.samples)
+
+
+# ---------------------------------------------------------------- with the real engine
+def test_bad_input_starts_no_container_on_a_real_engine(engine):
+    from vlab import cgroups
+    from vlab.measure import start
+
+    before = set(sandbox.leftovers(this_run=True))
+    for call in (lambda: sandbox.run(["true"], image="ubuntu"), lambda: cgroups.memory_hog(limit="64"),
+                 lambda: start.measure_start(trials=0), lambda: cgroups.noisy_neighbour(cpuset="x")):
+        with pytest.raises(BadParameter):
+            call()
+    assert set(sandbox.leftovers(this_run=True)) == before
