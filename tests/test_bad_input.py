@@ -17,7 +17,6 @@ import os
 import pkgutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -533,3 +532,14 @@ def test_bad_input_starts_no_container_on_a_real_engine(engine):
         with pytest.raises(BadParameter):
             call()
     assert set(sandbox.leftovers(this_run=True)) == before
+
+
+def test_the_guard_really_stops_a_live_measurement(live_mode, nothing_real):
+    """Sanity check of the fixtures: with good arguments, a live measurement does reach for the engine."""
+    from vlab import cgroups
+    from vlab.measure import start
+
+    with pytest.raises(Touched):
+        start.measure_start(trials=1)
+    with pytest.raises(Touched):
+        cgroups.fork_limit()

@@ -173,6 +173,25 @@ def markdown(folder: Path | None = None, link_prefix: str = "notebooks/") -> str
     return "\n".join(lines)
 
 
+def compact_markdown(folder: Path | None = None, link_prefix: str = "notebooks/") -> str:
+    """A short coverage table for the README: id, concept, the notebooks that teach it."""
+    df = table(folder)
+    lines = ["| id | concept | taught in |", "|---|---|---|"]
+    for _, c in course_map().iterrows():
+        books = sorted(set(df[(df["id"] == c["id"]) & (df["notebook"] != "")]["notebook"]))
+        where = ", ".join(f"[{b[:2]}]({link_prefix}{b})" for b in books) or "**not yet taught**"
+        lines.append(f"| {c['id']} | {c['title']} ({c['korean']}) | {where} |")
+    return "\n".join(lines)
+
+
+README_START, README_END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+
+
+def readme_block(folder: Path | None = None) -> str:
+    """The README's coverage block, markers included (``python -m vlab.coverage`` prints it)."""
+    return f"{README_START}\n{compact_markdown(folder)}\n{README_END}"
+
+
 def problems(folder: Path | None = None) -> list[str]:
     """Every coverage gap, one readable line each (empty when the course is complete)."""
     cmap, figs = course_map(), lecture_figures()
@@ -226,3 +245,7 @@ def link_problems(folder: Path | None = None) -> list[str]:
         if nb.name != GLOSSARY and GLOSSARY not in last:
             out.append(f"{nb.name}: the last markdown cell has no link to the glossary {GLOSSARY}")
     return out
+
+
+if __name__ == "__main__":
+    print(readme_block())

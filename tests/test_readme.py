@@ -1,0 +1,29 @@
+"""The README stays true: its two commands, every notebook, the coverage table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from vlab import coverage
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_two_commands_for_a_fresh_machine():
+    block = README.split("## Two commands for a fresh machine", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [ln.split("#")[0].strip() for ln in block.strip().splitlines() if ln.strip()]
+    assert commands == ["./course.sh lab", "./course.sh test"]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "./course.sh test" in ci
+
+
+def test_every_notebook_is_listed_in_order():
+    listed = re.findall(r"`notebooks/(\d\d_[a-z_]+\.ipynb)`", README)
+    on_disk = [p.name for p in coverage.notebook_files(ROOT / "notebooks")]
+    assert listed == on_disk
+
+
+def test_coverage_table_is_current():
+    assert coverage.readme_block(ROOT / "notebooks") in README, "run: python -m vlab.coverage, paste into README"
