@@ -13,7 +13,7 @@ PY=${PYTHON:-python3}
 say() { printf '\033[1m[vlab]\033[0m %s\n' "$*"; }
 
 APT_PACKAGES=(docker.io busybox-static qemu-system-x86 hyperfine fonts-nanum)
-APT_TEST_PACKAGES=(chromium)
+APT_TEST_PACKAGES=(chromium fonts-noto-color-emoji)
 
 is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 

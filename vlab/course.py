@@ -8,6 +8,13 @@ from .mode import Mode, banner, current
 GLOSSARY = "99_glossary.ipynb"
 
 
+class _ShownMode(Mode):
+    """The Mode that ``begin()`` returns: its banner is already on screen, so it shows nothing more."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def begin(title: str = "") -> Mode:
     """Show the live/replay banner and a glossary link; set the plot style. Returns the mode."""
     from IPython.display import HTML, display
@@ -19,7 +26,7 @@ def begin(title: str = "") -> Mode:
     display(banner(mode))
     quick = " · <b>quick mode</b> (VLAB_QUICK=1): fewer trials" if config.quick() else ""
     display(HTML(f'<small>📖 <a href="{GLOSSARY}">Glossary · 용어집</a>{quick}</small>'))
-    return mode
+    return _ShownMode(mode.name, mode.reason, mode.fix)
 
 
 def trials(full: int, quick_n: int = 3) -> int:
