@@ -322,3 +322,15 @@ def test_replayable_checks_arguments_in_replay_mode(monkeypatch, tmp_path):
     finally:
         monkeypatch.delenv("VLAB_MODE")
         mode.current.cache_clear()
+
+
+def test_interrupts_deferred_holds_sigint_until_block_ends():
+    import signal as sig
+
+    reached_end = False
+    with pytest.raises(KeyboardInterrupt):
+        with sandbox.interrupts_deferred():
+            sig.raise_signal(sig.SIGINT)
+            reached_end = True  # the interrupt waited
+    assert reached_end
+    assert sig.getsignal(sig.SIGINT) is sig.default_int_handler

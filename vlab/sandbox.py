@@ -259,6 +259,32 @@ def _forget(container_id: str) -> None:
         _live.pop(container_id, None)
 
 
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block ends: a container is never created without being registered.
+
+    An interrupt that lands while ``create_container`` waits for its reply would otherwise leave a
+    container the daemon made but vlab never heard of. Outside the main thread this is a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[tuple] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append((signum, frame)))
+    except (ValueError, OSError):  # pragma: no cover - signals unavailable here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending and callable(previous):
+            previous(*pending[0])
+        elif pending:
+            raise KeyboardInterrupt
+
+
 def remove(container_id: str, client=None) -> None:
     """Force-remove a container; a container that is already gone is fine."""
     import docker.errors
@@ -389,9 +415,9 @@ def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[st
     kwargs = create_kwargs(client, command, image=image, limits=limits, purpose=purpose, **kw)
     cid = None
     try:
-        with guarded("creating a container"):
+        with interrupts_deferred(), guarded("creating a container"):
             cid = client.api.create_container(**kwargs)["Id"]
-        _register(cid, kw.get("name") or cid[:12])
+            _register(cid, kw.get("name") or cid[:12])
         with guarded("starting a container"):
             client.api.start(cid)
         return cid, kw.get("name") or cid[:12]

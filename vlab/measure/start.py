@@ -354,11 +354,12 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
     removed = False
     try:
         with guarded("timing a container start"):
-            st["t0"] = perf()
-            cid = client.api.create_container(**kwargs)["Id"]
-            st["created"] = perf()
-            lc.container = cid
-            sandbox._register(cid, cid[:12])
+            with sandbox.interrupts_deferred():  # Ctrl-C never strands a created, unregistered container
+                st["t0"] = perf()
+                cid = client.api.create_container(**kwargs)["Id"]
+                st["created"] = perf()
+                lc.container = cid
+                sandbox._register(cid, cid[:12])
             client.api.start(cid)
             st["started"] = perf()
             if auto_remove:
@@ -638,8 +639,9 @@ class RuncBundle:
         rootfs.mkdir()
         kw = sandbox.create_kwargs(client, ["true"], purpose=LADDER_PURPOSE)
         with guarded("exporting the image's root filesystem"):
-            cid = client.api.create_container(**kw)["Id"]
-            sandbox._register(cid, cid[:12])
+            with sandbox.interrupts_deferred():
+                cid = client.api.create_container(**kw)["Id"]
+                sandbox._register(cid, cid[:12])
             try:
                 stream = client.api.export(cid)
                 data = b"".join(stream)
