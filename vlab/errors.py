@@ -59,7 +59,8 @@ class EngineTooOld(EngineError):
 class EngineLost(EngineError):
     """The daemon went away in the middle of a run."""
 
-    hint = "The Docker daemon stopped mid-run. Start it again (`dockerd &` or Docker Desktop) and re-run the cell; partial results were kept."
+    hint = ("The Docker daemon stopped mid-run. Start it again (`dockerd &` or Docker Desktop) "
+            "and re-run the cell; partial results were kept.")
 
 
 class ImageMissing(EngineError):
