@@ -105,6 +105,9 @@ run_tests() {
   local pytest="$VENV/bin/python -m pytest" status=0 markers="not soak"
   docker_up && export VLAB_REQUIRE_ENGINE=1
   [ $browser = 0 ] && markers="$markers and not browser"
+  say "0/4 lint (ruff) and notebooks in sync with their sources"
+  "$VENV/bin/ruff" check vlab tests tools benchmarks || status=1
+  "$VENV/bin/python" tools/build_notebooks.py --check || status=1
   say "1/4 unit and integration tests (real engine)"
   $pytest tests -m "$markers" || status=1
   if [ $fast = 0 ]; then
