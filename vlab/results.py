@@ -101,6 +101,9 @@ def atomic_write_json(path: str | os.PathLike, data: dict) -> Path:
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; results and recordings are for everyone to read
         os.replace(tmp, p)
     except BaseException:
         with _suppress():
