@@ -33,9 +33,13 @@ TARGET = (0.90, 1.10)
 
 
 def hyperfine_once(cmd: list[str], timeout: float) -> float:
-    """Wall time (ms) of one run of ``cmd`` as timed by hyperfine (no shell)."""
+    """Wall time (ms) of one run of ``cmd`` as timed by hyperfine (no shell).
+
+    ``--output=pipe``: the guest's serial console goes into a pipe, as it does for vlab, which reads
+    it line by line to spot the marker. hyperfine's default (/dev/null) would time a different run.
+    """
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(["hyperfine", "-N", "--runs", "1", "--style", "none", "--export-json", out.name,
+        subprocess.run(["hyperfine", "-N", "--output=pipe", "--runs", "1", "--style", "none", "--export-json", out.name,
                         shlex.join(cmd)], check=True, capture_output=True, timeout=timeout)
         return float(json.loads(Path(out.name).read_text())["results"][0]["times"][0]) * 1000
 
