@@ -236,3 +236,36 @@ def test_sigint_partway_through_a_loop(engine):
     child.wait(60)
     time.sleep(0.5)
     assert _count(engine, run_id) == 0
+
+
+def _context_dir(tmp_path, name: str, host: str) -> dict:
+    """A docker CLI config dir whose current context ``name`` points at ``host``."""
+    import hashlib
+
+    cfg = tmp_path / "docker-config"
+    meta = cfg / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps(
+        {"Name": name, "Metadata": {}, "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": False}}}))
+    (cfg / "config.json").write_text(json.dumps({"currentContext": name}))
+    env = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"}
+    return {**env, "DOCKER_CONFIG": str(cfg), "VLAB_MODE": ""}
+
+
+def test_docker_context_pointing_at_a_stopped_vm(tmp_path):
+    env = _context_dir(tmp_path, "colima", f"unix://{tmp_path}/colima.sock")
+    out = subprocess.run([sys.executable, "-m", "vlab", "doctor", "--no-kvm"], cwd=ROOT, capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "docker context 'colima'" in out.stdout and "colima start" in out.stdout
+
+
+@pytest.mark.engine
+def test_docker_context_is_followed_and_vm_flagged(engine, tmp_path):
+    env = _context_dir(tmp_path, "desktop-linux", "unix:///var/run/docker.sock")
+    out = subprocess.run([sys.executable, "-m", "vlab", "doctor", "--json", "--no-kvm"], cwd=ROOT,
+                         capture_output=True, text=True, env=env, timeout=120)
+    data = json.loads(out.stdout)
+    assert data["mode"] == "live" and data["engine"]["context"] == "desktop-linux" and data["engine"]["in_vm"]
+    line = next(c for c in data["checks"] if c["name"] == "engine location")
+    assert "inside a VM" in line["detail"] and "uname -r" in line["fix"]

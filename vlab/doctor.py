@@ -197,6 +197,13 @@ def run(*, build: bool = True, probe_kvm: bool = True) -> Report:
     report.checks.append(sock)
     engine = check_engine(report)
     report.checks.append(engine)
+    if report.engine.get("in_vm"):
+        from .errors import EngineInVM
+
+        ctx = report.engine.get("context", "default")
+        report.checks.append(Check("engine location", False,
+                                   f"the engine runs inside a VM (docker context {ctx!r}, kernel "
+                                   f"{report.engine.get('kernel')})", EngineInVM.hint, required=False))
     report.checks.append(check_busybox())
     if engine.ok:
         report.checks.append(check_images(build))

@@ -64,8 +64,14 @@ def _short(text: str, limit: int = 200) -> str:
 def _not_running(detail: str) -> EngineError:
     if "permission denied" in detail.lower():
         return EnginePermissionDenied("Permission denied on the Docker socket.")
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    return EngineNotRunning(f"No Docker engine answers at {host}.")
+    context, context_host = current_context()
+    host = context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    where = f" (docker context {context!r})" if context not in ("default", "DOCKER_HOST") else ""
+    err = EngineNotRunning(f"No Docker engine answers at {host}{where}.")
+    if context_in_vm(context):
+        err.hint = (f"The docker context {context!r} points at an engine inside a VM: start it "
+                    "(Docker Desktop, `colima start`, …), or `docker context use default`.")
+    return err
 
 
 @contextlib.contextmanager
@@ -104,12 +110,45 @@ def connect(timeout: float = CONNECT_TIMEOUT_S, *, fresh: bool = False):
     return _cached_client(timeout)
 
 
+VM_CONTEXTS = ("desktop-linux", "desktop", "colima", "orbstack", "rancher-desktop", "lima", "podman-machine")
+
+
+def current_context() -> tuple[str, str | None]:
+    """The docker CLI context in use (``DOCKER_CONTEXT`` or ``~/.docker/config.json``) and its host.
+
+    docker-py ignores contexts, so without this vlab would miss Docker Desktop's or colima's socket.
+    ``DOCKER_HOST`` wins over any context, as it does for the docker CLI.
+    """
+    if os.environ.get("DOCKER_HOST"):
+        return "DOCKER_HOST", os.environ["DOCKER_HOST"]
+    try:
+        from docker.context import ContextAPI
+        from docker.context.config import get_current_context_name
+
+        name = os.environ.get("DOCKER_CONTEXT") or get_current_context_name()
+        if not name or name == "default":
+            return "default", None
+        ctx = ContextAPI.get_context(name)
+        return name, (ctx.Host if ctx is not None else None)
+    except Exception:  # noqa: BLE001 - a broken context file must not stop the course
+        return "default", None
+
+
+def context_in_vm(name: str) -> bool:
+    """True for docker contexts that point at an engine inside a helper VM."""
+    return any(name == c or name.startswith(c + "-") for c in VM_CONTEXTS)
+
+
 @functools.lru_cache(maxsize=1)
 def _cached_client(timeout: float):
     import docker
 
+    _, context_host = current_context()
     try:
-        client = docker.from_env(timeout=timeout, version="auto")
+        if context_host and not os.environ.get("DOCKER_HOST"):
+            client = docker.DockerClient(base_url=context_host, timeout=timeout, version="auto")
+        else:
+            client = docker.from_env(timeout=timeout, version="auto")
     except Exception as exc:  # noqa: BLE001
         raise _not_running(str(exc)) from exc
     try:
@@ -158,6 +197,7 @@ class EngineInfo:
     in_vm: bool
     security_options: list[str] = field(default_factory=list)
     host: str = ""
+    context: str = "default"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -171,6 +211,7 @@ def describe(client=None) -> EngineInfo:
         version = client.version()
     security = list(info.get("SecurityOptions") or [])
     operating_system = info.get("OperatingSystem", "")
+    context, context_host = current_context()
     return EngineInfo(
         server_version=version.get("Version", "?"),
         api_version=version.get("ApiVersion", "?"),
@@ -186,9 +227,10 @@ def describe(client=None) -> EngineInfo:
         default_runtime=info.get("DefaultRuntime", "runc"),
         runtimes=sorted((info.get("Runtimes") or {}).keys()),
         rootless=any("rootless" in s for s in security),
-        in_vm=engine_in_vm(operating_system, info.get("KernelVersion", "")),
+        in_vm=engine_in_vm(operating_system, info.get("KernelVersion", "")) or context_in_vm(context),
         security_options=security,
-        host=os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"),
+        host=context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"),
+        context=context,
     )
 
 
