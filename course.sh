@@ -102,24 +102,26 @@ run_tests() {
     *) say "unknown option $a"; exit 2 ;; esac; done
   prepare test
   export VLAB_QUICK=1 PYTHONDONTWRITEBYTECODE=1
-  local pytest="$VENV/bin/python -m pytest" status=0 markers="not soak"
+  local status=0 markers="not soak"
+  LOG=$(mktemp /tmp/vlab-test.XXXXXX)
+  pytest() { "$VENV/bin/python" -m pytest "$@" 2>&1 | tee -a "$LOG"; return "${PIPESTATUS[0]}"; }
   docker_up && export VLAB_REQUIRE_ENGINE=1
   [ $browser = 0 ] && markers="$markers and not browser"
   say "0/4 lint (ruff) and notebooks in sync with their sources"
   "$VENV/bin/ruff" check vlab tests tools benchmarks || status=1
   "$VENV/bin/python" tools/build_notebooks.py --check || status=1
   say "1/4 unit and integration tests (real engine)"
-  $pytest tests -m "$markers" || status=1
+  pytest tests -m "$markers" || status=1
   if [ $fast = 0 ]; then
     say "2/4 every notebook under nbval, LIVE (quick mode)"
-    $pytest --nbval-lax notebooks/*.ipynb || status=1
+    pytest --nbval-lax notebooks/*.ipynb || status=1
     say "3/4 every notebook under nbval, REPLAY (engine unreachable, like Binder)"
     VLAB_MODE=replay DOCKER_HOST=unix:///nonexistent/docker.sock VLAB_REQUIRE_ENGINE=0 \
-      $pytest --nbval-lax notebooks/*.ipynb || status=1
+      pytest --nbval-lax notebooks/*.ipynb || status=1
   fi
   if [ $soak = 1 ]; then
     say "soak and load tests"
-    $pytest tests -m soak; rc=$?; [ $rc = 5 ] && rc=0; [ $rc = 0 ] || status=1
+    pytest tests -m soak; rc=$?; [ $rc = 5 ] && rc=0; [ $rc = 0 ] || status=1
   fi
   say "4/4 leftover check: no container labelled vlab may remain"
   if docker_up; then
@@ -127,7 +129,12 @@ run_tests() {
     if [ "$left" != 0 ]; then say "FAIL: $left vlab container(s) left behind"; docker ps -a --filter label=vlab; status=1
     else say "no vlab containers left behind"; fi
   fi
+  local passed failed
+  passed=$(grep -E '^=+ .* in [0-9.]+s' "$LOG" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+  failed=$(grep -E '^=+ .* in [0-9.]+s' "$LOG" | grep -oE '[0-9]+ (failed|error|errors)' | awk '{s+=$1} END {print s+0}')
+  rm -f "$LOG"
   [ $status = 0 ] && say "ALL TESTS PASSED" || say "SOME TESTS FAILED"
+  echo "vlab: $passed passed, $failed failed"
   exit $status
 }
 
