@@ -300,7 +300,7 @@ def test_engine_failure_mid_run_keeps_partial_and_no_container(engine, monkeypat
     monkeypatch.setattr(o, "_run_one", failing)
     with pytest.raises(DataError) as exc:
         o.run_live(o.Settings(trials=3, only=("cpu",), **TINY))
-    assert len(exc.value.partial) == 1  # one measured sample kept (after 2 warm-ups)
+    assert exc.value.partial.partial and len(exc.value.partial.samples) == 1  # one sample kept (after 2 warm-ups)
     assert not _ours_left(engine)
 
 

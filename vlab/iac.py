@@ -220,16 +220,15 @@ class EngineState:
                 cfg = {}
             name = labels.get(SERVER_LABEL, "") or c["Id"][:12]
             key = name if name not in out else f"{name}~{c['Id'][:6]}"  # a duplicate is always removed
-            nets = (c.get("NetworkSettings") or {}).get("Networks") or {}
-            ip = next((n.get("IPAddress") for n in nets.values() if n.get("IPAddress")), "")
-            out[key] = Actual(key, cfg, labels.get(HASH_LABEL, ""), c.get("State") == "running", c["Id"], ip)
+            out[key] = Actual(key, cfg, labels.get(HASH_LABEL, ""), c.get("State") == "running", c["Id"],
+                              sandbox.ip_of(c))
         return out
 
     def create(self, env: str, decl: ServerDecl) -> Actual:
         cfg = decl.config()
         h = config_hash(cfg)
         net = network_name(env)
-        servers.ensure_network(net, f"iac-{env}", {LABEL: env})
+        sandbox.ensure_network(net, f"iac-{env}", {LABEL: env}, self.client)
         limits = servers.server_limits(decl.memory, decl.cpus, network=net)
         kwargs = sandbox.create_kwargs(self.client, servers.server_script(decl.kind), image=servers.IMAGE,
                                        limits=limits, purpose=f"iac-{env}", name=f"vlab-iac-{env}-{decl.name}",
@@ -237,20 +236,14 @@ class EngineState:
                                                                                                   cfg["page"]))
         kwargs["labels"].update({LABEL: env, SERVER_LABEL: decl.name, HASH_LABEL: h,
                                  CONFIG_LABEL: json.dumps(cfg, sort_keys=True)})
-        cid = None
+        # registered for removal at the latest when this Python process ends
+        cid = sandbox.launch(self.client, kwargs, what=f"server {decl.name}")
         try:
-            with guarded(f"creating server {decl.name}"):
-                cid = self.client.api.create_container(**kwargs)["Id"]
-            sandbox._register(cid, kwargs["name"])  # removed at the latest when this Python process ends
             with guarded(f"starting server {decl.name}"):
-                self.client.api.start(cid)
-                info = self.client.api.inspect_container(cid)
-            nets = info["NetworkSettings"].get("Networks") or {}
-            ip = next((n.get("IPAddress") for n in nets.values() if n.get("IPAddress")), "")
+                ip = sandbox.ip_of(self.client.api.inspect_container(cid))
             servers.wait_ready(ip)
         except BaseException:
-            if cid:
-                sandbox._safe_remove(cid, self.client)
+            sandbox._safe_remove(cid, self.client)
             raise
         return Actual(decl.name, cfg, h, True, cid, ip)
 
@@ -270,7 +263,7 @@ class EngineState:
             if not left:  # the environment's network goes with its last server
                 for n in self.client.api.networks(names=[network_name(env)]):
                     if n.get("Name") == network_name(env):
-                        servers.remove_network(n["Id"])
+                        sandbox.remove_network(n["Id"], self.client)
 
 
 def network_name(env: str) -> str:

@@ -356,6 +356,12 @@ class RunResult:
         return self.exit_code == 0
 
 
+def ip_of(info: dict) -> str:
+    """A container's address on its (first addressed) network, from ``inspect_container``; '' when none."""
+    nets = (info.get("NetworkSettings") or {}).get("Networks") or {}
+    return next((n.get("IPAddress") for n in nets.values() if n.get("IPAddress")), "")
+
+
 class Box:
     """A running sandboxed container. Use ``with sandbox.start(...) as box``."""
 
@@ -385,8 +391,7 @@ class Box:
 
     def ip(self) -> str:
         """The container's address on the bridge network ('' when it has none)."""
-        nets = self.inspect()["NetworkSettings"].get("Networks") or {}
-        return next((n.get("IPAddress") for n in nets.values() if n.get("IPAddress")), "")
+        return ip_of(self.inspect())
 
     def wait(self, timeout: float = 60) -> int:
         with guarded("waiting for a container"):
@@ -411,20 +416,28 @@ def check_request(command: Sequence[str] | str, image: str, limits: Limits | Non
         raise BadParameter(f"limits={limits!r} is not a Limits", "Use sandbox.Limits(memory='64m', ...).")
 
 
-def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[str, str]:
-    kwargs = create_kwargs(client, command, image=image, limits=limits, purpose=purpose, **kw)
+def launch(client, kwargs: dict, what: str = "a container") -> str:
+    """Create and start a container from ``create_kwargs(...)``; registered for removal, removed if start fails.
+
+    The caller removes it (``remove``/``_safe_remove``) in its own ``finally``.
+    """
     cid = None
     try:
-        with interrupts_deferred(), guarded("creating a container"):
+        with interrupts_deferred(), guarded(f"creating {what}"):
             cid = client.api.create_container(**kwargs)["Id"]
-            _register(cid, kw.get("name") or cid[:12])
-        with guarded("starting a container"):
+            _register(cid, kwargs.get("name") or cid[:12])
+        with guarded(f"starting {what}"):
             client.api.start(cid)
-        return cid, kw.get("name") or cid[:12]
+        return cid
     except BaseException:
         if cid:
             _safe_remove(cid, client)
         raise
+
+
+def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[str, str]:
+    cid = launch(client, create_kwargs(client, command, image=image, limits=limits, purpose=purpose, **kw))
+    return cid, kw.get("name") or cid[:12]
 
 
 def _safe_remove(cid: str, client) -> None:
@@ -475,6 +488,34 @@ def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits 
         return RunResult(code, out, err, bool(info["State"].get("OOMKilled")), info["HostConfig"], cid)
     finally:
         _safe_remove(cid, client)
+
+
+# ---------------------------------------------------------------- networks
+def ensure_network(name: str, purpose: str, extra_labels: dict[str, str] | None = None, client=None) -> str:
+    """Create (or find) a labelled user-defined bridge network owned by vlab; return its id.
+
+    It is the same mechanism as Docker's default ``bridge`` (a Linux bridge plus a veth pair per
+    container) but vlab's own, so it works where ``docker0`` is missing or shared. ``vlab clean``
+    removes it like a container, by its labels.
+    """
+    if not isinstance(name, str) or not name.startswith("vlab-"):
+        raise BadParameter(f"network name {name!r} must start with 'vlab-'")
+    client = client or connect()
+    with guarded("creating a bridge network"):
+        for n in client.api.networks(names=[name]):
+            if n.get("Name") == name:
+                return n["Id"]
+        return client.api.create_network(name, driver="bridge",
+                                         labels={**labels(purpose), **(extra_labels or {})})["Id"]
+
+
+def remove_network(net_id: str, client=None) -> None:
+    """Remove a network vlab created; one that is already gone (or an engine that is gone) is fine."""
+    try:
+        with guarded("removing a bridge network"):
+            (client or connect()).api.remove_network(net_id)
+    except EngineError:
+        pass  # `vlab clean` removes what is left, by label
 
 
 # ---------------------------------------------------------------- clean-up

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import config, provenance, replay, sandbox
-from .engine import connect, describe, guarded
+from .engine import describe
 from .errors import BadParameter, DataError, EngineError
 from .results import Results
 
@@ -380,8 +380,8 @@ def running(kinds: Sequence[str] = ("web", "app"), *, pages: dict[str, str] | No
 def _stack(kinds: list[str], pages: dict[str, str], memory: str, cpus: float) -> Iterator[dict[str, Server]]:
     with ExitStack() as stack:
         net = f"vlab-servers-{config.run_id()}-{os.getpid()}-{next(_net_counter)}"
-        net_id = ensure_network(net, "servers")
-        stack.callback(remove_network, net_id)
+        net_id = sandbox.ensure_network(net, "servers")
+        stack.callback(sandbox.remove_network, net_id)
         limits = server_limits(memory, cpus, network=net)
         servers: dict[str, Server] = {}
         for k in kinds:
@@ -398,34 +398,6 @@ def _stack(kinds: list[str], pages: dict[str, str], memory: str, cpus: float) ->
 
 
 _net_counter = itertools.count()
-
-
-def ensure_network(name: str, purpose: str, extra_labels: dict[str, str] | None = None) -> str:
-    """Create (or find) a labelled user-defined bridge network owned by vlab; return its id.
-
-    It is the same mechanism as Docker's default ``bridge`` (a Linux bridge plus a veth pair per
-    container) but vlab's own, so it works where ``docker0`` is missing or shared.
-    """
-    if not name.startswith("vlab-"):
-        raise BadParameter(f"network name {name!r} must start with 'vlab-'")
-    client = connect()
-    with guarded("creating a bridge network"):
-        for n in client.api.networks(names=[name]):
-            if n.get("Name") == name:
-                return n["Id"]
-        labels = {**sandbox.labels(purpose), **(extra_labels or {})}
-        return client.api.create_network(name, driver="bridge", labels=labels)["Id"]
-
-
-def remove_network(net_id: str) -> None:
-    """Remove a network vlab created; one that is already gone is fine."""
-    import docker.errors
-
-    try:
-        with guarded("removing a bridge network"):
-            connect().api.remove_network(net_id)
-    except (EngineError, docker.errors.NotFound):
-        pass
 
 
 # ----------------------------------------------------------------- the recorded tour

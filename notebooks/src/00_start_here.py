@@ -48,6 +48,7 @@ mode = course.begin()
 # socket, the course images (built locally, no registry needed), the cgroup version, QEMU and a kernel
 # for booting a real virtual machine, and whether hardware virtualization (KVM) really works.
 # Each line is ✓ (fine) or ✗ (with the fix). The same check runs in a terminal as `vlab doctor`.
+# **KVM** is Linux's hardware virtualization; notebook 08 explains it (the check below skips the slow KVM test).
 
 # %%
 from vlab import doctor
@@ -68,8 +69,8 @@ print("The doctor's verdict matches the banner:", report.mode == mode.name)
 #
 # A container is an ordinary process on your machine that the kernel has put in an **isolated space**.
 # vlab starts every container through its **sandbox**, which always applies safety defaults:
-# a `vlab` label, a memory limit, a process (pids) limit, all Linux capabilities dropped, no network,
-# no privileged mode, and removal when the cell ends, even if you interrupt it.
+# a `vlab` label, a memory limit, a process (pids) limit, all Linux capabilities (root's special powers,
+# notebook 10) dropped, no network, no privileged mode, and removal when the cell ends, even if you interrupt it.
 #
 # Below, a tiny container (a 1 MB image holding only `busybox`) prints three facts about itself.
 # In replay mode the facts come from a recorded run.
@@ -84,8 +85,9 @@ facts
 # Two facts matter already:
 # - Inside the container, the command you started is **process number 1** (PID 1): the container has its
 #   own process list, a first hint of *namespaces (네임스페이스)*.
-# - The container reports the **same kernel release** as the host: a container has **no kernel of its
-#   own**. This is why it starts fast, and why it cannot run another operating system.
+# - The container reports the **same kernel (커널) release** as the host: a container has **no kernel of its
+#   own**. (The kernel is the core of the operating system, the part that drives the hardware; notebook 04
+#   explains it.) This is why a container starts fast, and why it cannot run another operating system.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -95,6 +97,8 @@ print("Container kernel is the host kernel:", facts.same_kernel)
 # %% [markdown]
 # ### The sandbox at work
 # The container is already gone. Here is the configuration the engine applied to it (its `HostConfig`):
+# all capabilities dropped, not privileged, no network, a memory limit (in bytes: divide by 1,048,576 for MiB)
+# and a maximum number of processes.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -104,16 +108,22 @@ for key, value in facts.safety.items():
 # %% [markdown]
 # ## Self-check
 # A container printed its own kernel release. Which kernel is it: its own, or the host's?
-# Set `answer` to `"own"` or `"host"` and run the cell.
+# Replace `None` with `"own"` or `"host"` and run the two cells.
 
 # %%
-answer = "host"  # ← your answer: "own" or "host"
+answer = None  # ← your answer: "own" or "host"
 
 # %%
 # NBVAL_CHECK_OUTPUT
 from vlab.widgets.quiz import check
 
 check(answer, "host", explanation="A container shares the host's kernel: `uname -r` inside equals the host's.")
+
+# %%
+from vlab.widgets.quiz import solution
+
+solution("<b>host</b>. The kernel release printed inside the container equals the host's: the container is a "
+         "host process in its own namespaces, and it has no kernel of its own.")
 
 # %% [markdown]
 # ## The course, in order
@@ -134,12 +144,15 @@ check(answer, "host", explanation="A container shares the host's kernel: `uname 
 # | 11 | [Review](11_review.ipynb) | a quiz across the whole course |
 # | 99 | [Glossary](99_glossary.ipynb) | every key term, English and Korean |
 #
-# Where each concept of the lecture notes is taught:
+# Where each concept of the lecture notes is taught (the ids S1.1 … S3.9 follow the lecture notes' order;
+# every section of the course names the ids it teaches):
 
 # %%
+from IPython.display import Markdown
+
 from vlab import coverage
 
-coverage.table()
+Markdown(coverage.compact_markdown(link_prefix=""))
 
 # %% [markdown]
 # ## Key points

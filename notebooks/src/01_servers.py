@@ -32,8 +32,9 @@ mode = course.begin()
 # browser, a phone app, or, in this notebook, Python.
 #
 # The cell below starts four servers, each in a small container with its own limits (32 MiB of memory,
-# half a CPU), sends each a fixed list of real HTTP requests, keeps every response, and removes the
-# servers again. It takes a few seconds.
+# half a CPU), sends each a fixed list of real **HTTP** requests (HTTP is the protocol browsers and web servers
+# speak), keeps every response, and removes the servers again. It takes a few seconds. In replay mode it shows
+# the responses of a recorded run instead, and the first line says so.
 
 # %%
 from vlab import servers
@@ -145,7 +146,7 @@ servers.kinds_table()
 
 # %%
 for r in servers.responses(tour, "file") + servers.responses(tour, "db"):
-    shown = f"<{len(r.body)} characters>" if r.path.endswith(".bin") else " ".join(r.body.split())[:80]
+    shown = f"<binary file, sha256 {r.body_sha256[:16]}…>" if r.path.endswith(".bin") else " ".join(r.body.split())[:80]
     print(f"{r.server:>4} {r.status} GET {r.path:<52} {shown}")
 
 # %%
@@ -157,7 +158,7 @@ for key in ("downloaded files match the server's SHA-256", "database returns wha
 # %% [markdown]
 # A real company runs these roles together. A browser's request reaches the web server; dynamic work goes
 # to the WAS; the WAS asks the DBMS for data and the file server for documents. The figure shows the
-# chain, with the median answer time each of our four servers gave in the tour (tiny here: every server
+# chain, with the median answer time each of our four servers gave in the tour (small here: every server
 # sits on this one machine, and a busybox program is small).
 
 # %%
@@ -172,8 +173,8 @@ server_plots.company_servers(tour.summary, replayed=tour.replayed);
 # - **Bare metal (베어메탈)**: buy a machine, install one operating system, run the programs on it. Simple,
 #   but inefficient for a company: one program's crash or hunger for memory hits all the others, so in
 #   practice each service gets its own machine, and most machines sit mostly idle.
-# - **Hypervisor (하이퍼바이저)**: one physical machine runs several **virtual machines**, each with a whole
-#   guest operating system of its own. Strong isolation, but every VM boots and feeds a kernel.
+# - **Hypervisor (하이퍼바이저)**: one physical machine runs several **virtual machines (가상 머신)**, each with a whole
+#   guest operating system of its own. Strong isolation, but every VM must boot and run a kernel of its own.
 # - **Container (컨테이너)**: isolated processes that share the host's kernel. Light and fast to start.
 #
 # The four servers you just used were **containers**: four servers with separate files, process lists and
@@ -193,10 +194,11 @@ StackView("bare metal")
 # %% [markdown]
 # ## Self-check
 # You sent the same request twice to the web server and twice to the application server.
-# Which server gave **two different answers** to the same request? Set `answer` to `"web"` or `"app"`.
+# Which server gave **two different answers** to the same request? Replace `None` with `"web"` or `"app"`
+# and run the two cells.
 
 # %%
-answer = "app"  # ← your answer: "web" or "app"
+answer = None  # ← your answer: "web" or "app"
 
 # %%
 # NBVAL_CHECK_OUTPUT

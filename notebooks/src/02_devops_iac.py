@@ -6,12 +6,14 @@
 # declares a small two-server environment **as code** and lets vlab make reality match it.
 #
 # **Learning objectives**
-# - Explain **DevOps**: development and operations working as one, for efficiency, collaboration, speed and stability.
+# - Explain **DevOps (데브옵스)**: development and operations working as one, for efficiency, collaboration, speed
+#   and stability.
 # - Explain **Infrastructure as Code (IaC, 코드형 인프라)**: servers described in files and created by tools,
 #   not by hand.
 # - Read a **plan** (what will be created, replaced or deleted), **apply** it, and see that applying twice
 #   changes nothing (**idempotence**, 멱등성).
-# - Edit the declaration and see exactly the change; notice **drift**; **destroy** the environment.
+# - Edit the declaration and see exactly the change; notice **drift** (reality changed by hand); **destroy** the
+#   environment.
 
 # %%
 from vlab import course
@@ -23,8 +25,8 @@ mode = course.begin()
 # <small>Course map: S1.7</small>
 #
 # Traditionally **developers** (개발) wrote the software and an **operations** team (운영) ran the servers. The
-# hand-over between them was slow: tickets, manual installs, "it works on my machine". **DevOps** integrates
-# the two for four goals:
+# hand-over between them was slow: tickets, manual installs, "it works on my machine". **DevOps (데브옵스)**
+# integrates the two for four goals:
 #
 # | goal | what it means in practice |
 # |---|---|
@@ -58,7 +60,8 @@ print(text)
 # %% [markdown]
 # vlab reads it into a structure, and compares it with the **actual state**: the containers that exist now
 # with the label `vlab.iac=shop`. In replay mode there is no engine, so the actual state is **simulated** in
-# memory (the comparison logic is exactly the same; nothing runs). The line below says which one you have.
+# memory (the comparison logic is exactly the same; no server runs, so the "answers" below are placeholders).
+# The line below says which one you have.
 
 # %%
 env = iac.load("environment.toml")
@@ -83,7 +86,7 @@ print(plan.summary())
 # %% [markdown]
 # ### Apply: make it so
 # **Apply** carries out the plan. Live, it starts two containers through vlab's sandbox (labelled, limited,
-# on their own bridge network) and waits until each answers.
+# on their own private network) and waits until each answers.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -175,10 +178,11 @@ print(iac.destroy("shop").summary())
 # %% [markdown]
 # ## Self-check
 # You applied a declaration successfully. Without editing anything you run `apply` once more.
-# **How many containers does the second apply create or replace?** Set `answer` to a number.
+# **How many containers does the second apply create or replace?** Replace `None` with a number and run the
+# two cells.
 
 # %%
-answer = 0  # ← your answer
+answer = None  # ← your answer
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -201,7 +205,7 @@ quiz.solution("<b>0</b>. The plan compares each declared server's configuration 
 #   difference; a second apply changes nothing (**idempotence, 멱등성**).
 # - Editing the declaration changes exactly the edited servers; **drift** is detected and repaired;
 #   **destroy** removes everything, and one apply rebuilds it.
-# - Containers make this cheap: creating or replacing a server takes about a second, which is why IaC and
-#   containers grew up together.
+# - Containers make this cheap: creating or replacing a server is a container start (notebook 07 measures how
+#   fast it is on your machine), not a machine set up by hand. This is why IaC and containers grew up together.
 #
 # **Next:** [03 · Why virtualize](03_why_virtualize.ipynb) · [Glossary · 용어집](99_glossary.ipynb)

@@ -9,7 +9,7 @@
 # - Say what *virtual* (가상) means, and what it means to run computers inside a computer.
 # - Explain **interference (간섭)** between programs on one OS, and how **isolation (격리)** fixes it.
 # - Explain **resource allocation (리소스 분배)**: a maximum share of CPU and memory per environment.
-# - Use the **consolidation calculator** to compare bare metal, virtual machines and containers in
+# - Use the **consolidation (서버 통합)** calculator to compare bare metal, virtual machines and containers in
 #   machines, money, rack space and power, under assumptions you can see and change.
 # - Name the two approaches: **hypervisor virtualization** and **container virtualization**.
 
@@ -72,14 +72,14 @@ concepts.why_virtualize();
 #
 # Isolation without virtualization means **one service per machine** (bare metal, 베어메탈): many small
 # servers, most of them idle. With virtualization, a few powerful machines hold all services, each in
-# its own isolated environment. For a company, one big server is cheaper than many small ones in
+# its own isolated environment: this is **consolidation (서버 통합)**. For a company, one big server is cheaper than many small ones in
 # **price, floor space, installation staff, operations, hardware size and cabling** (경제성).
 #
 # The calculator below does the arithmetic. Move the sliders: the number of services, and the CPU
 # cores and memory each one needs. It compares:
 # - **bare metal**: one service per small server (a big service takes several);
-# - **virtual machines**: big hosts; every VM carries a whole **guest OS** (게스트 OS), which costs cores
-#   and memory, and the hypervisor reserves some of each host;
+# - **virtual machines**: big hosts; every VM carries a whole **guest OS** (게스트 OS, the operating system
+#   inside the VM), which costs cores and memory, and the hypervisor reserves some of each host;
 # - **containers**: the same big hosts; a container has no guest OS, only a small runtime cost.
 #
 # The prices, sizes and power draws are **illustrative round numbers, not quotes**; open "Assumptions"
@@ -160,7 +160,7 @@ quiz.Quiz([q for q in QUESTIONS if {"S2.2", "S2.3"} & set(q.concepts)], title="C
 # - Programs sharing one OS **interfere (간섭)**; **isolation (격리)** keeps a crash or a hog contained.
 # - **Resource allocation (리소스 분배)** gives each environment a maximum share; total usage rises a
 #   little, the one-OS problems go away.
-# - **Consolidation** onto a few big machines saves price, space, staff, power and cabling; every VM
+# - **Consolidation (서버 통합)** onto a few big machines saves price, space, staff, power and cabling; every VM
 #   pays for a guest OS, a container does not.
 # - Two approaches: **hypervisor** and **container** virtualization.
 #

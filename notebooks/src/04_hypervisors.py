@@ -39,12 +39,12 @@ concepts.hypervisor();
 # ## Type 1, type 2, and the hypervisors you know
 # <small>Course map: S2.10 · S2.6</small>
 #
-# - A **type-1 hypervisor** (bare-metal, 베어메탈형) runs directly on the hardware: VMware ESXi, Xen,
-#   Microsoft Hyper-V. Data centres use these.
-# - A **type-2 hypervisor** (hosted, 호스트형) is an ordinary program on a host OS: **VirtualBox**,
-#   **VMware** Workstation/Fusion, QEMU. This is what you install on a laptop.
+# - A **type-1 hypervisor (타입 1 하이퍼바이저)**, also called bare-metal, runs directly on the hardware:
+#   VMware ESXi, Xen, Microsoft Hyper-V. Data centres use these.
+# - A **type-2 hypervisor (타입 2 하이퍼바이저)**, also called hosted, is an ordinary program on a host OS:
+#   **VirtualBox**, **VMware** Workstation/Fusion, QEMU. This is what you install on a laptop.
 # - Linux's **KVM** turns the Linux kernel itself into a hypervisor; QEMU provides the virtual devices.
-#   The VM notebook boots a real VM with QEMU.
+#   [08 · VM vs container](08_vm_vs_container.ipynb) boots a real VM with QEMU.
 #
 # Click through the **stack explorer**: pick a stack, then click any layer to see what it does (English
 # and Korean). Compare how many kernels sit between an app and the hardware.
@@ -93,10 +93,11 @@ print(f"system call number {number} returned {pid}")
 print("raw system call agrees with os.getpid():", syscalls.getpid_matches())
 
 # %% [markdown]
-# Now let the kernel **count** system calls. The same static busybox `dd` copies 2,000 single bytes,
+# Now let the kernel **count** system calls. The same static busybox `dd` copies `n` single bytes,
 # one `read()` and one `write()` per byte, first directly on the host, then inside a container. The
-# kernel keeps per-process counters (`syscr`, `syscw` in `/proc/<pid>/io`). Live, this runs on your
-# machine; in replay mode it shows a real recorded run.
+# kernel keeps per-process counters (`syscr` for reads, `syscw` for writes, in `/proc/<pid>/io`). Live, this
+# runs on your machine with the `n` you ask for; in replay mode it shows a real recorded run, whose `n` may
+# differ (the `n` column says). A few extra calls come from `dd` starting up and finishing.
 
 # %%
 counts = syscalls.count_syscalls(n=2000)
@@ -140,7 +141,7 @@ print(f"write(): Linux x86-64 call {linux.write}, macOS call {mac.write}; same n
 # hardware, its requests must in the end become the **host OS's system calls**. The **hypervisor**
 # sits between the two kernels and interprets: the guest kernel talks to *virtual* hardware (a
 # virtual disk, a virtual network card), and the hypervisor turns those requests into host system
-# calls (read the disk-image file, write to a tap device).
+# calls (read the disk-image file, write to a virtual network device on the host).
 #
 # One honest detail: on modern CPUs (Intel VT-x, AMD-V) the guest kernel handles its own apps'
 # system calls directly on the CPU; the hypervisor steps in when the guest touches devices or memory
@@ -182,8 +183,8 @@ quiz.solution("<b>2</b>: the guest kernel handles the app's read(), its disk dri
 # ## Key points
 # - A **hypervisor (하이퍼바이저)** creates, runs and stops virtual machines with the CPU and memory you
 #   assign. The physical machine runs the **host OS**; each VM runs a **guest OS**.
-# - Type 1 runs on the hardware (ESXi, Xen, Hyper-V); type 2 runs on a host OS (**VirtualBox**,
-#   **VMware** Workstation).
+# - A **type-1 hypervisor (타입 1 하이퍼바이저)** runs on the hardware (ESXi, Xen, Hyper-V); a **type-2
+#   hypervisor (타입 2 하이퍼바이저)** runs on a host OS (**VirtualBox**, **VMware** Workstation).
 # - Processes get resources only through the **kernel**, by **system calls**; you watched the kernel
 #   count them, and the container's calls were counted by the same host kernel.
 # - Different OSes have different system calls, so a guest kernel's requests must be interpreted: the

@@ -6,7 +6,8 @@
 # - show, on your own machine, which namespaces a container gets of its own and which it **shares with the host (호스트)**;
 # - explain why the first process in a container is **PID 1**, why it has its own hostname, mounts and network;
 # - make two containers **share** a namespace on purpose;
-# - describe a **container (컨테이너)** as "an ordinary process in its own namespaces, limited by cgroups, on the host's kernel".
+# - describe a **container (컨테이너)** as "an ordinary process in its own namespaces, limited by cgroups, on the host's
+#   kernel".
 
 # %%
 from vlab import course; course.begin()
@@ -22,8 +23,8 @@ from vlab import course; course.begin()
 # process that the kernel shows a smaller world.
 #
 # Every process has a set of namespaces, listed in `/proc/<pid>/ns/`. Each entry is a link such as
-# `pid:[4026531836]`; the number is the namespace's inode. **Two processes with the same number are in the same
-# namespace.** That is all we need to measure isolation.
+# `pid:[4026531836]`; the number is the namespace's *inode*, an identity number the kernel gives each namespace.
+# **Two processes with the same number are in the same namespace.** That is all we need to measure isolation.
 
 # %% [markdown]
 # ## Host view against container view
@@ -61,8 +62,9 @@ for row in views.samples.query("group == 'namespace'").itertuples():
 # - **PID namespace (PID 네임스페이스)**: the container numbers its processes from 1 and cannot see the host's.
 # - **Mount namespace (마운트 네임스페이스)**: its `/` is the image on an *overlay* filesystem.
 # - **Network namespace (네트워크 네임스페이스)**: with `network="none"` it has only `lo`.
-# - **UTS namespace**: its own hostname (Docker uses the short container id).
-# - **IPC namespace**: its own shared memory and message queues.
+# - **UTS namespace** (the name comes from "Unix Time-sharing System"): its own hostname (Docker uses the short
+#   container id).
+# - **IPC namespace** (inter-process communication): its own shared memory and message queues.
 # - **User namespace (사용자 네임스페이스)**: *not* used by default, so root inside is root outside. This is
 #   why vlab drops every capability (notebook 10).
 # - **cgroup and time namespaces**: shared on this engine. On cgroup v1 Docker keeps `CgroupnsMode=host`; on cgroup v2
@@ -114,11 +116,11 @@ explorer(views)
 # ## Self-check
 # <small>Course map: S3.3 · S3.5</small>
 #
-# A container runs `sh -c 'echo $$'` as its first process. Without running anything new, what number does it print?
-# Set `answer` and run the cell.
+# A container runs `sh -c 'echo $$'` as its first process (`$$` is the shell's own process ID). Without running
+# anything new, what number does it print? Replace `None` with your number and run the two cells.
 
 # %%
-answer = 1  # ← your answer
+answer = None  # ← your answer
 # %%
 # NBVAL_CHECK_OUTPUT
 from vlab.widgets.quiz import check, solution
@@ -134,8 +136,9 @@ solution("It prints <b>1</b>: <code>$$</code> is the shell's own PID, and in its
 # ## Key points
 # - A **namespace (네임스페이스)** limits what a process can *see*: processes (PID), mounts (mnt), network (net),
 #   hostname (UTS), IPC, users (user), cgroups and clocks (time).
-# - Compare `/proc/self/ns/*` inodes: same number = same namespace. On this engine the container owns
-#   ipc, mnt, net, pid and uts; user and time are shared, and cgroup is shared on cgroup v1.
+# - Compare `/proc/self/ns/*` inodes: same number = same namespace. With Docker's defaults a container owns
+#   ipc, mnt, net, pid and uts; user and time are shared; cgroup is shared on cgroup v1 and private on cgroup v2.
+#   The table above shows what your engine does.
 # - Inside, the container's first process is **PID 1**, the hostname is its own, `/` is an overlay filesystem and
 #   only its own interfaces exist; but the **kernel is the host's**.
 # - Namespaces can be shared on purpose (`container:<id>`), which is how pods work.

@@ -4,10 +4,11 @@
 # **Learning objectives.** After this notebook you can
 # - explain what a **cgroup (control group, 컨트롤 그룹)** does and find a container's limits in its cgroup files,
 #   on cgroup v1 and v2;
-# - predict and observe what happens when a container exceeds its **memory** limit (OOM kill, exit 137);
+# - predict and observe what happens when a container exceeds its **memory** limit (**OOM kill, 메모리 부족 강제
+#   종료**, exit 137);
 # - measure how a **CPU quota** shares out CPU time, and how a **pids** limit stops a fork bomb;
-# - measure **interference (간섭)** between programs on one machine and how **resource allocation (리소스 분배)**
-#   removes it.
+# - measure **interference (간섭)** from a **noisy neighbour (시끄러운 이웃)** on one machine and how **resource
+#   allocation (리소스 분배)** removes it.
 
 # %%
 from vlab import course; course.begin()
@@ -19,8 +20,8 @@ from vlab import course; course.begin()
 # When many programs share one operating system, one program that crashes or **hogs** a resource slows down or
 # breaks the others: **interference (간섭)**. Virtualization answers with **isolation (격리)** and **resource
 # allocation (리소스 분배)**: each virtual environment gets a logical share, a maximum of CPU and memory. Namespaces
-# (notebook 05) hide things; **cgroups** limit how much a group of processes may use: memory, CPU time, the number
-# of processes, disk and network bandwidth.
+# (notebook 05) hide things; **cgroups (control groups, 컨트롤 그룹)** limit how much a group of processes may use:
+# memory, CPU time, the number of processes, disk and network bandwidth.
 
 # %% [markdown]
 # ## The limits, read back from the container's own cgroup files
@@ -46,9 +47,10 @@ limits.samples
 # <small>Course map: S3.4 · S2.3</small>
 #
 # A memory hog (`dd` with a 64 MiB buffer) runs in a container limited to 32 MiB, with swap off. The kernel's
-# OOM killer (Out Of Memory) kills it inside its cgroup: exit code 137 = 128 + signal 9 (SIGKILL), and Docker
-# records `OOMKilled`. A control run allocating half the limit finishes normally. Meanwhile a heartbeat thread in
-# this notebook keeps answering: the host is untouched.
+# **OOM killer** (Out Of Memory, 메모리 부족 강제 종료) kills it inside its cgroup: exit code 137 = 128 + signal 9
+# (SIGKILL), and Docker records `OOMKilled`. A control run allocating half the limit finishes normally. Meanwhile a
+# heartbeat thread in this notebook keeps answering (`host_probe_beats` counts its answers, `host_probe_max_ms` is
+# its slowest): the host is untouched.
 
 # %%
 oom = cgroups.memory_hog(limit="32m", allocate="64m")
@@ -66,14 +68,17 @@ print(f"exit code: {code}, OOMKilled: {killed}")
 # The same work (two shell loops) runs under 0.25, 0.5, 1 and 2 CPUs, in shuffled order. Throughput follows the
 # quota: a quarter of a CPU does a quarter of the work per second. Above 1 CPU it can grow only as far as the work
 # runs in parallel and the machine has idle cores (other programs on a shared machine take their part: when the
-load average is above the number of cores, even the 1-CPU run cannot get a whole CPU and the curve flattens).
+# load average is above the number of cores, even the 1-CPU run cannot get a whole CPU and the curve flattens).
+#
+# In the table, `median_throughput` is loop iterations per second, and `relative_to_1_cpu` divides it by the
+# 1-CPU throughput; `ideal` is what a perfectly fair quota would give.
 
 # %%
 sweep = cgroups.cpu_sweep()
 print("quotas above this engine's CPUs were skipped:", sweep.extra["skipped_quotas"])
 print("load average before/after (a busy machine flattens the curve):",
       sweep.provenance.get("loadavg_before"), sweep.provenance.get("loadavg_after"))
-sweep.summary
+sweep.summary.round(3).astype({"median_throughput": "int64"})
 
 # %%
 isoplots.cpu_sweep(sweep);
@@ -83,7 +88,8 @@ isoplots.cpu_sweep(sweep);
 # <small>Course map: S3.4</small>
 #
 # A fork bomb creates processes until the machine can no longer start any. Under a **pids** limit of 16 the kernel
-# refuses the 16th task in this container with "can't fork", and nothing outside notices.
+# refuses any new process once the container holds 16 (its shell counts too), so the shell reports "can't fork",
+# and nothing outside notices.
 
 # %%
 forks = cgroups.fork_limit(pids=16, attempts=40)
@@ -100,7 +106,8 @@ print("started fewer processes than the limit:", int(row["started"]) < int(row["
 # <small>Course map: S2.2 · S2.3 · S3.4</small>
 # <small>Figure counterpart: 가상화격리.png</small>
 #
-# A **victim** container repeats a small fixed piece of work and times each "request". It runs three times on the
+# A **noisy neighbour (시끄러운 이웃)** is a workload that slows down others on the same machine. A **victim**
+# container repeats a small fixed piece of work and times each "request". It runs three times on the
 # same CPU core: alone; beside a **hog** that spins as fast as it can; and beside the same hog limited to 0.2 CPU.
 # This is the lecture notes' interference argument (S2.2) and its fix by resource allocation (S2.3), measured on
 # your machine. The figure is this course's counterpart of *isolation through virtualization*.
@@ -117,8 +124,10 @@ for cond, factor in cgroups.slowdowns(noisy).items():
     print(f"{cond:28s} victim median × {factor:.2f} of alone")
 
 # %% [markdown]
-# Unconstrained, the hog takes about half of the shared core and every request of the victim takes about twice as
-# long. Limited to 0.2 CPU, the hog can only take 20 ms in every 100 ms and the victim is nearly back to normal.
+# What to expect: unconstrained, the hog and the victim share the core about evenly, so each victim request should
+# take about twice as long (a factor near 2 above). Limited to 0.2 CPU, the hog can only take 20 ms in every 100 ms,
+# so the victim should be nearly back to its time alone (a factor near 1). Compare with your factors above; a busy
+# machine adds noise to all three.
 
 # %% [markdown]
 # ## Play: the cgroup playground
@@ -137,10 +146,11 @@ playground()
 # ## Self-check
 # <small>Course map: S3.4</small>
 #
-# A container limited to 32 MiB tries to use 64 MiB. What exit code does Docker report? Set `answer` and run.
+# A container limited to 32 MiB tries to use 64 MiB. What exit code does Docker report? Replace `None` with
+# your number and run the two cells.
 
 # %%
-answer = 137  # ← your answer
+answer = None  # ← your answer
 # %%
 # NBVAL_CHECK_OUTPUT
 from vlab.widgets.quiz import check, solution

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 07 · Why containers start fast
+# # 07 · Start-up time (시작 시간): why containers start fast
 #
 # The lecture notes say a **container (컨테이너)** starts fast because it has **no kernel of its own to boot
 # (커널 부팅 없음)**: it is an ordinary process that the host kernel puts into namespaces and cgroups. In this
@@ -48,7 +48,7 @@ from vlab.measure import start
 from vlab.plots import start as startplots
 
 res = start.measure_start(course.trials(30, 3))
-res
+print(start.format_summary(res))
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -56,9 +56,17 @@ print("host-clock phases:", ", ".join(p for p in start.HOST_PHASES if p in set(r
 print("second clock:", ", ".join(p for p in start.DAEMON_PHASES if p in set(res.samples["phase"])))
 
 # %% [markdown]
-# Each line of the table is one (configuration, phase): **n** trials, the **median**, the **p95** (95 % of trials
-# were faster), the **min**, the **IQR** (the middle half's spread), a **bootstrap 95 % CI (신뢰구간)** of the median
-# and the number of **outliers (이상치)** by a robust MAD z-score. Outliers are flagged, never dropped.
+# The first table gives the **median** of each phase per configuration (the next section explains the
+# configurations). Every median comes with more statistics; here they are for the baseline configuration. Each line
+# is one phase: **n** trials, the **median** (half of the trials were faster), the **p95** (95 % of trials were
+# faster), the **min**, the **IQR** (the middle half's spread), a **bootstrap 95 % CI (신뢰구간)** of the median (the
+# range the median would likely fall in if you measured again) and the number of **outliers (이상치)** by a robust
+# MAD z-score (a distance from the median that ignores extreme values). Outliers are flagged, never dropped.
+
+# %%
+res.summary.query("config == 'baseline'").round(2)
+
+# %% [markdown]
 #
 # An **ECDF** shows *every* trial: for each time on the x-axis, the fraction of trials that finished in at most that
 # time. A steep curve means a phase that is always about as long; a long tail to the right means occasional slow
@@ -80,9 +88,10 @@ startplots.phase_breakdown(res);
 # ## What each choice costs
 # <small>Course map: S3.7</small>
 #
-# Every configuration changes **one** factor of the baseline (busybox image, no network, runc, detached and then
-# removed, image already used):
-# - `network:bridge`: a virtual ethernet pair, an address and a bridge port must be set up;
+# Every configuration changes **one** factor of the baseline (the small busybox **image (이미지)**, the file
+# system a container starts from; no network; runc; detached and then removed; image already used once):
+# - `network:bridge`: a virtual ethernet pair, an address and a port on Docker's bridge (a virtual network switch)
+#   must be set up;
 # - `image:fat`: the same image plus a 64 MiB layer;
 # - `auto_remove`: the daemon removes the container itself (`docker run --rm`), so *exit* includes the removal;
 # - `first_start`: the first start of a freshly built image;
@@ -114,8 +123,10 @@ start.ratios(res).round(2)
 # 4. **cli**: `docker run --rm` from the command line, which is what tools such as hyperfine time;
 # 5. **cli_bridge**: the same with the default bridge network.
 #
-# This is the course's version of *why containers are preferred*: the isolation itself (runc) costs tens of
-# milliseconds; most of what you wait for is the engine's bookkeeping on top.
+# This is the course's version of *why containers are preferred*: compare the **runc** rung (the isolation itself)
+# with the **native** rung (a plain process) and with the engine's rungs above it. On a typical Linux machine runc
+# takes tens of milliseconds and most of what you wait for is the engine's bookkeeping on top; your numbers are
+# below.
 
 # %%
 ladder = start.measure_ladder(course.trials(30, 3))
@@ -126,16 +137,17 @@ print(start.format_summary(ladder))
 
 # %% [markdown]
 # **And a virtual machine?** A **VM (가상 머신)** must boot a whole guest kernel and init before the first program
-# runs. Published measurements on a bare-metal server with hardware virtualization (KVM), all *launch → guest init
-# signals it is up*, serial, median (Agache et al., *Firecracker*, NSDI 2020, raw data
+# runs. Here are published measurements on a bare-metal server with hardware virtualization (KVM), all with one
+# metric: *wall-clock from launching the hypervisor until the guest's init signals and the hypervisor exits*, one
+# VM at a time, median [AGA20] (Agache et al., *Firecracker*, NSDI 2020, raw data
 # `firecracker-microvm/nsdi2020-data`):
-#
-# | system | median |
-# |---|---|
-# | Firecracker microVM, minimal guest kernel | 160.9 ms |
-# | QEMU 4.2 + qboot, minimal guest | 213.9 ms |
-# | QEMU 4.2 + SeaBIOS | 243.5 ms |
-#
+
+# %%
+from vlab.vm import recorded
+
+recorded.boot_figures(["launch_to_guest_exit_wallclock"])[["system", "ms", "stat", "source_id"]]
+
+# %% [markdown]
 # These are *heavily tuned* minimal VMs on a fast server, and a different metric from the rungs above; a general
 # distribution's VM takes seconds. Compare them with the **runc** rung, the isolation itself, measured here: the
 # container starts without booting anything. The next notebook boots a real VM live, next to a container.
@@ -160,8 +172,9 @@ startplots.concurrency_curve(conc);
 
 # %% [markdown]
 # Throughput rises while the engine can overlap the work of several starts, then flattens when the CPU cores are
-# busy; latency per container then grows with k. An idle container costs a few hundred KiB for its process plus a few
-# MiB for its shim: no guest kernel, no guest memory to reserve. A VM's monitor alone costs megabytes (Firecracker's
+# busy; latency per container then grows with k. Look at `cgroup_kib` and `shim_kib`: on a typical Linux machine an
+# idle container costs a few hundred KiB for its process plus a few MiB for its shim, with no guest kernel and no
+# guest memory to reserve. A VM's monitor alone costs megabytes (Firecracker's
 # specification promises at most 5 MiB of VMM overhead; QEMU measured about 131 MiB in the same NSDI 2020 paper).
 
 # %% [markdown]
@@ -194,10 +207,11 @@ print(f"create + start + exit + remove = total within {check['tolerance_ms']} ms
 
 # %% [markdown]
 # **2. Your turn.** In the baseline configuration, which phase takes the longest median time on *your* data:
-# `"create"`, `"start"`, `"exit"` or `"remove"`? Look at the breakdown figure, set `answer` and run the cell.
+# `"create"`, `"start"`, `"exit"` or `"remove"`? Look at the breakdown figure, replace `None` with your answer and
+# run the two cells.
 
 # %%
-answer = "start"  # ← your answer
+answer = None  # ← your answer
 
 # %%
 from vlab.widgets.quiz import check as check_answer
@@ -216,12 +230,12 @@ solution("Usually <b>start</b>: runc creates the namespaces and cgroups, mounts 
 # - A container start is **create → start → run → exit → remove**; the runtime's namespace and cgroup set-up
 #   (*start*) is usually the largest part, and the program runs within milliseconds of it.
 # - **No kernel boots (커널 부팅 없음)**: runc alone starts an isolated process in tens of milliseconds; the engine and
-#   CLI add bookkeeping on top. This is why containers are preferred for fast, light work (S3.1, S3.7).
+#   CLI add bookkeeping on top. This is why containers are preferred for fast, light work.
 # - Image size barely matters (layers are shared, copy-on-write); a network does (a bridge port per start).
 # - Measure honestly: warm-up, many interleaved trials, medians with confidence intervals, ECDFs, outliers kept,
 #   ratios rather than absolute times from one run, provenance with every result.
-# - Many containers at once: throughput saturates with the CPU cores; an idle container costs a few MiB, mostly the
-#   engine's shim.
+# - Many containers at once: throughput saturates with the CPU cores; an idle container costs little memory, mostly
+#   the engine's shim.
 #
 # **Next:** [08 · VM vs container](08_vm_vs_container.ipynb): boot a real virtual machine and compare; after it,
 # [09 · Overhead](09_overhead.ipynb) measures what a running container costs.

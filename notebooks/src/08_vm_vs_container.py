@@ -13,7 +13,7 @@
 # - Explain why a container starts faster: **kernel boot vs shared kernel (커널 공유)**.
 # - Tell **emulation (에뮬레이션, TCG)** from **hardware acceleration (하드웨어 가속, KVM)**, and why it matters.
 # - Read published boot figures correctly: only compare numbers with the **same metric definition (측정 정의)**.
-# - Explain what **microVMs (마이크로VM)** did to close the gap, and what that costs.
+# - Explain what **microVMs (마이크로 VM)** did to close the gap, and what that costs.
 
 # %%
 from vlab import course
@@ -33,7 +33,8 @@ mode = course.begin()
 # host kernel for new namespaces and cgroups, then runs the program. No kernel boots.
 #
 # vlab's VM is as small as a Linux VM can be, so the comparison is fair to the VM:
-# - **QEMU** is the hypervisor, with the minimal `microvm` machine (no PCI bus, no BIOS, no disks, no network);
+# - **QEMU** is the hypervisor, with the minimal `microvm` machine (no PCI bus, no BIOS firmware, no disks, no
+#   network);
 # - the **guest kernel** is a real Linux kernel image from your `/boot` (or Debian's cloud kernel);
 # - the **root filesystem** is an initramfs built a moment ago from the same static `busybox` the course's container
 #   image uses, with an `/init` that prints one marker line (its uptime, its kernel release, its PID) and powers off.
@@ -169,9 +170,11 @@ print(f"container create → exit: {versus.medians(ct)['total']:7,.0f} ms   (no 
 #   seconds; with KVM the guest runs on the CPU directly and the same kernel boots in a fraction of that.
 # - **What microVMs changed.** Firecracker, Cloud Hypervisor and QEMU's own `microvm` machine removed what a
 #   general-purpose VM carries: BIOS/firmware (the kernel is entered directly), PCI enumeration, emulated legacy
-#   devices; with a minimal guest kernel they reach launch → init in roughly 100–200 ms (see the
-#   "VMM launch → guest init" group, source [AGA20]). That is the same order as a container start through Docker.
-# - **What it costs.** Each microVM still boots and runs its own kernel and carries a VMM process, so it uses more
+#   devices. With a minimal guest kernel, Firecracker and Cloud Hypervisor reach launch → init in a couple of
+#   hundred milliseconds or less (the table below, source [AGA20]; QEMU's `microvm` in that same set-up was slower).
+#   That is the same order as a container start through Docker.
+# - **What it costs.** Each microVM still boots and runs its own kernel and carries a VMM (virtual machine monitor,
+#   the hypervisor process), so it uses more
 #   memory than a container and can never skip the boot; it offers fewer devices (no USB, no GPU, a few virtio
 #   devices) and needs real hardware virtualization (KVM) to be fast. In return the hypervisor boundary is stronger
 #   isolation than a shared kernel (S3.8), which is why serverless platforms run containers *inside* microVMs.
@@ -199,11 +202,11 @@ RaceWidget()
 # <small>Course map: S3.7 · S3.1</small>
 #
 # Look at the medians above (or the race). On **your** data, which reported first: the `"container"` or the
-# `"vm"`? Replace the answer below with yours and run both cells. The check compares it with your own medians and
+# `"vm"`? Replace `None` below with your answer and run both cells. The check compares it with your own medians and
 # explains the result, whichever way it went.
 
 # %%
-answer = "container"  # ← "container" or "vm": whose median was shorter on your machine?
+answer = None  # ← "container" or "vm": whose median was shorter on your machine?
 
 # %%
 from vlab.widgets.quiz import check as check_answer
@@ -211,6 +214,13 @@ from vlab.widgets.quiz import check as check_answer
 result = versus.compare(ct, vm)
 print(result)
 check_answer(answer, result.winner, explanation=result.explanation)
+
+# %%
+from vlab.widgets.quiz import solution
+
+solution("Almost always the <b>container</b>: it boots no kernel, while the VM must start QEMU, load and boot a "
+         "guest kernel and only then run <code>/init</code>. The line printed above gives both medians from "
+         "your own run and their ratio with a 95% confidence interval.")
 
 # %% [markdown]
 # ## Key points
@@ -220,9 +230,9 @@ check_answer(answer, result.winner, explanation=result.explanation)
 # - **TCG is emulation, KVM is hardware acceleration**: always say which one a VM number used. TCG boots are slower by
 #   a large factor and must not be compared with hardware figures as if alike.
 # - Published figures measure different things: compare only within one **metric definition**, and cite the source.
-# - **MicroVMs** (Firecracker, Cloud Hypervisor, QEMU microvm) cut firmware and devices to boot in ~100–200 ms with
-#   KVM, close to a container start through Docker, at the cost of a kernel and a VMM per guest; in return they
-#   isolate more strongly than a shared kernel (S3.8).
+# - **MicroVMs (마이크로 VM)** (Firecracker, Cloud Hypervisor, QEMU microvm) cut firmware and devices; with KVM the
+#   fastest boot in a couple of hundred milliseconds [AGA20], close to a container start through Docker, at the cost
+#   of a kernel and a VMM per guest; in return they isolate more strongly than a shared kernel (S3.8).
 #
 # **Next:** [09 · Overhead: what a container costs compared with native](09_overhead.ipynb).
 # See the [glossary (용어집)](99_glossary.ipynb) for every term.

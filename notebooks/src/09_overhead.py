@@ -54,7 +54,7 @@ from vlab.measure import overhead
 from vlab.plots import overhead as overhead_plots
 
 res = overhead.measure()
-res
+print(f"{len(res.samples)} samples,", "REPLAYED from a recorded run" if res.replayed else "measured now on this machine")
 
 # %% [markdown]
 # First, the facts of this run that do not depend on timing. The workloads ran on the **host's kernel**
@@ -94,11 +94,12 @@ for where in ("bare metal", "container", "virtual machine"):
 # ## Your ratios
 # <small>Course map: S3.6</small>
 #
-# Each row is one configuration against native (and one extra row: seccomp on against seccomp off).
-# `ratio` is the median time of the configuration divided by the median native time.
+# Each row is one configuration against its baseline, usually native (and one extra row: seccomp on against seccomp
+# off). `ratio` is the median time of the configuration divided by the median time of the baseline; `ci_low` and
+# `ci_high` are the ends of its 95 % confidence interval.
 
 # %%
-overhead.ratio_table(res).round(3)
+overhead.ratio_table(res)[["what", "config", "baseline", "ratio", "ci_low", "ci_high"]].round(3)
 
 # %%
 overhead_plots.ratio_plot(res);
@@ -111,7 +112,8 @@ overhead_plots.ratio_plot(res);
 #   sits in between. (On a busy machine the container can even come out a little *faster*: its cgroup is scheduled as a
 #   group, which can shield it from other host processes. That is scheduling, not magic.)
 # - **System calls**: every `read` and `write` of the container passes Docker's default **seccomp** filter, a small
-#   BPF program the kernel runs on each call to decide whether it is allowed. With `seccomp=unconfined` the filter is
+#   BPF program (a tiny program in a format the kernel can run safely) that the kernel runs on each call to decide
+#   whether it is allowed. With `seccomp=unconfined` the filter is
 #   gone. The difference is small per call but real, and grows with the number of calls. (`dd bs=1` makes about two
 #   system calls per byte; `vlab` lets the workload time itself, so this is the cost of the calls, not of Docker.)
 # - **Disk I/O**: writing with `fsync` goes to the same disk in all three cases. The **overlay filesystem** of the
@@ -167,7 +169,8 @@ for r in table.itertuples():
     print(f"{r.group:8s} {r.ratio:6.2f}  {r.label}")
 
 # %%
-overhead_published.citations(sorted(set(table.source_id)))
+for source_id, text in overhead_published.citations(sorted(set(table.source_id))).items():
+    print(f"[{source_id}] {text}")
 
 # %% [markdown]
 # The pattern is the lecture notes' claim, measured: on CPU and memory bandwidth, Docker matches native and KVM is a
@@ -184,16 +187,21 @@ overhead_published.citations(sorted(set(table.source_id)))
 # <small>Course map: S3.6</small>
 #
 # **1.** A configuration that adds no overhead at all: what time ratio (configuration / native) should it show?
+# Replace `None` with your number and run the two cells.
 
 # %%
-answer_ratio = 1.0  # ← your answer
+answer_ratio = None  # ← your answer
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from vlab.widgets.quiz import check
+from vlab.widgets.quiz import check, solution
 
 check(answer_ratio, 1.0, tolerance=0.001,
       explanation="Same time in both places: ratio 1.0. Above 1 is slower, below 1 faster.")
+
+# %%
+solution("<b>1.0</b>: the configuration takes the same time as native, so the ratio of the two medians is 1. "
+         "1.10 would mean 10 % slower, 0.95 5 % faster.")
 
 # %% [markdown]
 # **2.** Look at *your* CPU row in the ratio table. Does its 95 % CI contain 1.0 (no detectable CPU overhead)?
@@ -212,6 +220,11 @@ check(answer_ci, contains_one,
                       "It misses 1.0: on a noisy machine a few percent either way is scheduling and noise, "
                       "far from a hypervisor's cost. Run more trials (`vlab bench overhead --trials 30`) and compare.")))
 
+# %%
+solution("Read the <code>cpu</code> row of the ratio table: if <code>ci_low</code> ≤ 1.0 ≤ <code>ci_high</code> the "
+         "answer is <b>True</b> (no CPU overhead detectable), otherwise <b>False</b>. Either way the ratio should be "
+         "close to 1.0: the container's process runs on the host kernel with nothing in between.")
+
 # %% [markdown]
 # **Try it in a terminal:** `vlab bench overhead --trials 20 --json overhead.json` measures the same thing with more
 # trials and writes every sample, the ratios with CIs and the provenance to a JSON file.
@@ -222,7 +235,7 @@ check(answer_ci, contains_one,
 # - A container's CPU cost is about **zero**: its process runs on the **host kernel** directly, with no guest kernel and
 #   no hypervisor in between.
 # - Containers pay in specific places: the **seccomp** filter per system call, the **overlay filesystem** for writes,
-#   the **bridge network** path, and a few MiB per container plus the engine's own memory.
+#   the **bridge network** path, and a few MiB per container (its shim) plus the engine's own memory, paid once.
 # - Published measurements agree: Docker ≈ native, while **hypervisors** cost most on I/O and network, where the
 #   guest must go through virtual hardware.
 # - The layer that costs time is the layer that isolates: next, security.

@@ -4,8 +4,9 @@
 # **Learning objectives.** After this notebook you can
 # - show that a container uses the **host's kernel (호스트 커널)** and therefore cannot run another OS's kernel;
 # - decode a process's **capabilities (케이퍼빌리티)** and compare Docker's default set with vlab's "drop all";
-# - say what `--privileged` would hand to a container, from inspection alone;
-# - explain why access to the **Docker socket** equals root on the host;
+# - say what `--privileged` (a **privileged container, 특권 컨테이너**) would hand to a container, from inspection
+#   alone;
+# - explain why access to the **Docker socket (도커 소켓)** equals root on the host;
 # - show what **seccomp** blocks, and put it all in a **hypervisor vs container** table built from your own runs.
 
 # %%
@@ -40,9 +41,10 @@ print("loading kernel code:", kernel.extra["insmod"].splitlines()[0])
 # <small>Course map: S3.8</small>
 #
 # Without a user namespace, root in a container **is** uid 0 on the host (notebook 05). What limits it is the set
-# of **capabilities**: root's powers split into ~41 flags (`CAP_CHOWN`, `CAP_SYS_ADMIN`, …). A process's effective
-# set is the `CapEff` bitmask in `/proc/self/status`. Docker keeps 14 by default; vlab's sandbox drops them all;
-# `--privileged` gives every one.
+# of **capabilities (케이퍼빌리티)**: root's powers split into about 40 flags (`CAP_CHOWN`, `CAP_SYS_ADMIN`, …).
+# A process's effective set is the `CapEff` bitmask in `/proc/self/status` (one bit per capability, written in
+# hexadecimal). Docker keeps a short default list (the `count` column shows how many); vlab's sandbox drops them
+# all; `--privileged` gives every one.
 
 # %%
 caps = security.capabilities()
@@ -56,16 +58,19 @@ print("decode a mask yourself:", security.decode_caps("00000000a80425fb"))
 # ## `--privileged`, by inspection only
 # <small>Course map: S3.8</small>
 #
-# vlab never starts a privileged container (the sandbox refuses). Instead we compare the device nodes a normal
-# sandbox container sees with the device nodes of the machine, which `--privileged` would expose, and list what
-# Docker's documentation says privileged mode turns off.
+# vlab never starts a **privileged container (특권 컨테이너)** (the sandbox refuses). Instead we compare the device
+# nodes (the files in `/dev` through which programs reach hardware) a normal sandbox container sees with the device
+# nodes of the machine, which `--privileged` would expose, and list what Docker's documentation says privileged mode
+# turns off.
 
 # %%
 priv = security.privileged_view()
 security.privileged_table(priv)
 
 # %%
-print("the sandbox's HostConfig:", priv.extra["sandbox_hostconfig"])
+print("the sandbox's HostConfig (what the engine applied):")
+for key, value in priv.extra["sandbox_hostconfig"].items():
+    print(f"  {key:>15}: {value}")
 
 # %% [markdown]
 # With `/dev/mem`, the raw disks and every capability, a privileged container can mount the host's disk and
@@ -74,19 +79,25 @@ print("the sandbox's HostConfig:", priv.extra["sandbox_hostconfig"])
 # %% [markdown]
 # ## The Docker socket equals root
 # <small>Course map: S3.8</small>
+#
+# The **Docker socket (도커 소켓)** is the file through which clients (the `docker` command, vlab) talk to the
+# daemon's API.
 
 # %%
 print(security.SOCKET_WHY)
 print()
-print("who may use the socket here:", security.socket_facts())
+sock = security.socket_facts()
+print("who may use the socket here:", sock.get("note") or
+      f"{sock['path']}: owner {sock['owner']}, group {sock['group']}, permissions {sock['mode']}")
 print("vlab's sandbox, asked to mount it:", security.socket_refusal())
 
 # %% [markdown]
 # ## seccomp: a filter on system calls
 # <small>Course map: S3.8 · S3.9</small>
 #
-# Every container talks to the same kernel through ~400 system calls (시스템 콜), so Docker puts a **seccomp** filter
-# in front of them. Below, the same operations run with the default filter and with `seccomp=unconfined`, both with
+# Every container talks to the same kernel through its ~400 system calls (시스템 콜), so Docker puts a **seccomp**
+# filter in front of them: a list, checked by the kernel on every call, of which calls the container may make.
+# Below, the same operations run with the default filter and with `seccomp=unconfined`, both with
 # every capability dropped. Creating a user namespace is blocked *only* by seccomp; the others are also stopped by
 # the missing capabilities.
 
@@ -119,10 +130,11 @@ table
 # ## Self-check
 # <small>Course map: S3.9</small>
 #
-# Can a Linux container run a Windows or a different Linux kernel than its host? Set `answer` to `True` or `False`.
+# Can a Linux container run a Windows or a different Linux kernel than its host? Replace `None` with `True` or
+# `False` and run the two cells.
 
 # %%
-answer = False  # ← your answer
+answer = None  # ← your answer
 # %%
 # NBVAL_CHECK_OUTPUT
 from vlab.widgets.quiz import check, solution
@@ -138,8 +150,9 @@ solution("<b>False</b>. A container's programs make system calls into the host's
 # ## Key points
 # - A container **shares the host's kernel**: same `uname -r`, no `/boot`, no loading kernel code, no other OS (S3.9).
 # - Root in a container is host root held back by **capabilities**, **seccomp**, namespaces and cgroups; vlab drops
-#   every capability, Docker keeps 14, `--privileged` keeps all and removes the filters.
-# - Access to the **Docker socket equals root**: never mount it into a container.
+#   every capability, Docker keeps a short default list, `--privileged` keeps all and removes the filters.
+# - Access to the **Docker socket (도커 소켓) equals root**: never mount it into a container; a **privileged
+#   container (특권 컨테이너)** is not isolated at all.
 # - A **hypervisor** puts a whole guest kernel between the app and the host, so it is **stronger on security** (S3.8);
 #   a container is lighter and starts faster (S3.1).
 #

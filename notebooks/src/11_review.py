@@ -52,7 +52,8 @@ print("ids not asked about:", sorted(ids - asked) or "none")
 # ## Self-check: your own numbers
 #
 # The last question is about your data. In the overhead notebook a CPU-bound loop ran natively and
-# in a container. **Is a container's CPU work much slower than native?** Answer `True` or `False`.
+# in a container. **Is a container's CPU work much slower than native?** Replace `None` with `True` or `False`
+# and run the cell.
 
 # %%
 my_answer = None  # ← True or False
@@ -68,11 +69,11 @@ quiz.solution("<b>False</b>. There is no guest kernel and no interpreter in betw
 # ## Key points
 # - **Servers (서버)** provide results to **clients (클라이언트)**; web servers serve static pages, a WAS
 #   computes dynamic results; bare metal, hypervisors and containers are the three ways to run them.
-# - **Virtualization (가상화)** isolates programs and allocates each a share, which makes consolidation
-#   onto a few big machines possible.
-# - A **hypervisor** runs guest OSes with their own kernels and interprets between guest and host.
-# - A **container** is host processes isolated by **namespaces** and limited by **cgroups**: it shares the
-#   host kernel, so it starts fast and costs little, but it is weaker at isolation and cannot run a
-#   different OS.
+# - **Virtualization (가상화)** isolates programs and allocates each a share, which makes **consolidation
+#   (서버 통합)** onto a few big machines possible.
+# - A **hypervisor (하이퍼바이저)** runs guest OSes with their own kernels and interprets between guest and host.
+# - A **container (컨테이너)** is host processes isolated by **namespaces (네임스페이스)** and limited by **cgroups
+#   (컨트롤 그룹)**: it shares the host kernel, so it starts fast and costs little, but it is weaker at isolation
+#   and cannot run a different OS.
 #
 # **Next:** [Glossary · 용어집](99_glossary.ipynb) · back to the [start](00_start_here.ipynb)

@@ -317,25 +317,12 @@ def _setup_net(s: Settings, stack: contextlib.ExitStack, env: _Env, sandbox, bb:
 
 
 def bridge_network(stack: contextlib.ExitStack) -> str:
-    """Create a labelled user-defined bridge network for this run (removed when ``stack`` closes).
-
-    It is the same mechanism as Docker's default ``bridge`` (a Linux bridge plus one veth pair per
-    container), but owned by vlab, so it works even where ``docker0`` is missing or shared.
-    """
+    """A labelled vlab bridge network for this run (``sandbox.ensure_network``), removed when ``stack`` closes."""
     from .. import sandbox
-    from ..engine import connect, guarded
 
-    client = connect()
     name = f"vlab-overhead-{vconfig.run_id()}-{os.getpid()}"
-    with guarded("creating a bridge network"):
-        net_id = client.api.create_network(name, driver="bridge", labels=sandbox.labels("overhead-bridge"))["Id"]
-    stack.callback(_remove_network, client, net_id)
+    stack.callback(sandbox.remove_network, sandbox.ensure_network(name, "overhead-bridge"))
     return name
-
-
-def _remove_network(client, net_id: str) -> None:
-    with contextlib.suppress(Exception):
-        client.api.remove_network(net_id)
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -533,31 +520,36 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
         rows.append(dict(metric=metric, config=cfg, trial=trial, order=seq[0], value=float(value), unit=unit))
 
     partial = False
+    error: VlabError | None = None
     facts: dict = {}
     pairs = _timed_pairs(s)
     order = schedule(pairs, s.trials, s.seed)
-    with contextlib.ExitStack() as stack:
-        try:
-            env = _setup(s, stack)
-            facts = collect_facts(env)
-            for metric, cfg in pairs:  # warm-up, discarded
-                _run_one(env, s, metric, cfg)
-            for metric, cfg, trial in tqdm(order, desc="overhead", disable=not progress, leave=False):
-                vals = _run_one(env, s, metric, cfg)
-                seq[0] += 1
-                if metric == "io_write":
-                    add("io_write", cfg, trial, vals[0])
-                    if "io_read" in s.metrics:
-                        add("io_read", cfg, trial, vals[1])
-                else:
-                    add(metric, cfg, trial, vals[0])
-            if "memory" in s.metrics:
-                _measure_memory(s, stack, add)
-        except KeyboardInterrupt:
-            partial = True
-        except VlabError as exc:  # keep what was measured; containers are removed by the stack
-            exc.partial = pd.DataFrame(rows)
+    try:
+        with contextlib.ExitStack() as stack:
+            try:
+                env = _setup(s, stack)
+                facts = collect_facts(env)
+                for metric, cfg in pairs:  # warm-up, discarded
+                    _run_one(env, s, metric, cfg)
+                for metric, cfg, trial in tqdm(order, desc="overhead", disable=not progress, leave=False):
+                    vals = _run_one(env, s, metric, cfg)
+                    seq[0] += 1
+                    if metric == "io_write":
+                        add("io_write", cfg, trial, vals[0])
+                        if "io_read" in s.metrics:
+                            add("io_read", cfg, trial, vals[1])
+                    else:
+                        add(metric, cfg, trial, vals[0])
+                if "memory" in s.metrics:
+                    _measure_memory(s, stack, add)
+            except KeyboardInterrupt:
+                partial = True
+            except VlabError as exc:  # keep what was measured; containers are removed by the stack
+                error, partial = exc, True
+    except VlabError:
+        if error is None:
             raise
+        # the engine is gone, so clean-up could not finish: the next vlab start or `vlab clean` does it
     samples = pd.DataFrame(rows, columns=["metric", "config", "trial", "order", "value", "unit"])
     res = Results(
         kind=KIND,
@@ -570,6 +562,9 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
     )
     if save_to is not None:
         res.save(save_to)
+    if error is not None:
+        error.partial = res  # the samples measured before the failure, saved when a path was given
+        raise error
     return res
 
 

@@ -333,6 +333,7 @@ class Lifecycle:
     perf0_ns: int = 0
     exit_code: int | None = None
     marker_ns: int | None = None
+    output: str = ""
 
     def wall(self, key: str) -> int:
         """Host wall-clock time (ns) of stamp ``key``, from the perf_counter anchor."""
@@ -344,8 +345,12 @@ class Lifecycle:
         return (self.marker_ns - self.wall("created")) / 1e6
 
 
-def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marker: bool = True) -> Lifecycle:
-    """Create → start → wait → (read marker) → remove one container, time-stamping every call."""
+def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marker: bool = True,
+                  keep_output: bool = False) -> Lifecycle:
+    """Create → start → wait → (read marker / output) → remove one container, time-stamping every call.
+
+    ``keep_output`` keeps the container's stdout and stderr in ``Lifecycle.output``.
+    """
     import docker.errors
 
     perf = time.perf_counter_ns
@@ -375,6 +380,8 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
                 st["exited"] = perf()
                 if read_marker:
                     lc.marker_ns = parse_adjtimex(client.api.logs(cid, stdout=True, stderr=False).decode())
+                if keep_output:
+                    lc.output = client.api.logs(cid, stdout=True, stderr=True).decode(errors="replace")
                 st["remove_sent"] = perf()
                 client.api.remove_container(cid, force=True, v=True)
                 st["removed"] = perf()

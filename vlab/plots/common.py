@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import matplotlib as mpl
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
@@ -21,6 +24,43 @@ def use_style() -> None:
         "axes.spines.right": False,
         "font.size": 10,
     })
+
+
+# Fonts with Hangul glyphs, in order of preference, and how their files are named (lower case).
+HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
+                "AppleGothic", "UnDotum", "Baekmuk Gulim", "NanumSquareRound")
+HANGUL_FILE_HINTS = ("nanum", "notosanscjk", "notosanskr", "malgun", "applegothic", "undotum")
+
+
+@functools.lru_cache(maxsize=1)
+def hangul_font() -> str | None:
+    """The name of an installed font that can draw Korean, or None (figures then leave Korean out)."""
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((n for n in HANGUL_FONTS if n in names), None)
+
+    found = known()
+    if found:
+        return found
+    added = None  # a font installed after matplotlib built its font cache
+    for path in font_manager.findSystemFonts():
+        if any(h in Path(path).name.lower() for h in HANGUL_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+                added = added or font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return known() or added
+
+
+def use_hangul_style(*, hangul_first: bool = False) -> None:
+    """The course style plus a Korean-capable font when one is installed (before or after DejaVu Sans)."""
+    use_style()
+    font = hangul_font()
+    if font:
+        mpl.rcParams["font.family"] = [font, "DejaVu Sans"] if hangul_first else ["DejaVu Sans", font]
 
 
 def colour(i: int) -> str:

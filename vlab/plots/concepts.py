@@ -16,34 +16,15 @@ otherwise the figures stay English-only rather than showing empty boxes.
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..errors import BadParameter
-from .common import OKABE_ITO, use_style
+from .common import OKABE_ITO, hangul_font, use_hangul_style, use_style
 
-HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
-                "AppleGothic", "UnDotum", "Baekmuk Gulim")
 GREY, BLUE, ORANGE, GREEN, RED, PINK, SKY = "#BBBBBB", *OKABE_ITO[0:3], OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5]
-
-
-@functools.lru_cache(maxsize=1)
-def hangul_font() -> str | None:
-    """The name of an installed font that can draw Korean, or None."""
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if not any(n in names for n in HANGUL_FONTS):  # installed after matplotlib built its font cache
-        for path in font_manager.findSystemFonts():
-            if any(k in path.lower() for k in ("nanum", "notosanscjk", "notosanskr", "malgun", "applegothic")):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in HANGUL_FONTS if n in names), None)
 
 
 def ko(english: str, korean: str) -> str:
@@ -57,10 +38,7 @@ def tag(korean: str) -> str:
 
 
 def _figure(w: float, h: float, title: str):
-    use_style()
-    font = hangul_font()
-    if font:
-        plt.rcParams["font.family"] = [font, "DejaVu Sans"]
+    use_hangul_style(hangul_first=True)
     fig, ax = plt.subplots(figsize=(w, h))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
@@ -261,10 +239,7 @@ def stack_diagram(name: str = "container", ax=None):
 def stacks_side_by_side(names: tuple[str, ...] = ("bare metal", "type-1 hypervisor", "type-2 hypervisor",
                                                   "container")):
     """Several stacks next to each other (the lecture's 서버운영법 / 하이퍼바이저컨테이너비교 idea)."""
-    use_style()
-    font = hangul_font()
-    if font:
-        plt.rcParams["font.family"] = [font, "DejaVu Sans"]
+    use_hangul_style(hangul_first=True)
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 4))
     for ax, n in zip(axes if len(names) > 1 else [axes], names, strict=True):
         stack_diagram(n, ax=ax)

@@ -6,64 +6,27 @@ Each function draws with matplotlib only and returns the Axes (or Figure for mul
 
 from __future__ import annotations
 
-import functools
 import re
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .common import OKABE_ITO, provenance_note
-from .common import use_style as _common_style
+from .common import OKABE_ITO, hangul_font, provenance_note, use_hangul_style
 
-KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "AppleGothic", "UnDotum",
-                "Baekmuk Gulim", "NanumSquareRound")
 _H = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _HANGUL_TAIL = re.compile(rf"[,;][ \t]*[{_H}][{_H} \t]*(?=\))")
 _HANGUL_GROUP = re.compile(rf"[ \t]*\([^()]*[{_H}][^()]*\)")
 _HANGUL_RUN = re.compile(rf"[{_H}]+[ \t\d]*")
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
-             "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
-FONT_FILES = ("NanumGothic.ttf", "NotoSansCJK-Regular.ttc", "NotoSansKR-Regular.otf", "malgun.ttf",
-              "AppleGothic.ttf", "UnDotum.ttf")
-
-
-@functools.lru_cache(maxsize=1)
-def korean_font() -> str | None:
-    """The name of an installed font with Hangul glyphs, or None (then Korean is left out of figures)."""
-    from pathlib import Path
-
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((n for n in KOREAN_FONTS if n in names), None)
-    if found:
-        return found
-    for folder in FONT_DIRS:  # a font installed after matplotlib built its cache
-        root = Path(folder).expanduser()
-        if not root.is_dir():
-            continue
-        for name in FONT_FILES:
-            for path in root.rglob(name):
-                try:
-                    font_manager.fontManager.addfont(str(path))
-                    return font_manager.FontProperties(fname=str(path)).get_name()
-                except (OSError, RuntimeError, ValueError):
-                    continue
-    return None
 
 
 def use_style() -> None:
     """Course style, plus a Korean-capable fallback font when one is installed (e.g. fonts-nanum)."""
-    _common_style()
-    font = korean_font()
-    if font:
-        mpl.rcParams["font.family"] = ["DejaVu Sans", font]
+    use_hangul_style()
 
 
 def k(text: str) -> str:
     """``text`` as is when Hangul can be drawn; otherwise with its Korean parts removed (no tofu boxes)."""
-    if korean_font():
+    if hangul_font():
         return text
     text = _HANGUL_RUN.sub("", _HANGUL_GROUP.sub("", _HANGUL_TAIL.sub("", text)))
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())

@@ -13,14 +13,14 @@ The container's ``uname -r`` is the engine host's kernel release: a container ha
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from .. import provenance, replay, sandbox
-from ..engine import connect, describe, guarded
+from ..engine import connect, describe
 from ..errors import BadParameter, EngineError, VlabError
+from ..measure.start import run_lifecycle
 from ..measure.stats import ratio_ci, summarize_frame
 from ..results import Results
 
@@ -61,38 +61,21 @@ def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
 
 
 def lifecycle(client=None) -> tuple[dict[str, float], dict | None]:
-    """One timed container lifecycle: phase → ms, and what the container reported about itself."""
+    """One timed container lifecycle (``measure.start.run_lifecycle``): phase → ms, and what it reported."""
     client = client or connect()
     kwargs = sandbox.create_kwargs(client, ["/bin/sh", "-c", REPORT], limits=sandbox.Limits(memory="64m", pids=16),
                                    purpose="vm-vs-container")
-    cid = None
-    times: dict[str, float] = {}
-    try:
-        with sandbox.interrupts_deferred(), guarded("creating a container"):
-            t0 = time.perf_counter_ns()
-            cid = client.api.create_container(**kwargs)["Id"]
-            t1 = time.perf_counter_ns()
-            sandbox._register(cid, cid[:12])
-        with guarded("starting a container"):
-            client.api.start(cid)
-        t2 = time.perf_counter_ns()
-        with guarded("waiting for a container"):
-            code = int(client.api.wait(cid, timeout=60)["StatusCode"])
-        t3 = time.perf_counter_ns()
-        with guarded("reading container logs"):
-            out = client.api.logs(cid, stdout=True, stderr=True).decode(errors="replace")
-        if code != 0:
-            raise EngineError(f"The timing container exited with code {code}: {out.strip()[:200]}")
-        t4 = time.perf_counter_ns()
-        sandbox.remove(cid, client)
-        t5 = time.perf_counter_ns()
-        cid = None
-    finally:
-        if cid is not None:
-            sandbox._safe_remove(cid, client)
-    times = {"create": (t1 - t0) / 1e6, "start": (t2 - t1) / 1e6, "wait": (t3 - t2) / 1e6,
-             "remove": (t5 - t4) / 1e6, "total": (t3 - t0) / 1e6}
-    return times, parse_report(out)
+    lc = run_lifecycle(client, kwargs, read_marker=False, keep_output=True)
+    if lc.exit_code != 0:
+        raise EngineError(f"The timing container exited with code {lc.exit_code}: {lc.output.strip()[:200]}")
+    st = lc.stamps
+
+    def ms(a: str, b: str) -> float:
+        return (st[b] - st[a]) / 1e6
+
+    times = {"create": ms("t0", "created"), "start": ms("created", "started"), "wait": ms("started", "exited"),
+             "remove": ms("remove_sent", "removed"), "total": ms("t0", "exited")}
+    return times, parse_report(lc.output)
 
 
 def run_container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = False) -> Results:
