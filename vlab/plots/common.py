@@ -13,7 +13,13 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
 
 
 def use_style() -> None:
-    """Apply the course style to matplotlib (safe to call many times)."""
+    """Apply the course style to matplotlib (safe to call many times).
+
+    Korean labels fall back to an installed Hangul font, so they never draw as empty boxes.
+    """
+    font = hangul_font()
+    if font:
+        mpl.rcParams["font.family"] = ["DejaVu Sans", font]
     mpl.rcParams.update({
         "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
         "figure.figsize": (7.5, 4.2),
@@ -32,6 +38,7 @@ HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto San
 HANGUL_FILE_HINTS = ("nanum", "notosanscjk", "notosanskr", "malgun", "applegothic", "undotum")
 
 
+@functools.lru_cache(maxsize=1)
 @functools.lru_cache(maxsize=1)
 def hangul_font() -> str | None:
     """The name of an installed font that can draw Korean, or None (figures then leave Korean out)."""
@@ -56,11 +63,11 @@ def hangul_font() -> str | None:
 
 
 def use_hangul_style(*, hangul_first: bool = False) -> None:
-    """The course style plus a Korean-capable font when one is installed (before or after DejaVu Sans)."""
+    """The course style, with the Hangul font first when ``hangul_first`` (for mostly Korean figures)."""
     use_style()
     font = hangul_font()
-    if font:
-        mpl.rcParams["font.family"] = [font, "DejaVu Sans"] if hangul_first else ["DejaVu Sans", font]
+    if font and hangul_first:
+        mpl.rcParams["font.family"] = [font, "DejaVu Sans"]
 
 
 def colour(i: int) -> str:

@@ -144,7 +144,7 @@ def check(answer, expected, *, tolerance: float = 0.0, rel: float = 0.0, explana
         ok = str(answer).strip().casefold() == str(expected).strip().casefold()
     if ok:
         return Feedback(True, f"✅ Correct. {explanation}".strip())
-    return Feedback(False, "❌ Not yet. Look at the hint above the cell, or press 'Show solution'.")
+    return Feedback(False, "❌ Not yet. Read the question again and retry; the solution button below shows the answer.")
 
 
 # ---------------------------------------------------------------- the ipywidgets view
