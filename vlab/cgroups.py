@@ -14,14 +14,14 @@ on cgroup v1 (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``, ``pids.max``) and
 from __future__ import annotations
 
 import os
-import random
 import re
 
 import pandas as pd
 
 from . import config, provenance, sandbox
-from .errors import BadParameter
+from .errors import BadParameter, VlabError
 from .hostprobe import HostProbe
+from .measure import interleave
 from .measure.stats import summarize
 from .replay import args_ok, replayable
 from .results import Results
@@ -212,27 +212,26 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
     qs = [q for q in qs if q <= ncpu]
     if not qs:
         raise BadParameter(f"every quota is above the engine's {ncpu} CPUs", f"Use quotas up to {ncpu}.")
-    rng = random.Random(seed)
     load_before = _loadavg()
-    rows, partial = [], False
+    rows, partial, error = [], False, None
     try:
-        for rep in range(repeats):
-            order = list(qs)
-            rng.shuffle(order)
-            for q in order:
-                res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
-                                  purpose="cgroups-cpu-sweep", timeout=600)
-                us = int(res.stdout.strip().splitlines()[-1])
-                rows.append({"cpus": q, "repeat": rep, "elapsed_ms": us / 1e3,
-                             "throughput": workers * iterations / (us / 1e6)})
+        for rep, q in interleave.rounds(qs, repeats, seed):
+            res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
+                              purpose="cgroups-cpu-sweep", timeout=600)
+            us = int(res.stdout.strip().splitlines()[-1])
+            rows.append({"cpus": q, "repeat": rep, "elapsed_ms": us / 1e3,
+                         "throughput": workers * iterations / (us / 1e6)})
     except KeyboardInterrupt:
         partial = True
+    except VlabError as exc:
+        partial, error = True, exc
     samples = pd.DataFrame(rows)
     summary = _cpu_summary(samples, workers, ncpu)
-    return Results("cg_cpu", samples, summary, provenance.collect(
+    result = Results("cg_cpu", samples, summary, provenance.collect(
         {"quotas": qs, "workers": workers, "iterations": iterations, "repeats": repeats},
         loadavg_before=load_before, loadavg_after=_loadavg()),
         extra={"skipped_quotas": skipped, "engine_cpus": ncpu, "workers": workers}, partial=partial)
+    return _partial_on_error(result, error)
 
 
 def _cpu_summary(samples: pd.DataFrame, workers: int, ncpu: int) -> pd.DataFrame:
@@ -295,24 +294,31 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     seed = _whole("seed", seed, 0, 2**32 - 1)
     args_ok()
     conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
-    rng = random.Random(seed)
     load_before = _loadavg()
-    rows, partial = [], False
+    rows, partial, error = [], False, None
     try:
-        for rep in range(repeats):
-            order = list(conditions)
-            rng.shuffle(order)
-            for cond in order:
-                rows += [dict(condition=cond, repeat=rep, round=i, ms=ms)
-                         for i, ms in enumerate(_victim_under(cond, conditions[cond], rounds, work, cpuset))]
+        for rep, cond in interleave.rounds(list(conditions), repeats, seed):
+            rows += [dict(condition=cond, repeat=rep, round=i, ms=ms)
+                     for i, ms in enumerate(_victim_under(cond, conditions[cond], rounds, work, cpuset))]
     except KeyboardInterrupt:
         partial = True
+    except VlabError as exc:
+        partial, error = True, exc
     samples = pd.DataFrame(rows)
     summary = _noisy_summary(samples)
-    return Results("cg_noisy", samples, summary, provenance.collect(
+    result = Results("cg_noisy", samples, summary, provenance.collect(
         {"hog_cpus": hog_cpus, "rounds": rounds, "work": work, "repeats": repeats, "cpuset": cpuset},
         loadavg_before=load_before, loadavg_after=_loadavg()),
         extra={"conditions": list(conditions)}, partial=partial)
+    return _partial_on_error(result, error)
+
+
+def _partial_on_error(result: Results, error: VlabError | None) -> Results:
+    """Return ``result``, or raise ``error`` carrying it: measured rows are never thrown away."""
+    if error is None:
+        return result
+    error.partial = result
+    raise error
 
 
 def _victim_under(cond: str, hog_cpus: float | None, rounds: int, work: int, cpuset: str) -> list[float]:

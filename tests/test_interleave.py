@@ -1,0 +1,44 @@
+"""Interleaved run order, and measured rows kept when the engine fails mid-lesson."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vlab import cgroups, errors, mode
+from vlab.measure import interleave
+
+
+@given(st.lists(st.integers(), min_size=1, max_size=6, unique=True), st.integers(0, 5), st.integers(0, 2**32 - 1))
+def test_every_item_once_per_round(items, repeats, seed):
+    out = list(interleave.rounds(items, repeats, seed))
+    assert len(out) == len(items) * repeats
+    for rep in range(repeats):
+        assert sorted(i for r, i in out if r == rep) == sorted(items)
+    assert out == list(interleave.rounds(items, repeats, seed))  # reproducible from the seed
+    assert Counter(i for _, i in out) == {i: repeats for i in items} or repeats == 0
+
+
+def test_cpu_sweep_keeps_rows_when_the_engine_dies(monkeypatch):
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test: engine faked"))
+    calls = []
+
+    class Done:
+        stdout = "1000000\n"
+
+    def fake_run(*args, **kwargs):
+        calls.append(kwargs.get("limits"))
+        if len(calls) > 2:
+            raise errors.EngineLost("Lost the Docker engine while waiting for a container.")
+        return Done()
+
+    monkeypatch.setattr(cgroups.sandbox, "run", fake_run)
+    monkeypatch.setattr(cgroups, "engine_cpus", lambda: 2)
+    monkeypatch.setattr(cgroups.provenance, "collect", lambda *a, **k: {})
+    with pytest.raises(errors.EngineLost) as exc:
+        cgroups.cpu_sweep([0.5, 1.0], workers=1, iterations=1000, repeats=3)
+    res = exc.value.partial
+    assert res.partial and len(res.samples) == 2 and res.kind == "cg_cpu"
