@@ -55,8 +55,12 @@ class Results:
     def _repr_html_(self) -> str:
         label = " (replayed recording)" if self.replayed else ""
         label += " (partial: interrupted)" if self.partial else ""
-        table = self.summary if not self.summary.empty else self.samples.head(20)
-        return f"<b>vlab {self.kind} results{label}</b>" + table._repr_html_()
+        table = self.summary if not self.summary.empty else self.samples
+        shown = table.head(12)
+        more = f"<small>… {len(table) - len(shown)} more rows: see <code>.summary</code> and " \
+               f"<code>.samples</code></small>" if len(table) > len(shown) else ""
+        return (f"<b>vlab {self.kind} results{label}</b>: {len(self.samples)} raw samples"
+                + shown._repr_html_() + more)
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
