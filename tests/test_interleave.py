@@ -17,9 +17,21 @@ def test_every_item_once_per_round(items, repeats, seed):
     out = list(interleave.rounds(items, repeats, seed))
     assert len(out) == len(items) * repeats
     for rep in range(repeats):
-        assert sorted(i for r, i in out if r == rep) == sorted(items)
+        assert sorted(i for r, _, i in out if r == rep) == sorted(items)
+        assert [s for r, s, _ in out if r == rep] == list(range(len(items)))
     assert out == list(interleave.rounds(items, repeats, seed))  # reproducible from the seed
-    assert Counter(i for _, i in out) == {i: repeats for i in items} or repeats == 0
+    assert Counter(i for _, _, i in out) == {i: repeats for i in items} or repeats == 0
+
+
+def test_rounds_start_at_warmup_and_drop_removed_items():
+    items = {"a": 1, "b": 2, "c": 3}
+    seen = []
+    for rnd, _, item in interleave.rounds(items, 3, seed=7, first=-1):
+        seen.append((rnd, item))
+        if rnd == -1 and item == "b":
+            del items["b"]  # a probe round may drop an item the engine cannot run
+    assert [r for r, _ in seen][0] == -1 and max(r for r, _ in seen) == 1
+    assert [i for r, i in seen if r >= 0].count("b") == 0 and len([1 for r, _ in seen if r >= 0]) == 4
 
 
 def test_cpu_sweep_keeps_rows_when_the_engine_dies(monkeypatch):

@@ -215,7 +215,7 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
     load_before = _loadavg()
     rows, partial, error = [], False, None
     try:
-        for rep, q in interleave.rounds(qs, repeats, seed):
+        for rep, _, q in interleave.rounds(qs, repeats, seed):
             res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
                               purpose="cgroups-cpu-sweep", timeout=600)
             us = int(res.stdout.strip().splitlines()[-1])
@@ -297,7 +297,7 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     load_before = _loadavg()
     rows, partial, error = [], False, None
     try:
-        for rep, cond in interleave.rounds(list(conditions), repeats, seed):
+        for rep, _, cond in interleave.rounds(list(conditions), repeats, seed):
             rows += [dict(condition=cond, repeat=rep, round=i, ms=ms)
                      for i, ms in enumerate(_victim_under(cond, conditions[cond], rounds, work, cpuset))]
     except KeyboardInterrupt:

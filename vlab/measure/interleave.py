@@ -7,17 +7,23 @@ still holds whole rounds of every configuration.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 
 
-def rounds(items: Sequence[T], repeats: int, seed: int) -> Iterator[tuple[int, T]]:
-    """Yield ``(round, item)``: each item once per round, shuffled per round with ``seed``."""
+def rounds(items: Sequence[T] | Mapping[T, object], repeats: int, seed: int, *,
+           first: int = 0) -> Iterator[tuple[int, int, T]]:
+    """Yield ``(round, slot, item)``: each item once per round, shuffled per round with ``seed``.
+
+    Rounds are numbered from ``first`` (negative numbers for warm-up rounds). ``items`` is read
+    afresh at the start of every round, so an item the caller removes (a configuration this
+    engine cannot run, say) is left out of the later rounds.
+    """
     rng = random.Random(seed)
-    for rep in range(repeats):
+    for rnd in range(first, first + repeats):
         order = list(items)
         rng.shuffle(order)
-        for item in order:
-            yield rep, item
+        for slot, item in enumerate(order):
+            yield rnd, slot, item

@@ -62,6 +62,7 @@ from ..errors import BadParameter, EngineError, ToolMissing, VlabError
 from ..images import ensure
 from ..replay import args_ok, replayable
 from ..results import Results
+from . import interleave
 from .stats import ratio_ci, summarize_frame
 
 HOST_PHASES = ("create", "start", "exit", "remove")
@@ -759,24 +760,20 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
                     skipped[name] = exc.message
         rows: list[dict] = []
         partial = False
-        rng = random.Random(seed)
         try:
             with _progress((warmup + trials) * len(timers), "ladder", progress) as bar:
-                for rnd in range(-warmup, trials):
-                    order = list(timers)
-                    rng.shuffle(order)
-                    for slot, name in enumerate(order):
-                        try:
-                            ms = timers[name]()
-                        except VlabError as exc:
-                            if rnd != -warmup:
-                                raise
-                            skipped[name] = exc.message  # first warm-up round probes each rung
-                            del timers[name]
-                            bar.total -= warmup + trials
-                            continue
-                        rows.append({"rung": name, "trial": rnd, "warmup": rnd < 0, "slot": slot, "ms": ms})
-                        bar.update(1)
+                for rnd, slot, name in interleave.rounds(timers, warmup + trials, seed, first=-warmup):
+                    try:
+                        ms = timers[name]()
+                    except VlabError as exc:
+                        if rnd != -warmup:
+                            raise
+                        skipped[name] = exc.message  # first warm-up round probes each rung
+                        del timers[name]
+                        bar.total -= warmup + trials
+                        continue
+                    rows.append({"rung": name, "trial": rnd, "warmup": rnd < 0, "slot": slot, "ms": ms})
+                    bar.update(1)
         except KeyboardInterrupt:
             partial = True
     finally:
