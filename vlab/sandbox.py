@@ -537,13 +537,17 @@ class CleanReport:
         return "Removed " + "; ".join(parts) + "."
 
 
+def _display_name(listed: dict) -> str:
+    """A container's name from an engine listing, or its short id when it has none."""
+    return listed["Names"][0].lstrip("/") if listed.get("Names") else listed["Id"][:12]
+
+
 def leftovers(client=None, *, this_run: bool = False) -> list[str]:
     """Names of vlab containers that exist now (only this run's when ``this_run``)."""
     client = client or connect()
     flt = [f"{config.RUN_LABEL}={config.run_id()}"] if this_run else [config.LABEL]
     with guarded("listing containers"):
-        return [c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12]
-                for c in client.api.containers(all=True, filters={"label": flt})]
+        return [_display_name(c) for c in client.api.containers(all=True, filters={"label": flt})]
 
 
 def reap_orphans(client=None) -> CleanReport:
@@ -558,7 +562,7 @@ def reap_orphans(client=None) -> CleanReport:
             value = (c.get("Labels") or {}).get(OWNER_LABEL, "")
             if value and not owner_alive(value):
                 remove(c["Id"], client)
-                report.containers.append(c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12])
+                report.containers.append(_display_name(c))
     return report
 
 
@@ -570,7 +574,7 @@ def clean(client=None, *, this_run: bool = False) -> CleanReport:
     with guarded("cleaning up"):
         for c in client.api.containers(all=True, filters=flt):
             remove(c["Id"], client)
-            report.containers.append(c["Names"][0].lstrip("/") if c.get("Names") else c["Id"][:12])
+            report.containers.append(_display_name(c))
         for n in client.api.networks(filters=flt):
             client.api.remove_network(n["Id"])
             report.networks.append(n["Name"])
