@@ -2,7 +2,7 @@
 
 In one interleaved run it reports two ratios of medians with bootstrap 95% CIs:
 
-1. vlab's lifecycle harness (``vlab.measure.start.run_lifecycle``, phase total) against a minimal raw
+1. vlab's lifecycle harness (``vlab.labs.start_time.run_lifecycle``, phase total) against a minimal raw
    docker-py low-level loop doing the same create → start → wait → remove with the same arguments.
    Target: ≤ 1.05 (the harness adds almost nothing).
 2. vlab's CLI-path timing of ``docker run --rm …`` against hyperfine timing the very same command.
@@ -26,12 +26,12 @@ import time
 from pathlib import Path
 from statistics import median
 
-from vlab import sandbox
-from vlab.engine import connect, guarded
-from vlab.errors import ToolMissing, VlabError
-from vlab.measure import start
-from vlab.measure.stats import ratio_ci
-from vlab.results import atomic_write_json, check_output_path
+from vlab.core import sandbox
+from vlab.core.engine import connect, guarded
+from vlab.core.errors import ToolMissing, VlabError
+from vlab.core.results import atomic_write_json, check_output_path
+from vlab.core.stats import ratio_ci
+from vlab.labs import start_time as start
 
 PURPOSE = "bench-start"
 

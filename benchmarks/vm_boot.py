@@ -1,10 +1,10 @@
 """Benchmark of the live-VM harness (a benchmark, not a test). In one interleaved run it reports:
 
-1. vlab's QEMU boot timing (``vlab.vm.qemu.boot_once``, launch → exit) against hyperfine timing the very
+1. vlab's QEMU boot timing (``vlab.labs.vm.qemu.boot_once``, launch → exit) against hyperfine timing the very
    same QEMU command line. Target: ratio within 10% (0.90 to 1.10), or, on a noisy shared machine where
    TCG boots vary by seconds, a 95% CI that contains 1.0: vlab's clock adds nothing measurable.
 2. The VM/container ratio on this machine: VM launch → marker against a sandboxed container's
-   create → exit (``vlab.vm.versus.lifecycle``), as a ratio of medians with a bootstrap 95% CI.
+   create → exit (``vlab.labs.vm.versus.lifecycle``), as a ratio of medians with a bootstrap 95% CI.
    Informational: under TCG it is large; with KVM and a microVM it narrows.
 
     .venv/bin/python benchmarks/vm_boot.py [--rounds 5] [--accel auto|kvm|tcg] [--json out.json]
@@ -24,10 +24,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from vlab.errors import ToolMissing, VlabError
-from vlab.measure.stats import ratio_ci
-from vlab.results import atomic_write_json, check_output_path
-from vlab.vm import boot, qemu, versus
+from vlab.core.errors import ToolMissing, VlabError
+from vlab.core.results import atomic_write_json, check_output_path
+from vlab.core.stats import ratio_ci
+from vlab.labs.vm import boot, qemu, versus
 
 TARGET = (0.90, 1.10)
 

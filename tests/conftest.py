@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from vlab import config
+from vlab.core import settings
 
 
 def _require_engine() -> bool:
@@ -16,11 +16,11 @@ def _require_engine() -> bool:
 @pytest.fixture(scope="session")
 def engine():
     """A connected docker client; skips (or fails in CI) when no engine is reachable."""
-    from vlab.engine import connect
-    from vlab.errors import EngineError
-    from vlab.images import ensure_all
+    from vlab.core.engine import connect
+    from vlab.core.errors import EngineError
+    from vlab.core.images import ensure_all
 
-    if config.forced_mode() == "replay":
+    if settings.forced_mode() == "replay":
         pytest.skip("VLAB_MODE=replay: engine tests are skipped")
     try:
         client = connect()
@@ -36,9 +36,9 @@ def engine():
 def no_leftovers_after_session():
     """After the whole session, this run must have left no vlab container behind."""
     yield
-    from vlab.engine import reachable
-    from vlab.sandbox import leftovers
+    from vlab.core.engine import reachable
+    from vlab.core.sandbox import leftovers
 
-    if config.forced_mode() != "replay" and reachable():
+    if settings.forced_mode() != "replay" and reachable():
         left = leftovers(this_run=True)
         assert not left, f"containers left behind by this test run: {left}"

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vlab
-from vlab import mode, replay, results, sandbox
-from vlab.errors import BadParameter, DataError, VlabError
+from vlab.core import mode, replay, results, sandbox
+from vlab.core.errors import BadParameter, DataError, VlabError
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -37,79 +37,79 @@ def _fn(path: str):
 
 #: (public function, keyword arguments it must refuse). Each replayable kind appears at least once.
 BAD_CALLS: list[tuple[str, dict]] = [
-    ("syscalls.count_syscalls", {"n": 0}),
-    ("syscalls.count_syscalls", {"n": True}),
-    ("syscalls._count_syscalls", {"n": 5}),
-    ("servers.tour", {"quick": "yes"}),
-    ("isolation.views", {"network": "wifi"}),
-    ("security.shared_kernel", {"runs": 0}),
-    ("security.shared_kernel", {"runs": 51}),
-    ("cgroups.limits_in_files", {"memory": "64"}),  # a bare number is bytes: wrong units
-    ("cgroups.limits_in_files", {"memory": "64x"}),
-    ("cgroups.limits_in_files", {"cpus": 0}),
-    ("cgroups.limits_in_files", {"cpus": None}),
-    ("cgroups.limits_in_files", {"pids": -1}),
-    ("cgroups.memory_hog", {"limit": "1k"}),
-    ("cgroups.memory_hog", {"allocate": "2g"}),
-    ("cgroups.cpu_sweep", {"quotas": ()}),
-    ("cgroups.cpu_sweep", {"quotas": 0.5}),
-    ("cgroups.cpu_sweep", {"workers": 9}),
-    ("cgroups.cpu_sweep", {"iterations": 0}),
-    ("cgroups.cpu_sweep", {"repeats": 0}),
-    ("cgroups.cpu_sweep", {"repeats": -1}),
-    ("cgroups.cpu_sweep", {"seed": -1}),
-    ("cgroups.fork_limit", {"pids": 0}),
-    ("cgroups.fork_limit", {"attempts": 10**6}),
-    ("cgroups.noisy_neighbour", {"hog_cpus": 1.0}),
-    ("cgroups.noisy_neighbour", {"rounds": 0}),
-    ("cgroups.noisy_neighbour", {"rounds": "many"}),
-    ("cgroups.noisy_neighbour", {"work": None}),
-    ("cgroups.noisy_neighbour", {"repeats": -1}),
-    ("cgroups.noisy_neighbour", {"cpuset": "first"}),
-    ("measure.start.measure_start", {"trials": 0}),
-    ("measure.start.measure_start", {"trials": -5}),
-    ("measure.start.measure_start", {"trials": 10**7}),
-    ("measure.start.measure_start", {"trials": 2.5}),
-    ("measure.start.measure_start", {"warmup": 0}),
-    ("measure.start.measure_start", {"network": "wifi"}),
-    ("measure.start.measure_start", {"variants": ["gpu"]}),
-    ("measure.start.measure_start", {"variants": 3}),
-    ("measure.start.measure_start", {"seed": -1}),
-    ("measure.start.measure_start", {"on_trial": 5}),
-    ("measure.start.measure_ladder", {"rungs": ["teleport"]}),
-    ("measure.start.measure_ladder", {"rungs": []}),
-    ("measure.start.measure_ladder", {"trials": 0}),
-    ("measure.start.measure_concurrency", {"levels": [0]}),
-    ("measure.start.measure_concurrency", {"levels": []}),
-    ("measure.start.measure_concurrency", {"levels": 8}),
-    ("measure.start.measure_concurrency", {"levels": [1000]}),
-    ("measure.start.measure_concurrency", {"rounds": 0}),
-    ("measure.overhead.measure", {"trials": 0}),
-    ("measure.overhead.measure", {"only": ["gpu"]}),
-    ("measure.overhead.measure", {"only": 5}),
-    ("measure.overhead.measure", {"io_mib": 0}),
-    ("measure.overhead.measure", {"io_mb": 8}),  # unknown setting name
-    ("measure.overhead.measure", {"cpu": 4096}),
-    ("measure.overhead.measure", {"save_to": "/nonexistent/dir/x.json"}),
-    ("vm.boot.boot_vm", {"trials": 0}),
-    ("vm.boot.boot_vm", {"accel": "hvf"}),
-    ("vm.boot.boot_vm", {"memory": "32m"}),
-    ("vm.boot.boot_vm", {"memory": 10**6}),
-    ("vm.boot.boot_vm", {"memory": "lots"}),
-    ("vm.boot.boot_vm", {"machine": "virt"}),
-    ("vm.boot.boot_vm", {"timeout": 0}),
-    ("vm.boot.boot_vm", {"timeout": math.nan}),
-    ("vm.boot.boot_vm", {"warmup": -1}),
-    ("vm.boot.boot_vm", {"kernel": "/nonexistent/vmlinuz"}),
-    ("vm.boot.boot_vm", {"save_to": "/nonexistent/dir/x.json"}),
-    ("vm.versus.container_starts", {"trials": 0}),
-    ("vm.versus.container_starts", {"warmup": 11}),
-    ("vm.versus._starts", {"trials": -1}),
+    ("labs.syscalls.count_syscalls", {"n": 0}),
+    ("labs.syscalls.count_syscalls", {"n": True}),
+    ("labs.syscalls._count_syscalls", {"n": 5}),
+    ("labs.servers.tour", {"quick": "yes"}),
+    ("labs.namespaces.views", {"network": "wifi"}),
+    ("labs.security.shared_kernel", {"runs": 0}),
+    ("labs.security.shared_kernel", {"runs": 51}),
+    ("labs.cgroups.limits_in_files", {"memory": "64"}),  # a bare number is bytes: wrong units
+    ("labs.cgroups.limits_in_files", {"memory": "64x"}),
+    ("labs.cgroups.limits_in_files", {"cpus": 0}),
+    ("labs.cgroups.limits_in_files", {"cpus": None}),
+    ("labs.cgroups.limits_in_files", {"pids": -1}),
+    ("labs.cgroups.memory_hog", {"limit": "1k"}),
+    ("labs.cgroups.memory_hog", {"allocate": "2g"}),
+    ("labs.cgroups.cpu_sweep", {"quotas": ()}),
+    ("labs.cgroups.cpu_sweep", {"quotas": 0.5}),
+    ("labs.cgroups.cpu_sweep", {"workers": 9}),
+    ("labs.cgroups.cpu_sweep", {"iterations": 0}),
+    ("labs.cgroups.cpu_sweep", {"repeats": 0}),
+    ("labs.cgroups.cpu_sweep", {"repeats": -1}),
+    ("labs.cgroups.cpu_sweep", {"seed": -1}),
+    ("labs.cgroups.fork_limit", {"pids": 0}),
+    ("labs.cgroups.fork_limit", {"attempts": 10**6}),
+    ("labs.cgroups.noisy_neighbour", {"hog_cpus": 1.0}),
+    ("labs.cgroups.noisy_neighbour", {"rounds": 0}),
+    ("labs.cgroups.noisy_neighbour", {"rounds": "many"}),
+    ("labs.cgroups.noisy_neighbour", {"work": None}),
+    ("labs.cgroups.noisy_neighbour", {"repeats": -1}),
+    ("labs.cgroups.noisy_neighbour", {"cpuset": "first"}),
+    ("labs.start_time.measure_start", {"trials": 0}),
+    ("labs.start_time.measure_start", {"trials": -5}),
+    ("labs.start_time.measure_start", {"trials": 10**7}),
+    ("labs.start_time.measure_start", {"trials": 2.5}),
+    ("labs.start_time.measure_start", {"warmup": 0}),
+    ("labs.start_time.measure_start", {"network": "wifi"}),
+    ("labs.start_time.measure_start", {"variants": ["gpu"]}),
+    ("labs.start_time.measure_start", {"variants": 3}),
+    ("labs.start_time.measure_start", {"seed": -1}),
+    ("labs.start_time.measure_start", {"on_trial": 5}),
+    ("labs.start_time.measure_ladder", {"rungs": ["teleport"]}),
+    ("labs.start_time.measure_ladder", {"rungs": []}),
+    ("labs.start_time.measure_ladder", {"trials": 0}),
+    ("labs.start_time.measure_concurrency", {"levels": [0]}),
+    ("labs.start_time.measure_concurrency", {"levels": []}),
+    ("labs.start_time.measure_concurrency", {"levels": 8}),
+    ("labs.start_time.measure_concurrency", {"levels": [1000]}),
+    ("labs.start_time.measure_concurrency", {"rounds": 0}),
+    ("labs.overhead.measure", {"trials": 0}),
+    ("labs.overhead.measure", {"only": ["gpu"]}),
+    ("labs.overhead.measure", {"only": 5}),
+    ("labs.overhead.measure", {"io_mib": 0}),
+    ("labs.overhead.measure", {"io_mb": 8}),  # unknown setting name
+    ("labs.overhead.measure", {"cpu": 4096}),
+    ("labs.overhead.measure", {"save_to": "/nonexistent/dir/x.json"}),
+    ("labs.vm.boot.boot_vm", {"trials": 0}),
+    ("labs.vm.boot.boot_vm", {"accel": "hvf"}),
+    ("labs.vm.boot.boot_vm", {"memory": "32m"}),
+    ("labs.vm.boot.boot_vm", {"memory": 10**6}),
+    ("labs.vm.boot.boot_vm", {"memory": "lots"}),
+    ("labs.vm.boot.boot_vm", {"machine": "virt"}),
+    ("labs.vm.boot.boot_vm", {"timeout": 0}),
+    ("labs.vm.boot.boot_vm", {"timeout": math.nan}),
+    ("labs.vm.boot.boot_vm", {"warmup": -1}),
+    ("labs.vm.boot.boot_vm", {"kernel": "/nonexistent/vmlinuz"}),
+    ("labs.vm.boot.boot_vm", {"save_to": "/nonexistent/dir/x.json"}),
+    ("labs.vm.versus.container_starts", {"trials": 0}),
+    ("labs.vm.versus.container_starts", {"warmup": 11}),
+    ("labs.vm.versus._starts", {"trials": -1}),
 ]
 
 #: Replayable measurements that take no arguments (nothing to get wrong, but replay must not measure).
-NO_ARGS = ["first_container.measure", "isolation.pid1", "isolation.sharing", "security.capabilities",
-           "security.privileged_view", "security.seccomp_demo"]
+NO_ARGS = ["labs.first_container.measure", "labs.namespaces.pid1", "labs.namespaces.sharing", "labs.security.capabilities",
+           "labs.security.privileged_view", "labs.security.seccomp_demo"]
 
 
 def _replayables() -> dict[str, object]:
@@ -132,8 +132,8 @@ class Touched(AssertionError):
 @pytest.fixture
 def nothing_real(monkeypatch):
     """Make every way to the engine, QEMU or a subprocess explode for the duration of a test."""
-    from vlab import engine
-    from vlab.vm import qemu
+    from vlab.core import engine
+    from vlab.labs.vm import qemu
 
     def boom(*args, **kwargs):
         raise Touched("touched the engine/QEMU before checking its arguments")
@@ -183,8 +183,8 @@ def test_the_bad_input_table_covers_every_replayable():
     kinds_tested = {getattr(_fn(path), "replay_kind", None) for path, _ in BAD_CALLS}
     kinds_tested |= {_fn(path).replay_kind for path in NO_ARGS}
     # public wrappers (count_syscalls, boot_vm, measure, container_starts) call a replayable inner function
-    inner = {"syscalls.count_syscalls": "syscalls", "vm.boot.boot_vm": "vm_boot",
-             "measure.overhead.measure": "overhead", "vm.versus.container_starts": "vm_container_start"}
+    inner = {"labs.syscalls.count_syscalls": "syscalls", "labs.vm.boot.boot_vm": "vm_boot",
+             "labs.overhead.measure": "overhead", "labs.vm.versus.container_starts": "vm_container_start"}
     kinds_tested |= {inner[p] for p, _ in BAD_CALLS if p in inner}
     every = {fn.replay_kind for fn in _replayables().values()}
     assert every <= kinds_tested, f"replayable kinds with no bad-input case: {sorted(every - kinds_tested)}"
@@ -204,8 +204,8 @@ def test_bad_arguments_raise_live_before_the_engine_is_touched(path, kwargs, liv
     assert exc.value.message and exc.value.hint
 
 
-@pytest.mark.parametrize("path", NO_ARGS + ["measure.start.measure_start", "cgroups.cpu_sweep",
-                                            "measure.overhead.measure", "vm.boot.boot_vm"])
+@pytest.mark.parametrize("path", NO_ARGS + ["labs.start_time.measure_start", "labs.cgroups.cpu_sweep",
+                                            "labs.overhead.measure", "labs.vm.boot.boot_vm"])
 def test_good_arguments_in_replay_mode_return_the_recording_without_measuring(path, replay_mode, nothing_real):
     res = _fn(path)()
     assert res.replayed and not res.samples.empty
@@ -213,7 +213,7 @@ def test_good_arguments_in_replay_mode_return_the_recording_without_measuring(pa
 
 def test_argument_checks_stop_at_args_ok_in_replay_mode(replay_mode, monkeypatch):
     """The replay decorator runs the function only up to args_ok(): the work after it never starts."""
-    from vlab import cgroups
+    from vlab.labs import cgroups
 
     def never(*args, **kwargs):
         raise Touched("measured in replay mode")
@@ -250,11 +250,11 @@ def test_limits_refuse_bad_values(kwargs):
 
 
 def test_lookups_refuse_unknown_names():
-    from vlab import glossary, iac, servers
-    from vlab.measure import overhead_published
-    from vlab.vm import recorded
+    from vlab.labs import glossary, iac, overhead_published, servers
+    from vlab.labs.vm import recorded
     from vlab.widgets import cgroups as wcg
-    from vlab.widgets import stack, syscall_path
+    from vlab.labs import hypervisors as stack
+    from vlab.widgets import syscall_path
 
     calls = [
         lambda: servers.kind("mainframe"), lambda: servers.kind(["web"]), lambda: servers.ask("mainframe"),
@@ -396,8 +396,8 @@ def test_check_cpus_gives_a_cpu_count_in_range_or_bad_parameter(value):
 @FAST
 @given(anything)
 def test_whole_number_checks(value):
-    from vlab import cgroups
-    from vlab.measure import start
+    from vlab.labs import cgroups
+    from vlab.labs import start_time as start
 
     checks = [(sandbox.check_pids, 1, 4096), (start.check_trials, 1, start.MAX_TRIALS), (start.check_warmup, 1, 10),
               (start.check_seed, 0, 2**32 - 1), (lambda v: cgroups._whole("n", v, 3, 9), 3, 9)]
@@ -414,7 +414,7 @@ def test_whole_number_checks(value):
 @given(st.one_of(anything, st.lists(st.one_of(st.integers(-5, 100), st.booleans(), st.text(max_size=2)), max_size=6),
                  st.tuples(st.integers(-5, 100))))
 def test_check_levels_gives_sorted_levels_or_bad_parameter(value):
-    from vlab.measure import start
+    from vlab.labs import start_time as start
 
     try:
         levels = start.check_levels(value)
@@ -436,7 +436,7 @@ def test_check_network_accepts_only_known_networks(value):
 @FAST
 @given(st.one_of(anything, st.sampled_from(["busybox", "fat", "vlab/busybox:1", "vlab/fat:1", "ubuntu", "Busybox"])))
 def test_image_names_are_course_images_or_bad_parameter(value):
-    from vlab import images
+    from vlab.core import images
 
     try:
         spec = images.spec(value)
@@ -449,7 +449,7 @@ def test_image_names_are_course_images_or_bad_parameter(value):
 @given(st.one_of(anything, st.sampled_from(["none", "bridge"])),
        st.one_of(st.none(), anything, st.lists(st.sampled_from(["network", "image", "first", "gpu", "runtime"]))))
 def test_start_configuration_names(network, variants):
-    from vlab.measure import start
+    from vlab.labs import start_time as start
 
     try:
         configs = start.configurations(network, variants)
@@ -461,7 +461,7 @@ def test_start_configuration_names(network, variants):
 @FAST
 @given(st.one_of(anything, st.from_regex(r"[0-9,\-]{1,8}", fullmatch=True)))
 def test_cpuset_parser(value):
-    from vlab import cgroups
+    from vlab.labs import cgroups
 
     try:
         cpuset = cgroups.check_cpuset(value)
@@ -473,7 +473,7 @@ def test_cpuset_parser(value):
 @FAST
 @given(sizes)
 def test_vm_memory_is_mib_in_range_or_bad_parameter(value):
-    from vlab.vm import boot
+    from vlab.labs.vm import boot
 
     try:
         s = boot.Settings(memory_mib=boot.memory_mib(value))
@@ -523,8 +523,8 @@ def test_load_gives_results_or_data_error_for_any_file(tmp_path, content):
 
 # ---------------------------------------------------------------- with the real engine
 def test_bad_input_starts_no_container_on_a_real_engine(engine):
-    from vlab import cgroups
-    from vlab.measure import start
+    from vlab.labs import cgroups
+    from vlab.labs import start_time as start
 
     before = set(sandbox.leftovers(this_run=True))
     for call in (lambda: sandbox.run(["true"], image="ubuntu"), lambda: cgroups.memory_hog(limit="64"),
@@ -536,8 +536,8 @@ def test_bad_input_starts_no_container_on_a_real_engine(engine):
 
 def test_the_guard_really_stops_a_live_measurement(live_mode, nothing_real):
     """Sanity check of the fixtures: with good arguments, a live measurement does reach for the engine."""
-    from vlab import cgroups
-    from vlab.measure import start
+    from vlab.labs import cgroups
+    from vlab.labs import start_time as start
 
     with pytest.raises(Touched):
         start.measure_start(trials=1)

@@ -225,7 +225,7 @@ def stop_lab(lab: Lab) -> None:
 
 
 def _engine_reachable() -> bool:
-    from vlab.engine import reachable
+    from vlab.core.engine import reachable
 
     return reachable()
 

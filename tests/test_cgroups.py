@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlab import cgroups, replay
-from vlab.errors import BadParameter
+from vlab.core import replay
+from vlab.core.errors import BadParameter
+from vlab.labs import cgroups
 
 V1 = "version=1\nmemory=67108864\ncpu=50000 100000\npids=32\n"
 V1_UNLIMITED = "version=1\nmemory=9223372036854771712\ncpu=-1 100000\npids=max\n"
@@ -50,7 +51,7 @@ def test_files_named_for_both_versions():
 ])
 def test_bad_arguments_raise_before_any_container(call, monkeypatch):
     monkeypatch.setenv("VLAB_MODE", "live")
-    from vlab import mode
+    from vlab.core import mode
 
     mode.current.cache_clear()
     monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from vlab import coverage
-from vlab.errors import DataError
+from vlab.core.errors import DataError
+from vlab.labs import coverage
 
 IDS = list(coverage.course_map()["id"])
 FIGURES = list(coverage.lecture_figures()["file"])
@@ -129,8 +129,8 @@ def test_corrupt_notebook_is_a_data_error(tmp_path):
 
 # ------------------------------------------------------------------ glossary
 def test_glossary_terms_and_lookup():
-    from vlab import glossary
-    from vlab.errors import BadParameter
+    from vlab.core.errors import BadParameter
+    from vlab.labs import glossary
 
     df = glossary.terms()
     assert len(df) >= 40 and not df["term"].duplicated().any()
@@ -143,7 +143,7 @@ def test_glossary_terms_and_lookup():
 
 
 def test_glossary_points_at_existing_notebooks():
-    from vlab import glossary
+    from vlab.labs import glossary
 
     have = {p.stem for p in coverage.notebook_files()}
     missing = sorted(set(glossary.terms()["notebook"]) - have)

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from vlab import config, errors, images, sandbox
-from vlab.engine import connect, describe
+from vlab.core import errors, images, sandbox, settings
+from vlab.core.engine import connect, describe
 
 pytestmark = pytest.mark.engine
 
@@ -50,7 +50,7 @@ def test_sandbox_labels_and_removal_on_exception(engine):
     with pytest.raises(RuntimeError):
         with sandbox.start(purpose="test-exception") as box:
             labels = box.inspect()["Config"]["Labels"]
-            assert labels["vlab"] == "1" and labels["vlab.run"] == config.run_id()
+            assert labels["vlab"] == "1" and labels["vlab.run"] == settings.run_id()
             cid = box.id
             raise RuntimeError("boom")
     assert engine.api.containers(all=True, filters={"id": cid}) == []

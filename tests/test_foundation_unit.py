@@ -14,9 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlab import config, errors, images, results, sandbox
-from vlab.engine import engine_in_vm, translate
-from vlab.measure import stats
+from vlab.core import errors, images, results, sandbox, settings, stats
+from vlab.core.engine import engine_in_vm, translate
 
 
 def test_error_str_has_fix_hint():
@@ -109,19 +108,19 @@ def test_docker_socket_is_never_mounted():
 
 def test_labels_carry_run_id():
     lab = sandbox.labels("x")
-    assert lab["vlab"] == "1" and lab["vlab.run"] == config.run_id() and lab["vlab.purpose"] == "x"
+    assert lab["vlab"] == "1" and lab["vlab.run"] == settings.run_id() and lab["vlab.purpose"] == "x"
 
 
 def test_quick_and_forced_mode(monkeypatch):
     monkeypatch.setenv("VLAB_QUICK", "1")
-    assert config.trials(30) == 3
+    assert settings.trials(30) == 3
     monkeypatch.setenv("VLAB_QUICK", "0")
-    assert config.trials(30) == 30
+    assert settings.trials(30) == 30
     monkeypatch.setenv("VLAB_MODE", "replay")
-    assert config.forced_mode() == "replay"
+    assert settings.forced_mode() == "replay"
     monkeypatch.setenv("VLAB_MODE", "sometimes")
     with pytest.raises(errors.BadParameter):
-        config.forced_mode()
+        settings.forced_mode()
 
 
 def test_engine_in_vm_detection():
@@ -248,7 +247,7 @@ def test_results_loader_rejects_malformed_dicts(d):
 
 # ----------------------------------------------------------------- replay
 def test_replay_checksum_refuses_corrupt_file(tmp_path):
-    from vlab import replay
+    from vlab.core import replay
 
     replay.save("demo", _res(), folder=tmp_path)
     assert replay.load("demo", folder=tmp_path).replayed
@@ -262,7 +261,7 @@ def test_replay_checksum_refuses_corrupt_file(tmp_path):
 
 
 def test_shipped_recordings_verify():
-    from vlab import replay
+    from vlab.core import replay
 
     kinds = replay.available()
     assert "first_container" in kinds
@@ -301,7 +300,7 @@ def test_every_subpackage_is_packaged():
 
 
 def test_replayable_checks_arguments_in_replay_mode(monkeypatch, tmp_path):
-    from vlab import mode, replay
+    from vlab.core import mode, replay
 
     calls = []
 

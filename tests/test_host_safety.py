@@ -9,10 +9,11 @@ import threading
 
 import pytest
 
-from vlab import cgroups, sandbox
-from vlab.errors import BadParameter
-from vlab.hostprobe import HostProbe
-from vlab.sandbox import Limits
+from vlab.core import sandbox
+from vlab.core.errors import BadParameter
+from vlab.core.hostprobe import HostProbe
+from vlab.core.sandbox import Limits
+from vlab.labs import cgroups
 
 FORK_BOMB = "f(){ f | f & }; f; sleep 3"
 CPU_HOG = "for w in 1 2 3 4; do ( while :; do :; done ) & done; sleep 3"

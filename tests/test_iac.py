@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlab import iac
-from vlab.errors import BadParameter, DataError
+from vlab.core.errors import BadParameter, DataError
+from vlab.labs import iac
 
 SPEC = """
 name = "t"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlab import cgroups, errors, mode
-from vlab.measure import interleave
+from vlab.core import errors, interleave, mode
+from vlab.labs import cgroups
 
 
 @given(st.lists(st.integers(), min_size=1, max_size=6, unique=True), st.integers(0, 5), st.integers(0, 2**32 - 1))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vlab import isolation, replay
-from vlab.errors import BadParameter
+from vlab.core import replay
+from vlab.core.errors import BadParameter
+from vlab.labs import namespaces as isolation
 
 
 def test_parse_sections_and_ns():

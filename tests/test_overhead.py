@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlab import config
-from vlab.errors import BadParameter, DataError
-from vlab.measure import overhead as o
-from vlab.measure import overhead_published as pub
-from vlab.results import Results
+from vlab.core import settings
+from vlab.core.errors import BadParameter, DataError
+from vlab.core.results import Results
+from vlab.labs import overhead as o
+from vlab.labs import overhead_published as pub
 
 TINY = dict(cpu_iterations=2000, syscall_bytes=2000, io_mib=1, net_mib=1, latency_requests=3, idle_containers=1)
 
@@ -231,7 +231,7 @@ def test_vlab_bench_overhead_help(capsys):
 
 # ---------------------------------------------------------------- live engine (tiny sizes)
 def _ours_left(client) -> list[str]:
-    flt = {"label": [f"{config.RUN_LABEL}={config.run_id()}"]}
+    flt = {"label": [f"{settings.RUN_LABEL}={settings.run_id()}"]}
     names = [c["Names"][0] for c in client.api.containers(all=True, filters=flt)
              if (c.get("Labels") or {}).get("vlab.purpose", "").startswith("overhead")]
     nets = [n["Name"] for n in client.api.networks(filters=flt) if n["Name"].startswith("vlab-overhead")]
@@ -278,7 +278,7 @@ def test_interrupt_keeps_partial_results_and_no_container(engine, monkeypatch):
 
 
 def test_replay_returns_the_recording_filtered(monkeypatch):
-    from vlab import mode, replay
+    from vlab.core import mode, replay
 
     if "overhead" not in replay.available():
         pytest.skip("no overhead recording shipped yet")
@@ -305,7 +305,7 @@ def test_engine_failure_mid_run_keeps_partial_and_no_container(engine, monkeypat
 
 
 def test_replay_saves_when_asked(monkeypatch, tmp_path):
-    from vlab import mode, replay, results
+    from vlab.core import mode, replay, results
 
     if "overhead" not in replay.available():
         pytest.skip("no overhead recording shipped yet")

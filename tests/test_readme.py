@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from vlab import coverage
+from vlab.labs import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -26,4 +26,4 @@ def test_every_notebook_is_listed_in_order():
 
 
 def test_coverage_table_is_current():
-    assert coverage.readme_block(ROOT / "notebooks") in README, "run: python -m vlab.coverage, paste into README"
+    assert coverage.readme_block(ROOT / "notebooks") in README, "run: python -m vlab.labs.coverage, paste into README"

@@ -17,9 +17,9 @@ import pytest  # noqa: E402
 from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from vlab.errors import BadParameter, DataError  # noqa: E402
+from vlab.core.errors import BadParameter, DataError  # noqa: E402
+from vlab.labs.vm import recorded  # noqa: E402
 from vlab.plots import recorded as precorded  # noqa: E402
-from vlab.vm import recorded  # noqa: E402
 
 SHIPPED = recorded.load()
 BIB = recorded.load_bibliography()
@@ -129,7 +129,7 @@ def test_data_ships_inside_the_package():
     # a non-editable install must carry the table, the loader and the plot module
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]
-    assert {"vlab.vm", "vlab.plots", "vlab.data"} <= set(config["packages"])
+    assert {"vlab.labs.vm", "vlab.plots", "vlab.data"} <= set(config["packages"])
     assert "*.tsv" in config["package-data"]["vlab.data"]
 
 
@@ -308,7 +308,7 @@ def test_fmt_ms_is_readable(ms):
 
 
 def test_live_from_results_reads_container_and_vm_runs():
-    from vlab.results import Results
+    from vlab.core.results import Results
 
     box = Results("vm_container_start",
                   pd.DataFrame({"phase": ["total", "create", "total"], "ms": [190.0, 15.0, 210.0]}))

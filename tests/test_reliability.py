@@ -17,8 +17,8 @@ from socketserver import UnixStreamServer
 
 import pytest
 
-from vlab import errors, sandbox
-from vlab.engine import connect
+from vlab.core import errors, sandbox
+from vlab.core.engine import connect
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -33,7 +33,7 @@ def _count(client, run_id: str) -> int:
 
 
 HOLD = """
-from vlab import sandbox
+from vlab.core import sandbox
 import time
 with sandbox.start(purpose="reliability") as box:
     print("ready", flush=True)
@@ -64,7 +64,7 @@ def test_killed_kernel_leftovers_reaped_next_start(engine):
     child.wait(30)
     assert _count(engine, run_id) == 1  # really left behind
     # the next time vlab starts (a new kernel), mode detection reaps it
-    nxt = subprocess.run([sys.executable, "-c", "from vlab import mode; print(mode.current().name)"],
+    nxt = subprocess.run([sys.executable, "-c", "from vlab.core import mode; print(mode.current().name)"],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "VLAB_MODE": ""})
     assert nxt.stdout.strip() == "live", nxt.stderr
     assert _count(engine, run_id) == 0
@@ -166,7 +166,7 @@ def private_daemon():
 
 LOOP = """
 import json, sys
-from vlab import sandbox, errors
+from vlab.core import sandbox, errors
 done = []
 try:
     for i in range(400):

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlab import replay, security
-from vlab.errors import BadParameter
-from vlab.sandbox import Limits
+from vlab.core import replay
+from vlab.core.errors import BadParameter
+from vlab.core.sandbox import Limits
+from vlab.labs import security
 
 
 def test_docker_default_mask_decodes_to_the_documented_set():

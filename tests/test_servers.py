@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vlab import replay, servers
-from vlab.errors import BadParameter, DataError
+from vlab.core import replay
+from vlab.core.errors import BadParameter, DataError
+from vlab.labs import servers
 
 
 # ----------------------------------------------------------------- no engine needed
@@ -69,7 +70,7 @@ def test_facts_detect_a_static_page_that_changed():
 
 
 def test_replay_ask_returns_recorded_answer_or_says_what_is_recorded(monkeypatch):
-    from vlab import mode
+    from vlab.core import mode
 
     monkeypatch.setenv("VLAB_MODE", "replay")
     mode.current.cache_clear()

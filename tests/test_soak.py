@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from vlab import sandbox
+from vlab.core import sandbox
 
 pytestmark = [pytest.mark.soak, pytest.mark.engine]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlab import config
-from vlab.errors import BadParameter
-from vlab.measure import start
-from vlab.results import Results, load
+from vlab.core import settings
+from vlab.core.errors import BadParameter
+from vlab.core.results import Results, load
+from vlab.labs import start_time as start
 
 ADJTIMEX = """    mode:         0
 -o  offset:       0 us
@@ -156,7 +156,7 @@ def test_bad_cli_arguments_fail_before_any_engine_call(monkeypatch, tmp_path):
 def test_cli_command_carries_labels_and_limits():
     cmd = start.cli_command("none")
     text = " ".join(cmd)
-    for part in ("--rm", "--label vlab=1", f"--label vlab.run={config.run_id()}", "--pids-limit 64",
+    for part in ("--rm", "--label vlab=1", f"--label vlab.run={settings.run_id()}", "--pids-limit 64",
                  "--cap-drop ALL", "--network none", "--memory-swap"):
         assert part in text
     assert cmd[-2:] == ["vlab/busybox:1", "adjtimex"]
@@ -177,7 +177,7 @@ def test_concurrency_summary_computes_rate_and_percentiles():
 
 
 def test_replay_mode_returns_the_shipped_recordings(monkeypatch):
-    from vlab import mode
+    from vlab.core import mode
 
     monkeypatch.setenv("VLAB_MODE", "replay")
     mode.current.cache_clear()

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from vlab.errors import BadParameter, DataError
+from vlab.core.errors import BadParameter, DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE_MIME = "application/vnd.jupyter.widget-state+json"

@@ -18,10 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlab import cli, config, results
-from vlab.errors import BadParameter, ToolMissing, VlabError
-from vlab.vm import boot, qemu, versus
-from vlab.vm.qemu import BootRun, CpioEntry, Marker
+from vlab import cli
+from vlab.core import results
+from vlab.core import settings as vsettings
+from vlab.core.errors import BadParameter, ToolMissing, VlabError
+from vlab.labs.vm import boot, qemu, versus
+from vlab.labs.vm.qemu import BootRun, CpioEntry, Marker
 
 
 # ---------------------------------------------------------------- helpers
@@ -394,7 +396,7 @@ def test_container_lifecycles_report_the_host_kernel(engine):
 @pytest.mark.engine
 def test_live_race(engine):
     _require_vm()
-    if config.forced_mode() == "replay":
+    if vsettings.forced_mode() == "replay":
         pytest.skip("VLAB_MODE=replay")
     from vlab.widgets.race import RaceWidget
 

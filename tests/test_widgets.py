@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlab import syscalls
-from vlab.errors import BadParameter, DataError
+from vlab.core.errors import BadParameter, DataError
+from vlab.labs import syscalls
+from vlab.labs import hypervisors
 from vlab.widgets import consolidation, quiz, stack, syscall_path
 
 
@@ -92,7 +93,7 @@ def test_review_quiz_is_well_formed():
     from vlab.widgets.review import QUESTIONS
 
     assert 10 <= len(QUESTIONS) <= 15
-    from vlab.coverage import course_map
+    from vlab.labs.coverage import course_map
 
     ids = set(course_map()["id"])
     for q in QUESTIONS:
@@ -160,17 +161,17 @@ def test_consolidation_view_updates_on_slider_moves():
 
 # ------------------------------------------------------------------ stack explorer
 def test_stacks_and_kernels():
-    assert stack.kernels("container") == 1 and stack.kernels("bare metal") == 1
-    assert stack.kernels("type-1 hypervisor") == 2 and stack.kernels("type-2 hypervisor") == 2
-    for name, rows in stack.STACKS.items():
+    assert hypervisors.kernels("container") == 1 and hypervisors.kernels("bare metal") == 1
+    assert hypervisors.kernels("type-1 hypervisor") == 2 and hypervisors.kernels("type-2 hypervisor") == 2
+    for name, rows in hypervisors.STACKS.items():
         assert rows[0] == ["hardware"], name
-        assert all(key in stack.LAYERS for row in rows for key in row)
-    assert "guest_kernel" not in {k for row in stack.stack("container") for k in row}
-    assert "하이퍼바이저" in stack.explain("hypervisor2", korean=True)
+        assert all(key in hypervisors.LAYERS for row in rows for key in row)
+    assert "guest_kernel" not in {k for row in hypervisors.stack("container") for k in row}
+    assert "하이퍼바이저" in hypervisors.explain("hypervisor2", korean=True)
     with pytest.raises(BadParameter):
-        stack.stack("mainframe")
+        hypervisors.stack("mainframe")
     with pytest.raises(BadParameter):
-        stack.explain("nope")
+        hypervisors.explain("nope")
 
 
 def test_stack_view_draws_and_explains_on_click():
@@ -208,7 +209,7 @@ def test_paths():
 def _fake_syscall_results():
     import pandas as pd
 
-    from vlab.results import Results
+    from vlab.core.results import Results
 
     s = pd.DataFrame([{"where": "native", "n": 100, "syscr": 109, "syscw": 103, "kernel": "k"},
                       {"where": "container", "n": 100, "syscr": 109, "syscw": 103, "kernel": "k"}])
@@ -226,7 +227,7 @@ def test_costs_use_given_results_or_say_not_measured(monkeypatch):
 def test_overhead_ratio_is_found_schema_tolerantly(monkeypatch):
     import pandas as pd
 
-    from vlab.results import Results
+    from vlab.core.results import Results
 
     ratios = [{"metric": "cpu", "config": "container", "baseline": "native", "ratio": 1.01},
               {"metric": "net_latency", "config": "bridge", "baseline": "native", "ratio": 1.2, "ci_low": 1.1,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from vlab import cgroups, replay
+from vlab.core import replay
+from vlab.labs import cgroups
 from vlab.widgets import cgroups as cgw
 from vlab.widgets import namespaces as nsw
 

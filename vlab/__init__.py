@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from .errors import VlabError  # noqa: E402
+from vlab.core.errors import VlabError  # noqa: E402
 
 __all__ = ["VlabError", "__version__"]

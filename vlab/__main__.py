@@ -1,3 +1,3 @@
-from .cli import main
+from vlab.cli import main
 
 raise SystemExit(main())

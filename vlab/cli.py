@@ -13,28 +13,28 @@ import argparse
 import importlib
 import sys
 
-from .errors import VlabError
+from vlab.core.errors import VlabError
 
 BENCHES = {
-    "start": ("vlab.measure.start", "container start time, phase by phase"),
-    "vm": ("vlab.vm.boot", "boot a real VM with QEMU and time it"),
-    "overhead": ("vlab.measure.overhead", "container vs native overhead: CPU, syscalls, I/O, network"),
+    "start": ("vlab.labs.start_time", "container start time, phase by phase"),
+    "vm": ("vlab.labs.vm.boot", "boot a real VM with QEMU and time it"),
+    "overhead": ("vlab.labs.overhead", "container vs native overhead: CPU, syscalls, I/O, network"),
 }
 LAB_MODULES = [
-    "vlab.first_container",
-    "vlab.measure.start",
-    "vlab.vm.boot",
-    "vlab.isolation",
-    "vlab.cgroups",
-    "vlab.security",
-    "vlab.measure.overhead",
-    "vlab.servers",
-    "vlab.syscalls",
+    "vlab.labs.first_container",
+    "vlab.labs.start_time",
+    "vlab.labs.vm.boot",
+    "vlab.labs.namespaces",
+    "vlab.labs.cgroups",
+    "vlab.labs.security",
+    "vlab.labs.overhead",
+    "vlab.labs.servers",
+    "vlab.labs.syscalls",
 ]
 
 
 def _doctor(args) -> int:
-    from . import doctor
+    from vlab import doctor
 
     report = doctor.run(build=not args.no_build, probe_kvm=not args.no_kvm)
     print(report.to_json() if args.json else report.text())
@@ -42,7 +42,7 @@ def _doctor(args) -> int:
 
 
 def _clean(args) -> int:
-    from .sandbox import clean
+    from vlab.core.sandbox import clean
 
     report = clean()
     print(report)
@@ -61,8 +61,8 @@ def recording_kinds() -> list[str]:
 
 
 def _record(args) -> int:
-    from . import provenance, replay
-    from .errors import BadParameter
+    from vlab.core import provenance, replay
+    from vlab.core.errors import BadParameter
 
     if args.only is not None:  # check the names before recording anything
         if not args.only:
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        from .sandbox import remove_all_live
+        from vlab.core.sandbox import remove_all_live
 
         remove_all_live()
         print("interrupted: containers removed, partial results kept where a path was given.", file=sys.stderr)

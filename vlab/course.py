@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import config
-from .mode import Mode, banner, current
+from vlab.core import settings
+from vlab.core.mode import Mode, banner, current
 
 GLOSSARY = "99_glossary.ipynb"
 
@@ -19,16 +19,16 @@ def begin(title: str = "") -> Mode:
     """Show the live/replay banner and a glossary link; set the plot style. Returns the mode."""
     from IPython.display import HTML, display
 
-    from .plots.common import use_style
+    from vlab.plots.common import use_style
 
     use_style()
     mode = current()
     display(banner(mode))
-    quick = " · <b>quick mode</b> (VLAB_QUICK=1): fewer trials" if config.quick() else ""
+    quick = " · <b>quick mode</b> (VLAB_QUICK=1): fewer trials" if settings.quick() else ""
     display(HTML(f'<small>📖 <a href="{GLOSSARY}">Glossary · 용어집</a>{quick}</small>'))
     return _ShownMode(mode.name, mode.reason, mode.fix)
 
 
 def trials(full: int, quick_n: int = 3) -> int:
     """Trials for a notebook measurement: ``full`` for learners, ``quick_n`` in CI quick mode."""
-    return config.trials(full, quick_n)
+    return settings.trials(full, quick_n)

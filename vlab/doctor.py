@@ -12,8 +12,8 @@ import shutil
 import stat
 from dataclasses import asdict, dataclass, field
 
-from . import config
-from .errors import VlabError
+from vlab.core import settings
+from vlab.core.errors import VlabError
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Report:
 
     @property
     def live(self) -> bool:
-        forced = config.forced_mode()
+        forced = settings.forced_mode()
         if forced == "replay":
             return False
         return all(c.ok for c in self.checks if c.required)
@@ -44,7 +44,7 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"mode": self.mode, "live": self.live, "checks": [asdict(c) for c in self.checks],
-                "engine": self.engine, "vm": self.vm, "run_id": config.run_id()}
+                "engine": self.engine, "vm": self.vm, "run_id": settings.run_id()}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2, default=str)
@@ -100,7 +100,7 @@ def _engine_fix() -> str:
 
 
 def check_engine(report: Report) -> Check:
-    from .engine import connect, describe
+    from vlab.core.engine import connect, describe
 
     try:
         info = describe(connect())
@@ -116,7 +116,7 @@ def check_engine(report: Report) -> Check:
 
 
 def check_busybox() -> Check:
-    from .images import find_busybox
+    from vlab.core.images import find_busybox
 
     try:
         return Check("static busybox", True, str(find_busybox()), required=False)
@@ -125,8 +125,8 @@ def check_busybox() -> Check:
 
 
 def check_images(build: bool) -> Check:
-    from .images import IMAGES, present
-    from .images import build as build_image
+    from vlab.core.images import IMAGES, present
+    from vlab.core.images import build as build_image
 
     try:
         missing = [n for n in IMAGES if not present(n)]
@@ -144,7 +144,7 @@ def check_images(build: bool) -> Check:
 
 def check_orphans() -> Check:
     """Remove containers that a crashed run or a restarted kernel left behind."""
-    from .sandbox import reap_orphans
+    from vlab.core.sandbox import reap_orphans
 
     try:
         reaped = reap_orphans()
@@ -155,7 +155,7 @@ def check_orphans() -> Check:
 
 
 def check_cgroups(report: Report) -> Check:
-    from .provenance import cgroup_version
+    from vlab.core.provenance import cgroup_version
 
     version = report.engine.get("cgroup_version") or cgroup_version()
     note = "unified (v2): memory.max, cpu.max" if version == "2" else "v1: memory.limit_in_bytes, cpu.cfs_quota_us"
@@ -165,9 +165,9 @@ def check_cgroups(report: Report) -> Check:
 def check_vm(report: Report, probe_kvm: bool) -> list[Check]:
     """QEMU, a bootable kernel and KVM (probed, because /dev/kvm can open yet hang guests)."""
     try:
-        from .vm import qemu
+        from vlab.labs.vm import qemu
     except ImportError:
-        return [Check("QEMU", False, "vlab.vm.qemu is not available in this version", required=False)]
+        return [Check("QEMU", False, "vlab.labs.vm.qemu is not available in this version", required=False)]
     checks = []
     try:
         binary = qemu.find_qemu()
@@ -198,7 +198,7 @@ def run(*, build: bool = True, probe_kvm: bool = True) -> Report:
     engine = check_engine(report)
     report.checks.append(engine)
     if report.engine.get("in_vm"):
-        from .errors import EngineInVM
+        from vlab.core.errors import EngineInVM
 
         ctx = report.engine.get("context", "default")
         report.checks.append(Check("engine location", False,
@@ -212,7 +212,7 @@ def run(*, build: bool = True, probe_kvm: bool = True) -> Report:
         report.checks.append(Check("course images", False, "skipped: no engine", engine.fix))
     report.checks.append(check_cgroups(report))
     report.checks.extend(check_vm(report, probe_kvm))
-    forced = config.forced_mode()
+    forced = settings.forced_mode()
     if forced:
         report.checks.append(Check("VLAB_MODE", True, f"forced to {forced}", required=False))
     return report

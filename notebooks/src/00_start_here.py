@@ -76,7 +76,7 @@ print("The doctor's verdict matches the banner:", report.mode == mode.name)
 # In replay mode the facts come from a recorded run.
 
 # %%
-from vlab import first_container
+from vlab.labs import first_container
 
 facts = first_container.look_inside()
 facts
@@ -150,7 +150,7 @@ solution("<b>host</b>. The kernel release printed inside the container equals th
 # %%
 from IPython.display import Markdown
 
-from vlab import coverage
+from vlab.labs import coverage
 
 Markdown(coverage.compact_markdown(link_prefix=""))
 

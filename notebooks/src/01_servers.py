@@ -37,7 +37,7 @@ mode = course.begin()
 # the responses of a recorded run instead, and the first line says so.
 
 # %%
-from vlab import servers
+from vlab.labs import servers
 from vlab.plots import servers as server_plots
 
 tour = servers.tour()

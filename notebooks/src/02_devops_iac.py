@@ -52,14 +52,14 @@ mode = course.begin()
 # %%
 from pathlib import Path
 
-from vlab import iac
+from vlab.labs import iac
 
 text = Path("environment.toml").read_text(encoding="utf-8")
 print(text)
 
 # %% [markdown]
 # vlab reads it into a structure, and compares it with the **actual state**: the containers that exist now
-# with the label `vlab.iac=shop`. In replay mode there is no engine, so the actual state is **simulated** in
+# with the label `vlab.labs.iac=shop`. In replay mode there is no engine, so the actual state is **simulated** in
 # memory (the comparison logic is exactly the same; no server runs, so the "answers" below are placeholders).
 # The line below says which one you have.
 

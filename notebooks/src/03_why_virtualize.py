@@ -104,7 +104,7 @@ concepts.enterprise_servers(services=40, cpu=1.0, mem_gib=4.0);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from vlab.widgets.consolidation import plan
+from vlab.labs.consolidation import plan
 
 example = plan(120, cpu=2.0, mem_gib=8.0)
 for row in example.itertuples():

@@ -83,7 +83,7 @@ concepts.syscalls_through_os();
 # process ID by number, through the C library's raw `syscall()` function, without the usual `os.getpid()`:
 
 # %%
-from vlab import syscalls
+from vlab.labs import syscalls
 
 number, pid = syscalls.raw_getpid()
 print(f"system call number {number} returned {pid}")

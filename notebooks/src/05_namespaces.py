@@ -31,15 +31,15 @@ from vlab import course; course.begin()
 # <small>Course map: S3.3 · S3.5</small>
 # <small>Figure counterpart: 컨테이너가상화개요.png</small>
 #
-# `isolation.views()` starts one sandboxed container (labelled, limited, removed afterwards) and runs the same
+# `namespaces.views()` starts one sandboxed container (labelled, limited, removed afterwards) and runs the same
 # probes inside it and in this notebook's own process: namespace inodes, PID 1, the process list, hostname,
 # mounts, network interfaces, user ids and the kernel release.
 
 # %%
-from vlab import isolation
-from vlab.plots import isolation as isoplots
+from vlab.labs import namespaces
+from vlab.plots import namespaces as isoplots
 
-views = isolation.views()
+views = namespaces.views()
 print(views.extra["host_note"])
 views.samples[["group", "probe", "host", "container", "differs"]]
 
@@ -79,8 +79,8 @@ for row in views.samples.query("group == 'namespace'").itertuples():
 
 # %%
 # NBVAL_CHECK_OUTPUT
-pid1 = isolation.pid1()
-print("PID of the container's first process, seen from inside:", isolation.container_pid(pid1))
+pid1 = namespaces.pid1()
+print("PID of the container's first process, seen from inside:", namespaces.container_pid(pid1))
 
 # %%
 print("processes the container sees:\n" + views.extra["ps"])
@@ -96,7 +96,7 @@ print("\nprocesses this notebook's namespace sees:",
 # namespaces. Kubernetes *pods* are built exactly like this.
 
 # %%
-shared = isolation.sharing()
+shared = namespaces.sharing()
 print(shared.extra["how"])
 print("B sees these processes:", shared.extra["b_sees_processes"])
 shared.samples
@@ -125,7 +125,7 @@ answer = None  # ← your answer
 # NBVAL_CHECK_OUTPUT
 from vlab.widgets.quiz import check, solution
 
-check(answer, isolation.container_pid(pid1),
+check(answer, namespaces.container_pid(pid1),
       explanation="The first process in a new PID namespace is PID 1, whatever its PID on the host.")
 
 # %%

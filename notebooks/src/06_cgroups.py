@@ -32,8 +32,8 @@ from vlab import course; course.begin()
 # used by modern Ubuntu, Fedora and Debian (`memory.max`, `cpu.max`, `pids.max`). vlab reads whichever exists.
 
 # %%
-from vlab import cgroups
-from vlab.plots import isolation as isoplots
+from vlab.labs import cgroups
+from vlab.plots import namespaces as isoplots
 
 limits = cgroups.limits_in_files(memory="64m", cpus=0.5, pids=32)
 print("cgroup version inside the container:", limits.extra["cgroup_version"])

@@ -44,16 +44,16 @@ mode = course.begin()
 # partial, and no container is left behind.
 
 # %%
-from vlab.measure import start
-from vlab.plots import start as startplots
+from vlab.labs import start_time
+from vlab.plots import start_time as startplots
 
-res = start.measure_start(course.trials(30, 3))
-print(start.format_summary(res))
+res = start_time.measure_start(course.trials(30, 3))
+print(start_time.format_summary(res))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print("host-clock phases:", ", ".join(p for p in start.HOST_PHASES if p in set(res.samples["phase"])))
-print("second clock:", ", ".join(p for p in start.DAEMON_PHASES if p in set(res.samples["phase"])))
+print("host-clock phases:", ", ".join(p for p in start_time.HOST_PHASES if p in set(res.samples["phase"])))
+print("second clock:", ", ".join(p for p in start_time.DAEMON_PHASES if p in set(res.samples["phase"])))
 
 # %% [markdown]
 # The first table gives the **median** of each phase per configuration (the next section explains the
@@ -101,7 +101,7 @@ startplots.phase_breakdown(res);
 # A CI that contains 1.0 means this run cannot tell the two apart.
 
 # %%
-start.ratios(res).round(2)
+start_time.ratios(res).round(2)
 
 # %% [markdown]
 # Look at the image size: a 64 MiB larger image does **not** make the start slower. The image's layers are already
@@ -129,11 +129,11 @@ start.ratios(res).round(2)
 # below.
 
 # %%
-ladder = start.measure_ladder(course.trials(30, 3))
+ladder = start_time.measure_ladder(course.trials(30, 3))
 startplots.ladder(ladder);
 
 # %%
-print(start.format_summary(ladder))
+print(start_time.format_summary(ladder))
 
 # %% [markdown]
 # **And a virtual machine?** A **VM (가상 머신)** must boot a whole guest kernel and init before the first program
@@ -143,7 +143,7 @@ print(start.format_summary(ladder))
 # `firecracker-microvm/nsdi2020-data`):
 
 # %%
-from vlab.vm import recorded
+from vlab.labs.vm import recorded
 
 recorded.boot_figures(["launch_to_guest_exit_wallclock"])[["system", "ms", "stat", "source_id"]]
 
@@ -164,7 +164,7 @@ recorded.boot_figures(["launch_to_guest_exit_wallclock"])[["system", "ms", "stat
 # honest total, but noisy on a busy machine.
 
 # %%
-conc = start.measure_concurrency()
+conc = start_time.measure_concurrency()
 conc.summary.round(1)
 
 # %%
@@ -182,7 +182,7 @@ startplots.concurrency_curve(conc);
 # <small>Course map: S3.7</small>
 #
 # ```
-# vlab bench start --trials 30 --json start.json            # configurations, phase by phase
+# vlab bench start --trials 30 --json start_time.json            # configurations, phase by phase
 # vlab bench start --quick --ladder --concurrency --json s.json
 # vlab bench start --help                                   # every option explained
 # ```
@@ -199,7 +199,7 @@ startplots.concurrency_curve(conc);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-check = start.self_check(res)
+check = start_time.self_check(res)
 assert check["phases_positive"], "a phase came out zero or negative"
 assert check["adds_up"], f"phases differ from the total by {check['max_difference_ms']} ms"
 print("every phase positive:", check["phases_positive"])
@@ -217,7 +217,7 @@ answer = None  # ← your answer
 from vlab.widgets.quiz import check as check_answer
 from vlab.widgets.quiz import solution
 
-base = res.summary[(res.summary["config"] == "baseline") & (res.summary["phase"].isin(start.HOST_PHASES))]
+base = res.summary[(res.summary["config"] == "baseline") & (res.summary["phase"].isin(start_time.HOST_PHASES))]
 check_answer(answer, base.loc[base["median"].idxmax(), "phase"],
              explanation="That phase dominates here, on your machine's own numbers.")
 

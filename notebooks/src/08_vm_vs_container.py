@@ -42,7 +42,7 @@ mode = course.begin()
 # Check what your machine has (the same checks as `vlab doctor`):
 
 # %%
-from vlab.vm import boot, qemu, versus
+from vlab.labs.vm import boot, qemu, versus
 
 for name, find in (("QEMU", qemu.find_qemu), ("guest kernel", qemu.find_kernel)):
     try:
@@ -133,7 +133,7 @@ print("The VM's own clock started after QEMU launched (guest uptime < launch →
 
 # %%
 from vlab.plots.recorded import live_from_results, plot_boot_times
-from vlab.vm import recorded
+from vlab.labs.vm import recorded
 
 figs = recorded.boot_figures(recorded.KEY_BOOT_GROUPS)
 fig = plot_boot_times(figs, live_from_results(container=ct, vm=vm))

@@ -50,7 +50,7 @@ mode = course.begin()
 # | `memory` | idle containers running `sleep` | seen from the host |
 
 # %%
-from vlab.measure import overhead
+from vlab.labs import overhead
 from vlab.plots import overhead as overhead_plots
 
 res = overhead.measure()
@@ -143,7 +143,7 @@ overhead_plots.memory_plot(res);
 # guest's own memory). A VM also needs memory for its guest kernel and OS on top of this.
 
 # %%
-from vlab.measure import overhead_published
+from vlab.labs import overhead_published
 
 overhead_published.memory_figures()
 

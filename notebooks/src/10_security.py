@@ -23,7 +23,7 @@ from vlab import course; course.begin()
 # small Linux VM the app starts for you.)
 
 # %%
-from vlab import security
+from vlab.labs import security
 
 kernel = security.shared_kernel()
 kernel.samples[["where", "kernel"]]
@@ -115,7 +115,7 @@ sec.samples[["operation", "syscall", "default_seccomp_ok", "unconfined_ok", "ver
 # figure is this course's counterpart of the lecture notes' *hypervisor vs container* picture.
 
 # %%
-from vlab.plots import isolation as isoplots
+from vlab.plots import namespaces as isoplots
 
 table = security.comparison_table(kernel=kernel, caps=caps, seccomp=sec)
 isoplots.stack_comparison(table);

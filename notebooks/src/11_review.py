@@ -41,7 +41,7 @@ pd.DataFrame({"question": range(1, len(QUESTIONS) + 1),
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from vlab.coverage import course_map
+from vlab.labs.coverage import course_map
 
 ids = set(course_map()["id"])
 asked = {c for q in QUESTIONS for c in q.concepts}

@@ -21,7 +21,7 @@ mode = course.begin()
 # %%
 from IPython.display import HTML
 
-from vlab import glossary
+from vlab.labs import glossary
 
 HTML(glossary.to_html())
 

@@ -21,8 +21,8 @@ import warnings
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from ..errors import BadParameter
-from .common import OKABE_ITO, hangul_font, use_hangul_style, use_style
+from vlab.core.errors import BadParameter
+from vlab.plots.common import OKABE_ITO, hangul_font, use_hangul_style, use_style
 
 GREY, BLUE, ORANGE, GREEN, RED, PINK, SKY = "#BBBBBB", *OKABE_ITO[0:3], OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5]
 
@@ -122,9 +122,9 @@ def why_virtualize():
 def enterprise_servers(services: int = 40, cpu: float = 1.0, mem_gib: float = 4.0, assumptions=None):
     """Racks of small servers (bare metal, one service each) vs a few big virtualization hosts (S2.4).
 
-    The counts come from ``vlab.widgets.consolidation.plan`` with the same visible assumptions.
+    The counts come from ``vlab.labs.consolidation.plan`` with the same visible assumptions.
     """
-    from ..widgets.consolidation import plan
+    from vlab.labs.consolidation import plan
 
     df = plan(services, cpu, mem_gib, assumptions).set_index("approach")
     bm, vm, ct = (df.loc[k] for k in ("bare metal", "virtual machines", "containers"))
@@ -214,8 +214,8 @@ def hypervisor_translates():
 
 # ---------------------------------------------------------------- any stack from the explorer
 def stack_diagram(name: str = "container", ax=None):
-    """Draw one stack of ``vlab.widgets.stack.STACKS`` (bare metal, type-1/2 hypervisor, container)."""
-    from ..widgets.stack import LAYERS, stack
+    """Draw one stack of ``vlab.labs.hypervisors.STACKS`` (bare metal, type-1/2 hypervisor, container)."""
+    from vlab.labs.hypervisors import LAYERS, stack
 
     rows = stack(name)
     if ax is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..measure import overhead
-from ..measure.overhead_published import published_ratios
-from ..results import Results
-from .common import OKABE_ITO, provenance_note, use_style
+from vlab.core.results import Results
+from vlab.labs import overhead
+from vlab.labs.overhead_published import published_ratios
+from vlab.plots.common import OKABE_ITO, provenance_note, use_style
 
 _GROUP_OF = {m: g for g, ms in overhead.GROUPS.items() for m in ms}
 _PUB_MARK = {"container": "s", "vm": "D", "sandboxed container": "^"}

@@ -16,9 +16,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..errors import BadParameter
-from ..vm import recorded
-from .common import colour, use_style
+from vlab.core.errors import BadParameter
+from vlab.labs.vm import recorded
+from vlab.plots.common import colour, use_style
 
 KIND_COLOUR = {k: colour(i) for i, k in enumerate(recorded.KINDS)}
 LIVE_WHAT = ("container", "vm")
@@ -139,7 +139,7 @@ def plot_boot_times(
 ) -> Figure:
     """Log-scale dot plot of recorded boot/start figures, one row each, under their metric group.
 
-    ``figs`` defaults to :func:`vlab.vm.recorded.boot_figures` (optionally limited to ``groups``);
+    ``figs`` defaults to :func:`vlab.labs.vm.recorded.boot_figures` (optionally limited to ``groups``);
     ``live`` is an optional table of live samples (see :func:`check_live` / :func:`live_frame`).
     Recorded annotations carry ``gid="recorded:<figure_id>"``; live ones ``gid="live:<label>"``.
     """
@@ -151,7 +151,7 @@ def plot_boot_times(
     need = {"figure_id", "system", "kind", "metric_group", "ms", "stat", "source_id"}
     if not need <= set(figs.columns):
         raise BadParameter(f"figs lacks columns {sorted(need - set(figs.columns))}.",
-                           "Pass a frame from vlab.vm.recorded.boot_figures().")
+                           "Pass a frame from vlab.labs.vm.recorded.boot_figures().")
     series = _live_series(check_live(live)) if live is not None and len(live) else []
 
     # Build the rows top to bottom: headings, then one row per figure / live series.
@@ -222,7 +222,7 @@ def plot_boot_times(
     if series:
         handles.append(Line2D([], [], marker="D", ls="none", color="#555555", mec="black", label="live median"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, framealpha=0.9)
-    ax.annotate("Recorded figures: published sources, cited as [ID] (vlab.vm.recorded.cite). Each grey heading is "
+    ax.annotate("Recorded figures: published sources, cited as [ID] (vlab.labs.vm.recorded.cite). Each grey heading is "
                 "one metric definition: compare within a group, not across groups.",
                 xy=(0, 0), xycoords="axes fraction", xytext=(0, -42), textcoords="offset points",
                 fontsize=7, color="#555555", ha="left", va="top")

@@ -11,7 +11,7 @@ import re
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .common import OKABE_ITO, hangul_font, provenance_note, use_hangul_style
+from vlab.plots.common import OKABE_ITO, hangul_font, provenance_note, use_hangul_style
 
 _H = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _HANGUL_TAIL = re.compile(rf"[,;][ \t]*[{_H}][{_H} \t]*(?=\))")
@@ -120,7 +120,7 @@ def company_servers(summary=None, *, replayed: bool = False, ax=None):
 
 def operating_models(stacks: tuple[str, ...] = ("bare metal", "type-2 hypervisor", "container")):
     """서버운영법.png: three ways to operate servers, drawn from the stack explorer's layer data."""
-    from ..widgets.stack import LAYERS, NOTES, kernels, stack
+    from vlab.labs.hypervisors import LAYERS, NOTES, kernels, stack
 
     use_style()
     fig, axes = plt.subplots(1, len(stacks), figsize=(3.4 * len(stacks), 4.2))

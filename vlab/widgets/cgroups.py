@@ -7,16 +7,16 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from ..cgroups import WORKLOADS, playground_run, verdict
-from ..errors import BadParameter, VlabError
+from vlab.core.errors import BadParameter, VlabError
+from vlab.labs.cgroups import WORKLOADS, playground_run, verdict
 
 SIZE_LABEL = {"memory hog": "allocate (MiB)", "CPU loop": "work (k iterations)", "fork processes": "processes"}
 
 
 def replay_outcome(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> dict:
     """In replay mode: the recorded lab run closest to this workload (labelled as a recording)."""
-    from .. import replay
-    from ..cgroups import _whole
+    from vlab.core import replay
+    from vlab.labs.cgroups import _whole
 
     if workload not in WORKLOADS:
         raise BadParameter(f"Unknown workload {workload!r}", f"Use one of: {', '.join(WORKLOADS)}.")
@@ -43,7 +43,7 @@ def replay_outcome(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pid
 
 
 def default_runner() -> Callable[..., dict]:
-    from ..mode import current
+    from vlab.core.mode import current
 
     return replay_outcome if current().replay else playground_run
 

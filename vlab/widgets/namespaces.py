@@ -6,9 +6,9 @@ import html
 
 import ipywidgets as W
 
-from ..errors import BadParameter
-from ..isolation import NS_TYPES, NS_WHAT
-from ..results import Results
+from vlab.core.errors import BadParameter
+from vlab.core.results import Results
+from vlab.labs.namespaces import NS_TYPES, NS_WHAT
 
 
 def describe(res: Results, probe: str) -> dict:
@@ -63,7 +63,7 @@ class NamespaceExplorer:
 
 
 def explorer(res: Results) -> NamespaceExplorer:
-    """Build the explorer for a ``vlab.isolation.views()`` result."""
+    """Build the explorer for a ``vlab.labs.namespaces.views()`` result."""
     return NamespaceExplorer(res)
 
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..errors import BadParameter
+from vlab.core.errors import BadParameter
 
 NO_ANSWER = "✏️ No answer yet: replace None with your answer and run the cell again."
 

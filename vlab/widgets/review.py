@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .quiz import Choice, Question
+from vlab.widgets.quiz import Choice, Question
 
 C = Choice
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..errors import BadParameter, DataError
+from vlab.core.errors import BadParameter, DataError
 
 WHERE = ("container", "virtual machine", "bare metal")
 
@@ -111,7 +111,7 @@ def kernels_crossed(op: str, where: str) -> int:
 
 
 def _recorded(kind: str):
-    from .. import replay
+    from vlab.core import replay
 
     try:
         return replay.load(kind)

@@ -1,0 +1,1 @@
+"""core: talks to engines and files; knows nothing of lessons."""

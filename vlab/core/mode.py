@@ -1,0 +1,84 @@
+"""Live or replay: decided once per process (by the doctor's checks) and forceable.
+
+``VLAB_MODE=replay`` or ``=live`` forces it; otherwise vlab is live exactly when a Docker
+engine answers and the course images can be made. Replay mode uses real measurements
+recorded by ``vlab record`` and shipped in ``data/recorded``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from vlab.core import settings
+from vlab.core.errors import VlabError
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str  # "live" or "replay"
+    reason: str
+    fix: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.name == "live"
+
+    @property
+    def replay(self) -> bool:
+        return self.name == "replay"
+
+
+@functools.lru_cache(maxsize=1)
+def current() -> Mode:
+    """The mode for this process, decided once."""
+    forced = settings.forced_mode()
+    if forced == "replay":
+        return Mode("replay", "VLAB_MODE=replay was set.", "Unset VLAB_MODE to measure live.")
+    from vlab.core.engine import connect
+    from vlab.core.images import ensure
+    from vlab.core.sandbox import reap_orphans
+
+    try:
+        connect()
+        ensure("busybox")
+        reap_orphans()  # containers left by a crashed run or a kernel restarted mid-cell
+    except VlabError as exc:
+        if forced == "live":
+            raise
+        return Mode("replay", exc.message, exc.hint)
+    return Mode("live", "A Docker engine answered and the course images are ready.")
+
+
+def reset() -> None:
+    """Forget the decision (after starting Docker, for example) so the next call decides again."""
+    current.cache_clear()
+    from vlab.core.engine import connect
+
+    try:
+        connect(fresh=True)
+    except VlabError:
+        pass
+
+
+def banner(mode: Mode | None = None):
+    """An HTML banner for notebooks: live measurement or replay, why, and how to go live."""
+    from IPython.display import HTML
+
+    mode = mode or current()
+    if mode.live:
+        body = ("<b>● LIVE</b>: measurements in this notebook run on <i>your</i> machine's Docker engine. "
+                f"<br><small>{mode.reason}</small>")
+        colour = "#0072B2"
+    else:
+        from vlab.core.replay import recorded_provenance
+
+        prov = recorded_provenance()
+        body = ("<b>▶ REPLAY</b>: no live measurement here. The numbers below are <i>real recordings</i> "
+                f"made by <code>vlab record</code> on {prov.get('host', '?')} "
+                f"(kernel {prov.get('kernel', '?')}, Docker {prov.get('engine_version', '?')}, "
+                f"{prov.get('date', '?')}).<br><small>Why: {mode.reason} "
+                f"How to go live: {mode.fix}</small>")
+        colour = "#D55E00"
+    return HTML(f'<div style="border-left:6px solid {colour};padding:6px 10px;margin:4px 0;'
+                f'background:rgba(127,127,127,.08)">{body}</div>')

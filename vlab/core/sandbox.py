@@ -1,0 +1,584 @@
+"""The one way the course runs a container: labelled, limited, and always removed.
+
+Every container gets the ``vlab`` label (plus this run's id), a memory limit, a pids
+limit, all capabilities dropped, no privilege, no Docker socket and no network, unless
+the caller asks by name for a capability or a network. Removal is guaranteed by a
+context manager and ``finally``, KeyboardInterrupt included, by a SIGTERM/atexit hook,
+and, after a crash or kernel restart, by ``vlab clean``.
+
+>>> with sandbox.start(["sleep", "30"]) as box:        # doctest: +SKIP
+...     print(box.exec(["hostname"]).stdout)
+>>> sandbox.run(["uname", "-r"]).stdout                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import signal
+import socket
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from vlab.core import settings
+from vlab.core.engine import connect, guarded
+from vlab.core.errors import BadParameter, EngineError
+from vlab.core.images import ensure, spec
+
+DEFAULT_MEMORY = "128m"
+DEFAULT_PIDS = 64
+DEFAULT_CPUS = 1.0
+MAX_MEMORY_BYTES = 4 * 1024**3
+NETWORKS = ("none", "bridge", "host")
+# Linux capabilities a lesson may ask for by name (without the CAP_ prefix).
+CAPABILITIES = frozenset(
+    """AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE
+    DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE
+    MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID
+    SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE
+    SYS_TIME SYS_TTY_CONFIG SYSLOG WAKE_ALARM""".split()
+)
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_memory(value: str | int) -> int:
+    """'64m', '1g', '512k' or a byte count → bytes, between 6 MiB and 4 GiB."""
+    if isinstance(value, bool):
+        raise BadParameter(f"memory={value!r} is not a size", "Use a size such as '64m' or '1g'.")
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]{0,2})\s*", value)
+        unit = m.group(2).lower() if m else None
+        if not m or unit not in _UNITS:
+            raise BadParameter(
+                f"memory={value!r} is not a size", "Write a number with a unit: '64m', '512k' or '1g'."
+            )
+        n = int(float(m.group(1)) * _UNITS[unit])
+    else:
+        raise BadParameter(f"memory={value!r} is not a size", "Use a size such as '64m' or '1g'.")
+    if n < 6 * 1024**2:
+        raise BadParameter(f"memory={value!r} is below Docker's minimum of 6 MiB", "Use at least '6m'.")
+    if n > MAX_MEMORY_BYTES:
+        raise BadParameter(f"memory={value!r} is above the course's 4 GiB cap", "Use at most '4g'.")
+    return n
+
+
+def check_pids(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4096:
+        raise BadParameter(f"pids={value!r} must be a whole number from 1 to 4096")
+    return value
+
+
+def check_cpus(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.01 <= float(value) <= 64:
+        raise BadParameter(f"cpus={value!r} must be a number of CPUs from 0.01 to 64", "For example cpus=0.5.")
+    return float(value)
+
+
+def check_network(value: str) -> str:
+    # "vlab-…": a user-defined bridge network that vlab itself created (labelled, removed after use).
+    if not isinstance(value, str) or not (value in NETWORKS or value.startswith(("container:", "vlab-"))):
+        raise BadParameter(
+            f"network={value!r} is not supported", "Use 'none', 'bridge', 'host' or 'container:<name>'."
+        )
+    return value
+
+
+def check_caps(caps: Sequence[str]) -> list[str]:
+    if isinstance(caps, str):
+        caps = [caps]
+    if not isinstance(caps, list | tuple | set | frozenset):
+        raise BadParameter(f"cap_add={caps!r} is not a list of capabilities", "For example cap_add=('NET_ADMIN',).")
+    out = []
+    for cap in caps:
+        name = str(cap).upper().removeprefix("CAP_")
+        if name not in CAPABILITIES:
+            raise BadParameter(f"Unknown capability {cap!r}", "Use a Linux capability name such as 'NET_ADMIN'.")
+        out.append(name)
+    return out
+
+
+@dataclass
+class Limits:
+    """Resource limits and privileges for one container (validated on creation)."""
+
+    memory: str | int = DEFAULT_MEMORY
+    pids: int = DEFAULT_PIDS
+    cpus: float | None = DEFAULT_CPUS
+    network: str = "none"
+    cap_add: Sequence[str] = ()
+    cpuset: str | None = None
+    pid_mode: str | None = None
+    ipc_mode: str | None = None
+    security_opt: Sequence[str] = ()
+    tmpfs: dict[str, str] | None = None
+    binds: dict[str, dict] | None = None
+    auto_remove: bool = False
+    runtime: str | None = None
+    memory_swap_same: bool = True
+    memory_bytes: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.memory_bytes = parse_memory(self.memory)
+        self.pids = check_pids(self.pids)
+        if self.cpus is not None:
+            self.cpus = check_cpus(self.cpus)
+        self.network = check_network(self.network)
+        self.cap_add = check_caps(self.cap_add)
+        for mode in (self.pid_mode, self.ipc_mode):
+            if mode is not None and not (isinstance(mode, str) and (mode == "host" or mode.startswith("container:"))):
+                raise BadParameter(f"namespace mode {mode!r} is not supported", "Use 'container:<name>'.")
+        if isinstance(self.security_opt, str) or not isinstance(self.security_opt, list | tuple):
+            raise BadParameter(f"security_opt={self.security_opt!r} is not a list",
+                               "For example ('seccomp=unconfined',).")
+        for opt in self.security_opt:
+            if not isinstance(opt, str):
+                raise BadParameter(f"security option {opt!r} is not text", "For example 'seccomp=unconfined'.")
+            if "privileged" in opt:
+                raise BadParameter("vlab never runs a privileged container")
+
+
+OWNER_LABEL = "vlab.owner"
+
+
+def _process_start(pid: int) -> str:
+    """Start time of a process (clock ticks since boot), to tell a live owner from a reused pid."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "?"
+
+
+def owner() -> str:
+    """``host:pid:start`` of this process: who is responsible for removing a container."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
+
+
+def owner_alive(value: str) -> bool:
+    """True when the process named by an owner label still runs (or lives on another host)."""
+    try:
+        host, pid_text, start = value.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname():
+        return True  # not ours to judge
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return start == "?" or _process_start(pid) == start
+
+
+def labels(purpose: str = "") -> dict[str, str]:
+    """The labels that mark a container (or network, volume) as vlab's own, and who owns it."""
+    return {settings.LABEL: "1", settings.RUN_LABEL: settings.run_id(), "vlab.purpose": purpose or "lesson",
+            OWNER_LABEL: owner()}
+
+
+def host_config(client, limits: Limits) -> dict:
+    """The HostConfig for ``limits``: always unprivileged, capabilities dropped, no socket."""
+    kwargs: dict = dict(
+        mem_limit=limits.memory_bytes,
+        pids_limit=limits.pids,
+        network_mode=limits.network,
+        cap_drop=["ALL"],
+        cap_add=list(limits.cap_add) or None,
+        privileged=False,
+        security_opt=["no-new-privileges", *limits.security_opt],
+        auto_remove=limits.auto_remove,
+    )
+    if limits.memory_swap_same:
+        kwargs["memswap_limit"] = limits.memory_bytes
+    if limits.cpus is not None:
+        kwargs["nano_cpus"] = int(limits.cpus * 1e9)
+    if limits.cpuset:
+        kwargs["cpuset_cpus"] = limits.cpuset
+    if limits.pid_mode:
+        kwargs["pid_mode"] = limits.pid_mode
+    if limits.ipc_mode:
+        kwargs["ipc_mode"] = limits.ipc_mode
+    if limits.tmpfs:
+        kwargs["tmpfs"] = limits.tmpfs
+    if limits.binds:
+        for host_path in limits.binds:
+            if "docker.sock" in host_path:
+                raise BadParameter("vlab never mounts the Docker socket into a container",
+                                   "Docker socket access equals root on the host; see the security notebook.")
+        kwargs["binds"] = limits.binds
+    if limits.runtime:
+        kwargs["runtime"] = limits.runtime
+    return client.api.create_host_config(**kwargs)
+
+
+def create_kwargs(client, command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
+                  purpose: str = "", name: str | None = None, hostname: str | None = None,
+                  environment: dict | None = None, user: str | None = None, ports: list | None = None,
+                  working_dir: str | None = None, tty: bool = False) -> dict:
+    """Arguments for ``client.api.create_container`` with every sandbox default applied."""
+    limits = limits or Limits()
+    tag = ensure(image, client)
+    if isinstance(command, str):
+        command = ["/bin/sh", "-c", command]
+    kwargs = dict(
+        image=tag,
+        command=list(command),
+        labels=labels(purpose),
+        host_config=host_config(client, limits),
+        network_disabled=limits.network == "none",
+        detach=True,
+        tty=tty,
+    )
+    for key, value in (("name", name), ("hostname", hostname), ("environment", environment), ("user", user),
+                       ("ports", ports), ("working_dir", working_dir)):
+        if value is not None:
+            kwargs[key] = value
+    return kwargs
+
+
+# ---------------------------------------------------------------- removal registry
+_live: dict[str, str] = {}
+_live_lock = threading.Lock()
+
+
+def _register(container_id: str, name: str) -> None:
+    with _live_lock:
+        _live[container_id] = name
+
+
+def _forget(container_id: str) -> None:
+    with _live_lock:
+        _live.pop(container_id, None)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block ends: a container is never created without being registered.
+
+    An interrupt that lands while ``create_container`` waits for its reply would otherwise leave a
+    container the daemon made but vlab never heard of. Outside the main thread this is a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[tuple] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append((signum, frame)))
+    except (ValueError, OSError):  # pragma: no cover - signals unavailable here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending and callable(previous):
+            previous(*pending[0])
+        elif pending:
+            raise KeyboardInterrupt
+
+
+def remove(container_id: str, client=None) -> None:
+    """Force-remove a container; a container that is already gone is fine."""
+    import docker.errors
+
+    client = client or connect()
+    try:
+        client.api.remove_container(container_id, force=True, v=True)
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as exc:
+        if "removal of container" in str(exc) and "already in progress" in str(exc):
+            pass
+        else:
+            raise
+    finally:
+        _forget(container_id)
+
+
+def remove_all_live() -> int:
+    """Remove every container this process started and still holds. Returns how many."""
+    with _live_lock:
+        ids = list(_live)
+    removed = 0
+    for cid in ids:
+        try:
+            remove(cid)
+            removed += 1
+        except Exception:  # noqa: BLE001 - best effort at exit; `vlab clean` catches the rest
+            _forget(cid)
+    return removed
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess test
+    remove_all_live()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.raise_signal(signal.SIGTERM)
+
+
+atexit.register(remove_all_live)
+if threading.current_thread() is threading.main_thread():
+    try:
+        if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover - not allowed in this context
+        pass
+
+
+# ---------------------------------------------------------------- high-level API
+@dataclass
+class ExecResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class RunResult:
+    """What a finished container left: exit code, output, OOM flag, and its HostConfig."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    oom_killed: bool
+    host_config: dict
+    container_id: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def ip_of(info: dict) -> str:
+    """A container's address on its (first addressed) network, from ``inspect_container``; '' when none."""
+    nets = (info.get("NetworkSettings") or {}).get("Networks") or {}
+    return next((n.get("IPAddress") for n in nets.values() if n.get("IPAddress")), "")
+
+
+class Box:
+    """A running sandboxed container. Use ``with sandbox.start(...) as box``."""
+
+    def __init__(self, client, container_id: str, name: str):
+        self.client = client
+        self.id = container_id
+        self.name = name
+
+    def exec(self, command: Sequence[str] | str, user: str | None = None) -> ExecResult:
+        """Run a command inside the container and wait for it."""
+        if isinstance(command, str):
+            command = ["/bin/sh", "-c", command]
+        with guarded("running a command in a container"):
+            ex = self.client.api.exec_create(self.id, list(command), user=user or "")
+            out = self.client.api.exec_start(ex["Id"], demux=True)
+            code = self.client.api.exec_inspect(ex["Id"])["ExitCode"]
+        stdout, stderr = out if isinstance(out, tuple) else (out, b"")
+        return ExecResult(code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
+
+    def inspect(self) -> dict:
+        with guarded("inspecting a container"):
+            return self.client.api.inspect_container(self.id)
+
+    def logs(self) -> str:
+        with guarded("reading container logs"):
+            return self.client.api.logs(self.id, stdout=True, stderr=True).decode(errors="replace")
+
+    def ip(self) -> str:
+        """The container's address on the bridge network ('' when it has none)."""
+        return ip_of(self.inspect())
+
+    def wait(self, timeout: float = 60) -> int:
+        with guarded("waiting for a container"):
+            return int(self.client.api.wait(self.id, timeout=timeout)["StatusCode"])
+
+    def remove(self) -> None:
+        remove(self.id, self.client)
+
+
+def check_request(command: Sequence[str] | str, image: str, limits: Limits | None) -> None:
+    """Validate a command, a course image name and limits before anything reaches the engine."""
+    if isinstance(command, str):
+        ok = bool(command.strip())
+    else:
+        ok = isinstance(command, list | tuple) and bool(command) and all(isinstance(c, str) for c in command)
+    if not ok:
+        raise BadParameter(f"command={command!r} is not a command", "Give a shell string or a list of strings.")
+    if not isinstance(image, str):
+        raise BadParameter(f"image={image!r} is not an image name", "Use 'busybox' or 'fat'.")
+    spec(image)  # unknown course images raise BadParameter
+    if limits is not None and not isinstance(limits, Limits):
+        raise BadParameter(f"limits={limits!r} is not a Limits", "Use sandbox.Limits(memory='64m', ...).")
+
+
+def launch(client, kwargs: dict, what: str = "a container") -> str:
+    """Create and start a container from ``create_kwargs(...)``; registered for removal, removed if start fails.
+
+    The caller removes it (``remove``/``_safe_remove``) in its own ``finally``.
+    """
+    cid = None
+    try:
+        with interrupts_deferred(), guarded(f"creating {what}"):
+            cid = client.api.create_container(**kwargs)["Id"]
+            _register(cid, kwargs.get("name") or cid[:12])
+        with guarded(f"starting {what}"):
+            client.api.start(cid)
+        return cid
+    except BaseException:
+        if cid:
+            _safe_remove(cid, client)
+        raise
+
+
+def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[str, str]:
+    cid = launch(client, create_kwargs(client, command, image=image, limits=limits, purpose=purpose, **kw))
+    return cid, kw.get("name") or cid[:12]
+
+
+def _safe_remove(cid: str, client) -> None:
+    try:
+        remove(cid, client)
+    except Exception:  # noqa: BLE001 - the engine may be gone; `vlab clean` will finish the job
+        _forget(cid)
+
+
+@contextmanager
+def start(command: Sequence[str] | str = ("sleep", "3600"), *, image: str = "busybox",
+          limits: Limits | None = None, purpose: str = "", **kw) -> Iterator[Box]:
+    """Start a long-running sandboxed container; it is removed when the block ends, whatever happens."""
+    check_request(command, image, limits)
+    client = connect()
+    cid, name = _create_and_start(client, command, image, limits, purpose, **kw)
+    try:
+        yield Box(client, cid, name)
+    finally:
+        _safe_remove(cid, client)
+
+
+def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
+        purpose: str = "", timeout: float = 120, **kw) -> RunResult:
+    """Run a command to completion in a sandboxed container, collect its result, remove it."""
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
+        raise BadParameter(f"timeout={timeout!r} must be between 0 and 3600 seconds")
+    check_request(command, image, limits)
+    limits = limits or Limits()
+    if limits.auto_remove:
+        raise BadParameter("run() collects output itself; leave auto_remove off")
+    client = connect()
+    cid, _ = _create_and_start(client, command, image, limits, purpose, **kw)
+    try:
+        with guarded("waiting for a container"):
+            try:
+                code = int(client.api.wait(cid, timeout=timeout)["StatusCode"])
+            except Exception as exc:
+                if "timed out" in str(exc).lower() or "read timeout" in str(exc).lower():
+                    raise EngineError(
+                        f"The container did not finish within {timeout} s and was stopped.",
+                        "Give run() a larger timeout=, or a command that ends.",
+                    ) from exc
+                raise
+            out = client.api.logs(cid, stdout=True, stderr=False).decode(errors="replace")
+            err = client.api.logs(cid, stdout=False, stderr=True).decode(errors="replace")
+            info = client.api.inspect_container(cid)
+        return RunResult(code, out, err, bool(info["State"].get("OOMKilled")), info["HostConfig"], cid)
+    finally:
+        _safe_remove(cid, client)
+
+
+# ---------------------------------------------------------------- networks
+def ensure_network(name: str, purpose: str, extra_labels: dict[str, str] | None = None, client=None) -> str:
+    """Create (or find) a labelled user-defined bridge network owned by vlab; return its id.
+
+    It is the same mechanism as Docker's default ``bridge`` (a Linux bridge plus a veth pair per
+    container) but vlab's own, so it works where ``docker0`` is missing or shared. ``vlab clean``
+    removes it like a container, by its labels.
+    """
+    if not isinstance(name, str) or not name.startswith("vlab-"):
+        raise BadParameter(f"network name {name!r} must start with 'vlab-'")
+    client = client or connect()
+    with guarded("creating a bridge network"):
+        for n in client.api.networks(names=[name]):
+            if n.get("Name") == name:
+                return n["Id"]
+        return client.api.create_network(name, driver="bridge",
+                                         labels={**labels(purpose), **(extra_labels or {})})["Id"]
+
+
+def remove_network(net_id: str, client=None) -> None:
+    """Remove a network vlab created; one that is already gone (or an engine that is gone) is fine."""
+    try:
+        with guarded("removing a bridge network"):
+            (client or connect()).api.remove_network(net_id)
+    except EngineError:
+        pass  # `vlab clean` removes what is left, by label
+
+
+# ---------------------------------------------------------------- clean-up
+@dataclass
+class CleanReport:
+    containers: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.containers) + len(self.networks) + len(self.volumes)
+
+    def __str__(self) -> str:
+        if not self.total:
+            return "Nothing to clean: no vlab containers, networks or volumes."
+        parts = [f"{len(v)} {k} ({', '.join(v)})" for k, v in
+                 (("containers", self.containers), ("networks", self.networks), ("volumes", self.volumes)) if v]
+        return "Removed " + "; ".join(parts) + "."
+
+
+def _display_name(listed: dict) -> str:
+    """A container's name from an engine listing, or its short id when it has none."""
+    return listed["Names"][0].lstrip("/") if listed.get("Names") else listed["Id"][:12]
+
+
+def leftovers(client=None, *, this_run: bool = False) -> list[str]:
+    """Names of vlab containers that exist now (only this run's when ``this_run``)."""
+    client = client or connect()
+    flt = [f"{settings.RUN_LABEL}={settings.run_id()}"] if this_run else [settings.LABEL]
+    with guarded("listing containers"):
+        return [_display_name(c) for c in client.api.containers(all=True, filters={"label": flt})]
+
+
+def reap_orphans(client=None) -> CleanReport:
+    """Remove vlab containers whose owning process is gone (a crash or a kernel restart mid-cell).
+
+    Containers of processes that still run (another open notebook, say) are left alone.
+    """
+    client = client or connect()
+    report = CleanReport()
+    with guarded("removing containers left by a crashed run"):
+        for c in client.api.containers(all=True, filters={"label": [settings.LABEL]}):
+            value = (c.get("Labels") or {}).get(OWNER_LABEL, "")
+            if value and not owner_alive(value):
+                remove(c["Id"], client)
+                report.containers.append(_display_name(c))
+    return report
+
+
+def clean(client=None, *, this_run: bool = False) -> CleanReport:
+    """Remove every vlab-labelled container, network and volume (or only this run's)."""
+    client = client or connect()
+    flt = {"label": [f"{settings.RUN_LABEL}={settings.run_id()}"] if this_run else [settings.LABEL]}
+    report = CleanReport()
+    with guarded("cleaning up"):
+        for c in client.api.containers(all=True, filters=flt):
+            remove(c["Id"], client)
+            report.containers.append(_display_name(c))
+        for n in client.api.networks(filters=flt):
+            client.api.remove_network(n["Id"])
+            report.networks.append(n["Name"])
+        for v in (client.api.volumes(filters=flt) or {}).get("Volumes") or []:
+            client.api.remove_volume(v["Name"], force=True)
+            report.volumes.append(v["Name"])
+    return report

@@ -1,0 +1,412 @@
+"""cgroups (컨트롤 그룹), measured: limits you can read, hit and feel.
+
+Each experiment runs in the sandbox and shows the limit in the container's own cgroup files,
+on cgroup v1 (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``, ``pids.max``) and cgroup v2
+(``memory.max``, ``cpu.max``, ``pids.max``):
+
+- ``limits_in_files``: the numbers Docker wrote, read back from inside;
+- ``memory_hog``: allocate more than the limit → exit 137, ``OOMKilled`` true, host untouched;
+- ``cpu_sweep``: the same work under 0.25, 0.5, 1 and 2 CPUs → throughput against quota;
+- ``fork_limit``: a pids limit → "can't fork";
+- ``noisy_neighbour``: a victim's latency alone, beside a hog, and beside a limited hog (S2.2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pandas as pd
+
+from vlab.core import interleave, provenance, sandbox, settings
+from vlab.core.errors import BadParameter, VlabError
+from vlab.core.hostprobe import HostProbe
+from vlab.core.replay import args_ok, replayable
+from vlab.core.results import Results
+from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
+from vlab.core.stats import summarize
+
+#: Where each limit lives, relative to /sys/fs/cgroup inside the container.
+CGROUP_FILES = {
+    "1": {"memory": "memory/memory.limit_in_bytes", "cpu": "cpu/cpu.cfs_quota_us + cpu/cpu.cfs_period_us",
+          "pids": "pids/pids.max"},
+    "2": {"memory": "memory.max", "cpu": "cpu.max", "pids": "pids.max"},
+}
+UNLIMITED_V1 = 2**62  # v1 writes a huge page-rounded number for "no limit"
+
+LIMIT_SCRIPT = r"""
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  echo version=2
+  echo memory=$(cat /sys/fs/cgroup/memory.max 2>/dev/null)
+  echo cpu=$(cat /sys/fs/cgroup/cpu.max 2>/dev/null)
+  echo pids=$(cat /sys/fs/cgroup/pids.max 2>/dev/null)
+else
+  echo version=1
+  echo memory=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null)
+  echo cpu=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null) \
+    $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null)
+  echo pids=$(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null)
+fi
+"""
+
+# Wall clock with microseconds inside busybox (its `date` has no %N).
+NOW = r"""now(){ adjtimex | awk '/tv_sec/{s=$2}/tv_usec/{u=$2}END{printf "%d%06d\n", s, u}'; }"""
+
+
+# ------------------------------------------------------------------ reading the files
+def parse_limits(text: str) -> dict:
+    """Parse LIMIT_SCRIPT output (v1 or v2) → version, raw strings, memory bytes, cpus, pids (None = no limit)."""
+    kv = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    version = kv.get("version", "?").strip()
+    mem_raw, cpu_raw, pids_raw = (kv.get(k, "").strip() for k in ("memory", "cpu", "pids"))
+    memory = int(mem_raw) if mem_raw.isdigit() and int(mem_raw) < UNLIMITED_V1 else None
+    cpus = None
+    parts = cpu_raw.split()
+    if len(parts) == 2 and re.fullmatch(r"-?\d+", parts[0]) and parts[1].isdigit() and int(parts[0]) > 0:
+        cpus = int(parts[0]) / int(parts[1])
+    pids = int(pids_raw) if pids_raw.isdigit() else None
+    return {"version": version, "memory_raw": mem_raw, "cpu_raw": cpu_raw, "pids_raw": pids_raw,
+            "memory_bytes": memory, "cpus": cpus, "pids": pids}
+
+
+@replayable("cg_limits")
+def limits_in_files(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Results:
+    """Start a container with these limits and read them back from its own cgroup files."""
+    if cpus is None:
+        raise BadParameter("cpus=None sets no CPU limit to read back", "Give a number of CPUs, e.g. cpus=0.5.")
+    limits = Limits(memory=memory, cpus=cpus, pids=pids)
+    args_ok()
+    res = sandbox.run(LIMIT_SCRIPT, limits=limits, purpose="cgroups-limits")
+    seen = parse_limits(res.stdout)
+    files = CGROUP_FILES.get(seen["version"], CGROUP_FILES["1"])
+    rows = [
+        {"resource": "memory", "asked": f"{limits.memory_bytes} bytes", "file": files["memory"],
+         "file_says": seen["memory_raw"], "matches": seen["memory_bytes"] == limits.memory_bytes},
+        {"resource": "cpu", "asked": f"{limits.cpus} CPUs", "file": files["cpu"], "file_says": seen["cpu_raw"],
+         "matches": seen["cpus"] is not None and abs(seen["cpus"] - float(limits.cpus or 0)) < 1e-6},
+        {"resource": "pids", "asked": f"{limits.pids} processes", "file": files["pids"],
+         "file_says": seen["pids_raw"], "matches": seen["pids"] == limits.pids},
+    ]
+    return Results("cg_limits", pd.DataFrame(rows), provenance=provenance.collect(
+        {"memory": limits.memory_bytes, "cpus": limits.cpus, "pids": limits.pids}),
+        extra={"cgroup_version": seen["version"]})
+
+
+# ------------------------------------------------------------------ memory
+def _host_mem_available() -> int:
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return -1
+
+
+def _hog_run(limit_bytes: int, allocate_bytes: int) -> dict:
+    """One memory hog: dd allocates one buffer of ``allocate_bytes`` as the container's PID 1."""
+    cmd = ["dd", "if=/dev/zero", "of=/dev/null", f"bs={allocate_bytes}", "count=1"]
+    before = _host_mem_available()
+    with HostProbe() as probe:
+        res = sandbox.run(cmd, limits=Limits(memory=limit_bytes, pids=16), purpose="cgroups-memory-hog")
+    return {"limit_mib": limit_bytes / 2**20, "allocate_mib": allocate_bytes / 2**20, "exit_code": res.exit_code,
+            "oom_killed": res.oom_killed, "host_mem_available_before": before,
+            "host_mem_available_after": _host_mem_available(), "host_probe_beats": probe.report.beats,
+            "host_probe_max_ms": round(probe.report.max_latency_ms, 3),
+            "memory_in_hostconfig": int(res.host_config.get("Memory") or 0)}
+
+
+def check_hog_sizes(limit: str | int, allocate: str | int) -> tuple[int, int]:
+    """Validate a memory limit and an allocation size (both parsed like Docker sizes)."""
+    lim, alloc = parse_memory(limit), parse_memory(allocate)
+    if alloc > 1024**3:
+        raise BadParameter(f"allocate={allocate!r} is above the course's 1 GiB hog cap", "Use at most '1g'.")
+    return lim, alloc
+
+
+@replayable("cg_oom")
+def memory_hog(limit: str | int = "32m", allocate: str | int = "64m") -> Results:
+    """Allocate ``allocate`` in a container limited to ``limit``; also a run that fits, as control."""
+    lim, alloc = check_hog_sizes(limit, allocate)
+    args_ok()
+    rows = [dict(case="fits", **_hog_run(lim, max(lim // 2, 6 * 2**20))), dict(case="exceeds", **_hog_run(lim, alloc))]
+    return Results("cg_oom", pd.DataFrame(rows), provenance=provenance.collect({"limit": lim, "allocate": alloc}))
+
+
+def oom_fact(res: Results) -> tuple[int, bool]:
+    """(exit code, OOMKilled) of the run that exceeded its limit."""
+    row = res.samples[res.samples["case"] == "exceeds"].iloc[0]
+    return int(row["exit_code"]), bool(row["oom_killed"])
+
+
+# ------------------------------------------------------------------ CPU
+DEFAULT_QUOTAS = (0.25, 0.5, 1.0, 2.0)
+
+
+def _cpu_script(workers: int, iterations: int) -> str:
+    return (NOW + f"\nt0=$(now); for w in $(seq {workers}); do ( i=0; while [ $i -lt {iterations} ]; "
+            "do i=$((i+1)); done ) & done; wait; t1=$(now); echo $((t1-t0))")
+
+
+def engine_cpus() -> int:
+    """CPUs the engine can hand out (falls back to this machine's count)."""
+    from vlab.core.engine import describe
+    from vlab.core.errors import EngineError
+
+    try:
+        return describe().cpus or (os.cpu_count() or 1)
+    except EngineError:
+        return os.cpu_count() or 1
+
+
+def _loadavg() -> list[float]:
+    """The machine's 1/5/15-minute load average: a busy machine flattens every CPU curve."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def _whole(name: str, value: object, lo: int, hi: int) -> int:
+    """A whole number from ``lo`` to ``hi`` (bools and floats refused), else BadParameter."""
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BadParameter(f"{name}={value!r} must be a whole number from {lo:,} to {hi:,}")
+    return value
+
+
+_CPUSET = re.compile(r"\d+(-\d+)?(,\d+(-\d+)?)*")
+
+
+def check_cpuset(cpuset: str) -> str:
+    """A cpuset such as '0', '0-1' or '0,2' (the CPUs a container may run on)."""
+    if not isinstance(cpuset, str) or not _CPUSET.fullmatch(cpuset):
+        raise BadParameter(f"cpuset={cpuset!r} is not a CPU list", "Use CPU numbers such as '0', '0-1' or '0,2'.")
+    return cpuset
+
+
+def check_quotas(quotas) -> list[float]:
+    """CPU quotas to sweep: a non-empty sequence of CPU counts (each 0.01–64)."""
+    if isinstance(quotas, str | bytes) or not hasattr(quotas, "__iter__"):
+        raise BadParameter(f"quotas={quotas!r} is not a list of CPU quotas", "For example quotas=(0.25, 0.5, 1, 2).")
+    qs = [check_cpus(q) for q in quotas]
+    if not qs:
+        raise BadParameter("quotas is empty", "Give at least one CPU quota, e.g. (0.25, 0.5, 1, 2).")
+    return qs
+
+
+@replayable("cg_cpu")
+def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
+              repeats: int | None = None, seed: int = 0) -> Results:
+    """Run the same CPU work (``workers`` shell loops) under each quota, interleaved; throughput per quota."""
+    qs = check_quotas(quotas)
+    workers = _whole("workers", workers, 1, 8)
+    if iterations is None:
+        iterations = 200_000 if settings.quick() else 500_000
+    iterations = _whole("iterations", iterations, 1_000, 10_000_000)
+    repeats = _whole("repeats", settings.trials(3, 1) if repeats is None else repeats, 1, 100)
+    seed = _whole("seed", seed, 0, 2**32 - 1)
+    args_ok()
+    ncpu = engine_cpus()
+    skipped = [q for q in qs if q > ncpu]
+    qs = [q for q in qs if q <= ncpu]
+    if not qs:
+        raise BadParameter(f"every quota is above the engine's {ncpu} CPUs", f"Use quotas up to {ncpu}.")
+    load_before = _loadavg()
+    rows, partial, error = [], False, None
+    try:
+        for rep, _, q in interleave.rounds(qs, repeats, seed):
+            res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
+                              purpose="cgroups-cpu-sweep", timeout=600)
+            us = int(res.stdout.strip().splitlines()[-1])
+            rows.append({"cpus": q, "repeat": rep, "elapsed_ms": us / 1e3,
+                         "throughput": workers * iterations / (us / 1e6)})
+    except KeyboardInterrupt:
+        partial = True
+    except VlabError as exc:
+        partial, error = True, exc
+    samples = pd.DataFrame(rows)
+    summary = _cpu_summary(samples, workers, ncpu)
+    result = Results("cg_cpu", samples, summary, provenance.collect(
+        {"quotas": qs, "workers": workers, "iterations": iterations, "repeats": repeats},
+        loadavg_before=load_before, loadavg_after=_loadavg()),
+        extra={"skipped_quotas": skipped, "engine_cpus": ncpu, "workers": workers}, partial=partial)
+    return _partial_on_error(result, error)
+
+
+def _cpu_summary(samples: pd.DataFrame, workers: int, ncpu: int) -> pd.DataFrame:
+    if samples.empty:
+        return pd.DataFrame()
+    med = samples.groupby("cpus")["throughput"].median()
+    ref = med.get(1.0, med.iloc[0] / med.index[0])
+    rows = []
+    for q, t in med.items():
+        rows.append({"cpus": q, "median_throughput": t, "relative_to_1_cpu": t / ref,
+                     "ideal": min(q, workers, ncpu) / min(1.0, workers)})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ pids
+def _fork_script(attempts: int) -> str:
+    return f"for i in $(seq {attempts}); do sleep 30 & echo $i; done; echo all-started"
+
+
+@replayable("cg_pids")
+def fork_limit(pids: int = 16, attempts: int = 40) -> Results:
+    """Try to start ``attempts`` background processes under a pids limit: the kernel refuses the fork."""
+    pids = check_pids(pids)
+    attempts = _whole("attempts", attempts, 1, 500)
+    args_ok()
+    with HostProbe() as probe:
+        res = sandbox.run(_fork_script(attempts), limits=Limits(pids=pids, memory="64m"), purpose="cgroups-pids")
+    lines = res.stdout.split()
+    started = max((int(x) for x in lines if x.isdigit()), default=0)
+    refused = "can't fork" in res.stderr or "Resource temporarily unavailable" in res.stderr
+    row = {"pids_limit": pids, "attempts": attempts, "started": started, "fork_refused": refused,
+           "exit_code": res.exit_code, "message": res.stderr.strip().splitlines()[-1] if res.stderr.strip() else "",
+           "pids_in_hostconfig": int(res.host_config.get("PidsLimit") or 0), **probe.report.as_dict()}
+    return Results("cg_pids", pd.DataFrame([row]), provenance=provenance.collect({"pids": pids, "attempts": attempts}))
+
+
+# ------------------------------------------------------------------ noisy neighbour
+HOG = "for w in 1 2; do ( while :; do :; done ) & done; wait"
+
+
+def _victim_script(rounds: int, work: int) -> str:
+    return (NOW + f"\nfor r in $(seq {rounds}); do t0=$(now); i=0; while [ $i -lt {work} ]; do i=$((i+1)); done; "
+            "t1=$(now); echo $((t1-t0)); done")
+
+
+@replayable("cg_noisy")
+def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
+                    repeats: int | None = None, cpuset: str = "0", seed: int = 0) -> Results:
+    """A victim's per-request latency: alone, beside an unconstrained hog, beside a hog limited to ``hog_cpus``.
+
+    Victim and hog are pinned to the same CPU (``cpuset``) so they really compete.
+    """
+    hog_cpus = check_cpus(hog_cpus)
+    if hog_cpus >= 1:
+        raise BadParameter(f"hog_cpus={hog_cpus} does not limit the hog on one CPU", "Use a value below 1, e.g. 0.2.")
+    rounds = _whole("rounds", settings.trials(40, 15) if rounds is None else rounds, 1, 1000)
+    repeats = _whole("repeats", settings.trials(3, 1) if repeats is None else repeats, 1, 100)
+    work = _whole("work", work, 100, 1_000_000)
+    cpuset = check_cpuset(cpuset)
+    seed = _whole("seed", seed, 0, 2**32 - 1)
+    args_ok()
+    conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
+    load_before = _loadavg()
+    rows, partial, error = [], False, None
+    try:
+        for rep, _, cond in interleave.rounds(list(conditions), repeats, seed):
+            rows += [dict(condition=cond, repeat=rep, round=i, ms=ms)
+                     for i, ms in enumerate(_victim_under(cond, conditions[cond], rounds, work, cpuset))]
+    except KeyboardInterrupt:
+        partial = True
+    except VlabError as exc:
+        partial, error = True, exc
+    samples = pd.DataFrame(rows)
+    summary = _noisy_summary(samples)
+    result = Results("cg_noisy", samples, summary, provenance.collect(
+        {"hog_cpus": hog_cpus, "rounds": rounds, "work": work, "repeats": repeats, "cpuset": cpuset},
+        loadavg_before=load_before, loadavg_after=_loadavg()),
+        extra={"conditions": list(conditions)}, partial=partial)
+    return _partial_on_error(result, error)
+
+
+def _partial_on_error(result: Results, error: VlabError | None) -> Results:
+    """Return ``result``, or raise ``error`` carrying it: measured rows are never thrown away."""
+    if error is None:
+        return result
+    error.partial = result
+    raise error
+
+
+def _victim_under(cond: str, hog_cpus: float | None, rounds: int, work: int, cpuset: str) -> list[float]:
+    victim = Limits(cpus=None, cpuset=cpuset, pids=16)
+
+    def run_victim() -> list[float]:
+        res = sandbox.run(_victim_script(rounds, work), limits=victim, purpose="cgroups-noisy-victim", timeout=600)
+        return [int(x) / 1e3 for x in res.stdout.split() if x.lstrip("-").isdigit()]
+
+    if cond == "alone":
+        return run_victim()
+    hog = Limits(cpus=hog_cpus, cpuset=cpuset, pids=16)
+    with sandbox.start(HOG, limits=hog, purpose="cgroups-noisy-hog"):
+        return run_victim()
+
+
+def _noisy_summary(samples: pd.DataFrame) -> pd.DataFrame:
+    if samples.empty:
+        return pd.DataFrame()
+    rows = []
+    alone = samples.loc[samples["condition"] == "alone", "ms"].median() if "alone" in set(samples["condition"]) \
+        else float("nan")
+    for cond, grp in samples.groupby("condition", sort=False):
+        s = summarize(grp["ms"])
+        rows.append({"condition": cond, "n": s["n"], "median_ms": s["median"], "p95_ms": s["p95"],
+                     "slowdown_vs_alone": s["median"] / alone if alone == alone else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def slowdowns(res: Results) -> dict[str, float]:
+    """``{condition: median latency / median latency alone}``."""
+    return dict(zip(res.summary["condition"], res.summary["slowdown_vs_alone"], strict=True))
+
+
+# ------------------------------------------------------------------ playground (widget back end)
+WORKLOADS = ("memory hog", "CPU loop", "fork processes")
+
+
+def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32,
+                   size: int = 100) -> dict:
+    """Run one limited workload and describe the outcome (used by the cgroup playground widget).
+
+    ``size`` means MiB to allocate (memory hog), thousands of loop iterations (CPU loop) or
+    processes to start (fork processes).
+    """
+    if workload not in WORKLOADS:
+        raise BadParameter(f"Unknown workload {workload!r}", f"Use one of: {', '.join(WORKLOADS)}.")
+    size = _whole("size", size, 1, 1000)
+    memory_mb = _whole("memory_mb", memory_mb, 6, 4096)
+    if cpus is None:
+        raise BadParameter("cpus=None: the playground always sets a CPU limit", "Give a number of CPUs, e.g. 0.5.")
+    limits = Limits(memory=f"{memory_mb}m", cpus=cpus, pids=pids)
+    if workload == "memory hog":
+        cmd: list[str] | str = ["dd", "if=/dev/zero", "of=/dev/null", f"bs={size * 2**20}", "count=1"]
+    elif workload == "CPU loop":
+        cmd = _cpu_script(1, size * 1000)
+    else:
+        cmd = _fork_script(size)
+    res = sandbox.run(cmd, limits=limits, purpose="cgroups-playground", timeout=600)
+    out = {"workload": workload, "memory_mb": memory_mb, "cpus": cpus, "pids": pids, "size": size,
+           "exit_code": res.exit_code, "oom_killed": res.oom_killed,
+           "fork_refused": "can't fork" in res.stderr, "elapsed_ms": None, "started": None}
+    if workload == "CPU loop" and res.stdout.strip():
+        out["elapsed_ms"] = int(res.stdout.split()[-1]) / 1e3
+    if workload == "fork processes":
+        out["started"] = max((int(x) for x in res.stdout.split() if x.isdigit()), default=0)
+    out["verdict"] = verdict(out)
+    return out
+
+
+def verdict(out: dict) -> str:
+    """A one-sentence explanation of a playground outcome."""
+    if out.get("oom_killed"):
+        return (f"OOM-killed (exit {out['exit_code']}): the memory cgroup stopped the hog at {out['memory_mb']} MiB; "
+                "the host was never short of memory.")
+    if out.get("fork_refused"):
+        return (f"Fork refused after {out.get('started')} processes: the pids cgroup allows {out['pids']} "
+                "tasks in this container.")
+    if out.get("elapsed_ms") is not None:
+        return (f"Finished in {out['elapsed_ms']:.0f} ms with {out['cpus']} CPU: the CPU quota sets how much "
+                "CPU time it gets per 100 ms period.")
+    return f"Finished normally (exit {out['exit_code']}): the workload fit inside its limits."
+
+
+RECORDINGS = {
+    "cg_limits": lambda quick: limits_in_files.__wrapped__(),
+    "cg_oom": lambda quick: memory_hog.__wrapped__(),
+    "cg_cpu": lambda quick: cpu_sweep.__wrapped__(repeats=1 if quick else 3,
+                                                   iterations=200_000 if quick else 500_000),
+    "cg_pids": lambda quick: fork_limit.__wrapped__(),
+    "cg_noisy": lambda quick: noisy_neighbour.__wrapped__(repeats=1 if quick else 3, rounds=15 if quick else 40),
+}

@@ -1,0 +1,114 @@
+"""The stacks of notebook 04, layer by layer: bare metal, type-1 and type-2 hypervisor, container.
+
+This is the model behind the stack explorer widget and the stack diagrams.
+
+``STACKS`` holds each stack bottom-up as rows of layer keys (side-by-side cells are separate
+guests or containers); ``LAYERS`` explains every layer in English and Korean.
+``kernels(stack)`` counts the kernels an app's request meets on its way to the hardware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vlab.core.errors import BadParameter
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    korean: str
+    what: str  # English explanation
+    what_ko: str  # Korean explanation
+    colour: str
+    is_kernel: bool = False
+
+
+LAYERS: dict[str, Layer] = {
+    "hardware": Layer(
+        "hardware", "하드웨어",
+        "The physical machine: CPU cores, memory, disks and network cards. Only a kernel may drive it directly.",
+        "물리 서버: CPU, 메모리, 디스크, 네트워크 카드. 하드웨어를 직접 다루는 것은 커널뿐이다.", "#999999"),
+    "host_kernel": Layer(
+        "host kernel (host OS)", "호스트 커널 (호스트 OS)",
+        "The kernel of the OS installed on the physical machine (the host OS). It schedules processes, hands out "
+        "memory and drives devices; programs reach it only through system calls.",
+        "물리 서버에 설치된 OS(호스트 OS)의 커널. 프로세스 스케줄링, 메모리 분배, 장치 제어를 맡고, 프로그램은 "
+        "시스템 콜로만 커널에 요청한다.", "#0072B2", True),
+    "hypervisor1": Layer(
+        "type-1 hypervisor", "타입 1 하이퍼바이저 (베어메탈형)",
+        "A hypervisor that runs directly on the hardware, with no host OS under it (VMware ESXi, Xen, Hyper-V). "
+        "It creates, runs and stops virtual machines and gives each the CPU and memory you assign.",
+        "호스트 OS 없이 하드웨어 위에서 바로 실행되는 하이퍼바이저(VMware ESXi, Xen, Hyper-V). 가상 머신을 만들고 "
+        "실행하고 종료하며, 지정한 만큼의 CPU와 메모리를 나눠 준다.", "#E69F00", True),
+    "hypervisor2": Layer(
+        "type-2 hypervisor", "타입 2 하이퍼바이저 (호스트형)",
+        "A hypervisor installed as a program on a host OS (VirtualBox, VMware Workstation, QEMU). It asks the host "
+        "kernel for the guest's memory, files and network, translating the guest's requests (통역가).",
+        "호스트 OS 위에 프로그램으로 설치되는 하이퍼바이저(VirtualBox, VMware Workstation, QEMU). 게스트의 요청을 "
+        "호스트 커널의 시스템 콜로 바꿔 전달한다(통역가).", "#E69F00"),
+    "guest_kernel": Layer(
+        "guest kernel (guest OS)", "게스트 커널 (게스트 OS)",
+        "Each virtual machine boots a whole OS of its own, the guest OS, with its own kernel. That kernel can be a "
+        "different OS from the host (Windows on Linux), and booting it is why VMs start slowly.",
+        "가상 머신마다 자기 OS(게스트 OS)와 커널을 부팅한다. 호스트와 다른 OS도 가능하지만, 커널 부팅 때문에 "
+        "시작이 느리다.", "#CC79A7", True),
+    "engine": Layer(
+        "container engine", "컨테이너 엔진",
+        "A program on the host (Docker, containerd, runc) that asks the host kernel for namespaces (what a "
+        "process can see) and cgroups (how much it can use). It is not a layer the app's requests pass through.",
+        "호스트에서 실행되는 프로그램(Docker, containerd, runc). 호스트 커널에 네임스페이스(보이는 범위)와 "
+        "cgroups(사용량 제한)를 요청해 컨테이너를 만든다. 앱의 요청이 이 엔진을 거쳐 가지는 않는다.", "#009E73"),
+    "app": Layer(
+        "apps", "애플리케이션",
+        "The programs that do the work: a web server, a WAS, a database. They need CPU and memory, which they "
+        "get only by asking a kernel through system calls (시스템 콜).",
+        "실제 일을 하는 프로그램: 웹 서버, WAS, DBMS. CPU와 메모리가 필요하며, 커널에 시스템 콜로 요청해야만 "
+        "얻을 수 있다.", "#56B4E9"),
+    "container": Layer(
+        "container (apps)", "컨테이너 (애플리케이션)",
+        "Ordinary host processes in their own namespaces and cgroups. They have no kernel of their own: their "
+        "system calls go straight to the host kernel, so they start fast and add little overhead.",
+        "자기 네임스페이스와 cgroups 안의 평범한 호스트 프로세스. 커널이 없어서 시스템 콜이 곧바로 호스트 커널로 "
+        "가므로 빨리 시작하고 오버헤드가 작다.", "#56B4E9"),
+}
+
+# Bottom-up rows; a row with several keys shows side-by-side guests or containers.
+STACKS: dict[str, list[list[str]]] = {
+    "bare metal": [["hardware"], ["host_kernel"], ["app", "app", "app"]],
+    "type-1 hypervisor": [["hardware"], ["hypervisor1"], ["guest_kernel", "guest_kernel"], ["app", "app"]],
+    "type-2 hypervisor": [["hardware"], ["host_kernel"], ["hypervisor2"], ["guest_kernel", "guest_kernel"],
+                          ["app", "app"]],
+    "container": [["hardware"], ["host_kernel"], ["engine"], ["container", "container", "container"]],
+}
+
+NOTES: dict[str, str] = {
+    "bare metal": "One OS, many programs: cheap and fast, but one program's crash or hunger hits the others "
+                  "(interference, 간섭). Isolation means one server per service.",
+    "type-1 hypervisor": "The hypervisor is the lowest software: each VM brings its own guest kernel. Strong "
+                         "isolation, one kernel per VM to boot and feed.",
+    "type-2 hypervisor": "The hypervisor is a program on a host OS (VirtualBox on your laptop). Two kernels on "
+                         "the way down: the guest's and the host's.",
+    "container": "No guest kernel: containers are isolated processes on the one host kernel. Light and fast, "
+                 "but they must use the host's kind of kernel (no Windows container on a Linux kernel).",
+}
+
+
+def stack(name: str) -> list[list[str]]:
+    """The layers of a stack, bottom-up."""
+    if not isinstance(name, str) or name not in STACKS:
+        raise BadParameter(f"unknown stack {name!r}", f"Choose one of: {', '.join(STACKS)}.")
+    return STACKS[name]
+
+
+def explain(layer: str, korean: bool = False) -> str:
+    """One-paragraph explanation of a layer, in English (or Korean)."""
+    if not isinstance(layer, str) or layer not in LAYERS:
+        raise BadParameter(f"unknown layer {layer!r}", f"Choose one of: {', '.join(LAYERS)}.")
+    lay = LAYERS[layer]
+    return lay.what_ko if korean else lay.what
+
+
+def kernels(name: str) -> int:
+    """How many kernels an app's request meets on its way to the hardware in this stack."""
+    return sum(1 for row in stack(name) if LAYERS[row[0]].is_kernel)

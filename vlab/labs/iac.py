@@ -1,0 +1,515 @@
+"""Infrastructure as Code (IaC, 코드형 인프라), live: declare servers, then plan, apply, destroy (S1.7–S1.8).
+
+The declaration is data (``environment.toml`` or an ``Environment`` dataclass). vlab compares it with
+the *actual state*, the containers on the engine labelled ``vlab.labs.iac=<environment name>``, and
+makes only the difference:
+
+>>> env = iac.load("environment.toml")                 # doctest: +SKIP
+>>> print(iac.plan(env))        # what would change       (nothing is touched)
+>>> iac.apply(env)              # make it so               (creates two servers)
+>>> iac.apply(env)              # again: "No changes."     (idempotent)
+>>> iac.apply(env.with_page("web", "<h1>Sale!</h1>"))   # exactly one server replaced
+>>> iac.destroy(env.name)       # everything removed
+
+The diff engine (``diff``) is pure and the same in both modes; only where the actual state comes
+from differs. Live, it is the Docker engine (containers made through ``vlab.core.sandbox``: labelled,
+limited, removed at the latest when the Python process ends). In replay mode there is no engine, so
+the actual state is an in-memory *simulation*, and every plan says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from vlab.core import sandbox
+from vlab.core.engine import connect, guarded
+from vlab.core.errors import BadParameter, DataError, EngineError, ToolMissing
+from vlab.labs import servers
+
+LABEL = "vlab.labs.iac"
+SERVER_LABEL = "vlab.labs.iac.server"
+HASH_LABEL = "vlab.labs.iac.hash"
+CONFIG_LABEL = "vlab.labs.iac.config"
+NAME = re.compile(r"[a-z][a-z0-9-]{0,23}")
+ATTRIBUTES = ("kind", "page", "memory", "cpus", "image")
+
+
+# ----------------------------------------------------------------- the declaration
+def _check_name(value: object, what: str) -> str:
+    if not isinstance(value, str) or not NAME.fullmatch(value):
+        raise BadParameter(f"{what} {value!r} is not a valid name",
+                           "Use 1–24 lower-case letters, digits or '-', starting with a letter (e.g. 'shop').")
+    return value
+
+
+@dataclass(frozen=True)
+class ServerDecl:
+    """One declared server: its name, kind (web, app, file, db), page text and limits."""
+
+    name: str
+    kind: str = "web"
+    page: str | None = None
+    memory: str = "32m"
+    cpus: float = 0.5
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "Server name")
+        servers.kind(self.kind)
+        servers.check_page(self.page)
+        sandbox.parse_memory(self.memory)
+        object.__setattr__(self, "cpus", sandbox.check_cpus(self.cpus))
+
+    def config(self) -> dict:
+        """The attributes that define this server; a change in any of them means a new container."""
+        page = self.page if self.page is not None else servers.KINDS[self.kind].default_page
+        return {"kind": self.kind, "page": page, "memory": str(self.memory), "cpus": self.cpus,
+                "image": servers.IMAGE}
+
+
+def config_hash(config: dict) -> str:
+    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A declared environment: a name and its servers. Immutable; the ``with_*`` methods return edited copies."""
+
+    name: str
+    servers: tuple[ServerDecl, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "Environment name")
+        object.__setattr__(self, "servers", tuple(self.servers))
+        names = [s.name for s in self.servers]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise BadParameter(f"Server names must be unique; repeated: {', '.join(dup)}", "Rename one of them.")
+        if len(self.servers) > 8:
+            raise BadParameter("At most 8 servers per environment on a course machine", "Remove some servers.")
+
+    def server(self, name: str) -> ServerDecl:
+        for s in self.servers:
+            if s.name == name:
+                return s
+        raise BadParameter(f"No server named {name!r} in {self.name!r}",
+                           f"Declared: {', '.join(s.name for s in self.servers) or 'none'}.")
+
+    def with_page(self, server: str, page: str) -> Environment:
+        """A copy where ``server`` serves ``page``."""
+        target = self.server(server)
+        return replace(self, servers=tuple(replace(s, page=page) if s is target else s for s in self.servers))
+
+    def with_server(self, name: str, kind: str = "web", **attrs) -> Environment:
+        """A copy with one more server."""
+        if any(s.name == name for s in self.servers):
+            raise BadParameter(f"{self.name!r} already declares a server {name!r}", "Pick another name.")
+        return replace(self, servers=(*self.servers, ServerDecl(name, kind, **attrs)))
+
+    def without_server(self, name: str) -> Environment:
+        """A copy without ``name``."""
+        self.server(name)
+        return replace(self, servers=tuple(s for s in self.servers if s.name != name))
+
+    def desired(self) -> dict[str, dict]:
+        return {s.name: s.config() for s in self.servers}
+
+
+def from_dict(data: object, *, source: str = "declaration") -> Environment:
+    """Build an Environment from parsed TOML/JSON: ``{"name": ..., "servers": {"web": {"kind": ...}, ...}}``."""
+    if not isinstance(data, dict):
+        raise DataError(f"{source} must be a table with 'name' and [servers.*].", "See notebooks/environment.toml.")
+    unknown = set(data) - {"name", "servers"}
+    if unknown:
+        raise DataError(f"{source}: unknown top-level key(s) {sorted(unknown)}", "Only 'name' and [servers.*].")
+    table = data.get("servers", {})
+    if not isinstance(table, dict):
+        raise DataError(f"{source}: 'servers' must be a table of [servers.NAME] sections.")
+    decls = []
+    for name, attrs in table.items():
+        if not isinstance(attrs, dict):
+            raise DataError(f"{source}: [servers.{name}] must be a table.")
+        extra = set(attrs) - {"kind", "page", "memory", "cpus"}
+        if extra:
+            raise DataError(f"{source}: [servers.{name}] has unknown key(s) {sorted(extra)}",
+                            "Allowed: kind, page, memory, cpus.")
+        decls.append(ServerDecl(name=name, **attrs))
+    return Environment(name=data.get("name", ""), servers=tuple(decls))
+
+
+def _toml():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError as exc:
+            raise ToolMissing("Reading TOML needs Python 3.11+ or the tomli package.",
+                              "pip install tomli (or use Python 3.11+).") from exc
+    return tomllib
+
+
+def loads(text: str, *, source: str = "declaration") -> Environment:
+    """Parse a TOML declaration."""
+    if not isinstance(text, str):
+        raise BadParameter(f"text={text!r} is not TOML text", "Pass a string, or use iac.load(path).")
+    tomllib = _toml()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{source} is not valid TOML: {exc}", "Check quotes and [section] headers.") from exc
+    return from_dict(data, source=source)
+
+
+def load(path: str | Path = "environment.toml") -> Environment:
+    """Read a TOML declaration file."""
+    if not isinstance(path, str | Path):
+        raise BadParameter(f"path={path!r} is not a file path", "For example iac.load('environment.toml').")
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DataError(f"No declaration file at {p}", "Run the notebook from the notebooks/ folder, or give a path.")
+    return loads(p.read_text(encoding="utf-8"), source=p.name)
+
+
+def to_toml(env: Environment) -> str:
+    """Write a declaration back as TOML text (what the learner would save)."""
+    lines = [f"name = {json.dumps(env.name)}", ""]
+    for s in env.servers:
+        lines.append(f"[servers.{s.name}]")
+        lines.append(f"kind = {json.dumps(s.kind)}")
+        if s.page is not None:
+            lines.append(f"page = {json.dumps(s.page, ensure_ascii=False)}")
+        lines += [f"memory = {json.dumps(str(s.memory))}", f"cpus = {s.cpus}", ""]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- the actual state
+@dataclass
+class Actual:
+    """A server that exists now: its declared config (from its labels), whether it runs, where."""
+
+    name: str
+    config: dict
+    hash: str
+    running: bool
+    id: str
+    ip: str = ""
+
+
+class EngineState:
+    """The actual state on the Docker engine: containers labelled ``vlab.labs.iac=<env>``."""
+
+    simulated = False
+
+    def __init__(self, client=None):
+        self.client = client or connect()
+
+    def read(self, env: str) -> dict[str, Actual]:
+        with guarded("listing the environment's containers"):
+            found = self.client.api.containers(all=True, filters={"label": [f"{LABEL}={env}"]})
+        out: dict[str, Actual] = {}
+        for c in sorted(found, key=lambda c: c.get("Created", 0)):
+            labels = c.get("Labels") or {}
+            try:
+                cfg = json.loads(labels.get(CONFIG_LABEL, ""))
+            except ValueError:
+                cfg = {}
+            name = labels.get(SERVER_LABEL, "") or c["Id"][:12]
+            key = name if name not in out else f"{name}~{c['Id'][:6]}"  # a duplicate is always removed
+            out[key] = Actual(key, cfg, labels.get(HASH_LABEL, ""), c.get("State") == "running", c["Id"],
+                              sandbox.ip_of(c))
+        return out
+
+    def create(self, env: str, decl: ServerDecl) -> Actual:
+        cfg = decl.config()
+        h = config_hash(cfg)
+        net = network_name(env)
+        sandbox.ensure_network(net, f"iac-{env}", {LABEL: env}, self.client)
+        limits = servers.server_limits(decl.memory, decl.cpus, network=net)
+        kwargs = sandbox.create_kwargs(self.client, servers.server_script(decl.kind), image=servers.IMAGE,
+                                       limits=limits, purpose=f"iac-{env}", name=f"vlab-iac-{env}-{decl.name}",
+                                       hostname=decl.name, environment=servers.server_environment(decl.kind,
+                                                                                                  cfg["page"]))
+        kwargs["labels"].update({LABEL: env, SERVER_LABEL: decl.name, HASH_LABEL: h,
+                                 CONFIG_LABEL: json.dumps(cfg, sort_keys=True)})
+        # registered for removal at the latest when this Python process ends
+        cid = sandbox.launch(self.client, kwargs, what=f"server {decl.name}")
+        try:
+            with guarded(f"starting server {decl.name}"):
+                ip = sandbox.ip_of(self.client.api.inspect_container(cid))
+            servers.wait_ready(ip)
+        except BaseException:
+            sandbox._safe_remove(cid, self.client)
+            raise
+        return Actual(decl.name, cfg, h, True, cid, ip)
+
+    def break_server(self, env: str, name: str) -> None:
+        """Stop one server behind the declaration's back, like a crash or a manual change (drift)."""
+        actual = self.read(env).get(name)
+        if actual is None:
+            raise BadParameter(f"No server {name!r} runs in {env!r}", "Run iac.apply(...) first.")
+        with guarded(f"stopping server {name}"):
+            self.client.api.kill(actual.id)
+            self.client.api.wait(actual.id, timeout=30)
+
+    def delete(self, env: str, actual: Actual) -> None:
+        with guarded(f"removing server {actual.name}"):
+            sandbox.remove(actual.id, self.client)
+            left = self.client.api.containers(all=True, filters={"label": [f"{LABEL}={env}"]})
+            if not left:  # the environment's network goes with its last server
+                for n in self.client.api.networks(names=[network_name(env)]):
+                    if n.get("Name") == network_name(env):
+                        sandbox.remove_network(n["Id"], self.client)
+
+
+def network_name(env: str) -> str:
+    """The environment's own bridge network (created with its first server, removed with its last)."""
+    return f"vlab-iac-{env}"
+
+
+class SimulatedState:
+    """An in-memory stand-in for the engine (replay mode). Nothing runs; the diff logic is the real one."""
+
+    simulated = True
+
+    def __init__(self) -> None:
+        self._envs: dict[str, dict[str, Actual]] = {}
+        self._next = 0
+
+    def read(self, env: str) -> dict[str, Actual]:
+        return {k: replace(v) for k, v in self._envs.get(env, {}).items()}
+
+    def create(self, env: str, decl: ServerDecl) -> Actual:
+        cfg = decl.config()
+        self._next += 1
+        actual = Actual(decl.name, cfg, config_hash(cfg), True, f"simulated-{self._next:04d}")
+        self._envs.setdefault(env, {})[decl.name] = actual
+        return actual
+
+    def delete(self, env: str, actual: Actual) -> None:
+        self._envs.get(env, {}).pop(actual.name, None)
+
+    def break_server(self, env: str, name: str) -> None:
+        """Simulate a crash (drift) of ``name``, like stopping its container by hand."""
+        if name not in self._envs.get(env, {}):
+            raise BadParameter(f"No simulated server {name!r} in {env!r}")
+        self._envs[env][name].running = False
+
+
+_SIMULATED = SimulatedState()
+
+
+def state(kind: str = "auto"):
+    """Where the actual state comes from: ``"engine"``, ``"simulated"``, or ``"auto"`` (by the course mode)."""
+    if kind not in ("auto", "engine", "simulated"):
+        raise BadParameter(f"state={kind!r} is not understood", "Use 'auto', 'engine' or 'simulated'.")
+    if kind == "auto":
+        from vlab.core.mode import current
+
+        kind = "simulated" if current().replay else "engine"
+    return _SIMULATED if kind == "simulated" else EngineState()
+
+
+# ----------------------------------------------------------------- the diff engine
+@dataclass(frozen=True)
+class Change:
+    """One planned change: ``create``, ``replace``, ``delete`` or ``keep`` one server."""
+
+    action: str
+    server: str
+    diff: tuple[tuple[str, object, object], ...] = ()
+    reason: str = ""
+
+    SYMBOLS = {"create": "+", "delete": "-", "replace": "~", "keep": " "}
+
+    def __str__(self) -> str:
+        head = f"  {self.SYMBOLS[self.action]} {self.server}: {self.action}"
+        if self.reason:
+            head += f" ({self.reason})"
+        return "\n".join([head, *(f"        {attr}: {_short(old)} → {_short(new)}" for attr, old, new in self.diff)])
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False) if value is not None else "(none)"
+    return text if len(text) <= limit else text[: limit - 1] + "…\""
+
+
+@dataclass
+class Plan:
+    """What must change so that the actual state matches the declaration."""
+
+    env: str
+    changes: list[Change] = field(default_factory=list)
+    simulated: bool = False
+
+    def of(self, action: str) -> list[str]:
+        return [c.server for c in self.changes if c.action == action]
+
+    @property
+    def empty(self) -> bool:
+        return all(c.action == "keep" for c in self.changes)
+
+    def summary(self) -> str:
+        """One deterministic line: the counts, or 'No changes.'."""
+        if self.empty:
+            return "No changes. The actual state matches the declaration."
+        return (f"Plan: {len(self.of('create'))} to create, {len(self.of('replace'))} to replace, "
+                f"{len(self.of('delete'))} to delete, {len(self.of('keep'))} unchanged.")
+
+    def __str__(self) -> str:
+        lines = []
+        if self.simulated:
+            lines.append("[SIMULATED state: replay mode, no engine. The diff logic is the real one; "
+                         "the 'actual' servers exist only in memory.]")
+        lines.append(f"Environment {self.env!r}:")
+        lines += [str(c) for c in self.changes] or ["  (no servers declared or running)"]
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(str(self))
+
+
+def diff(desired: Environment, actual: dict[str, Actual]) -> Plan:
+    """Compare a declaration with the actual state. Pure: no engine, no side effects."""
+    changes: list[Change] = []
+    want = desired.desired()
+    for name, cfg in want.items():
+        have = actual.get(name)
+        if have is None:
+            changes.append(Change("create", name, tuple((a, None, cfg[a]) for a in ATTRIBUTES)))
+            continue
+        delta = tuple((a, have.config.get(a), cfg[a]) for a in ATTRIBUTES if have.config.get(a) != cfg[a])
+        if delta or have.hash != config_hash(cfg):
+            changes.append(Change("replace", name, delta, "declaration changed"))
+        elif not have.running:
+            changes.append(Change("replace", name, (), "container is not running"))
+        else:
+            changes.append(Change("keep", name))
+    for name in actual:
+        if name not in want:
+            changes.append(Change("delete", name, (), "no longer declared"))
+    return Plan(desired.name, changes)
+
+
+def _resolve(spec: Environment | str) -> Environment:
+    if isinstance(spec, str):
+        return Environment(_check_name(spec, "Environment name"))
+    if not isinstance(spec, Environment):
+        raise BadParameter(f"Expected an Environment or its name, got {type(spec).__name__}",
+                           "Use iac.load('environment.toml') to read a declaration.")
+    return spec
+
+
+def plan(spec: Environment, backend=None) -> Plan:
+    """What ``apply(spec)`` would do now. Touches nothing."""
+    spec = _resolve(spec)
+    backend = backend or state()
+    p = diff(spec, backend.read(spec.name))
+    p.simulated = backend.simulated
+    return p
+
+
+@dataclass
+class ApplyReport:
+    """What ``apply`` or ``destroy`` did: the plan it followed and the changes it completed."""
+
+    plan: Plan
+    done: list[Change] = field(default_factory=list)
+    complete: bool = True
+    verb: str = "apply"
+
+    @property
+    def changed(self) -> bool:
+        return any(c.action != "keep" for c in self.done)
+
+    def summary(self) -> str:
+        if not self.changed and self.complete:
+            if self.verb == "destroy":
+                return "Nothing to destroy: no server of this environment exists."
+            return "No changes. The actual state already matches the declaration."
+        counts = {a: sum(c.action == a for c in self.done) for a in ("create", "replace", "delete")}
+        text = f"Applied: {counts['create']} created, {counts['replace']} replaced, {counts['delete']} deleted."
+        return text if self.complete else text + " INTERRUPTED: run plan() to see what is left."
+
+    def __str__(self) -> str:
+        return str(self.plan) + "\n" + self.summary()
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(str(self))
+
+
+def _execute(spec: Environment, p: Plan, backend, verb: str = "apply") -> ApplyReport:
+    report = ApplyReport(p, verb=verb)
+    current = backend.read(spec.name)
+    try:
+        for change in p.changes:
+            if change.action in ("delete", "replace"):
+                backend.delete(spec.name, current[change.server])
+            if change.action in ("create", "replace"):
+                backend.create(spec.name, spec.server(change.server))
+            report.done.append(change)
+    except (KeyboardInterrupt, EngineError) as exc:
+        report.complete = False
+        if isinstance(exc, EngineError):
+            exc.partial = report
+            raise
+    return report
+
+
+def apply(spec: Environment, backend=None) -> ApplyReport:
+    """Make the actual state match the declaration; only the difference is changed. Idempotent."""
+    spec = _resolve(spec)
+    backend = backend or state()
+    p = plan(spec, backend)
+    return _execute(spec, p, backend)
+
+
+def destroy(spec: Environment | str, backend=None) -> ApplyReport:
+    """Remove every server of the environment (``spec`` or its name)."""
+    env = Environment(_resolve(spec).name)
+    backend = backend or state()
+    return _execute(env, plan(env, backend), backend, "destroy")
+
+
+def show(spec: Environment | str, backend=None) -> pd.DataFrame:
+    """The actual state of an environment: one row per server that exists now."""
+    env = _resolve(spec)
+    backend = backend or state()
+    rows = [{"server": a.name, "kind": a.config.get("kind", "?"), "running": a.running,
+             "config hash": a.hash, "container": a.id[:12],
+             "address": f"{a.ip}:{servers.PORT}" if a.ip else ("(simulated)" if backend.simulated else "")}
+            for a in sorted(backend.read(env.name).values(), key=lambda a: a.name)]
+    return pd.DataFrame(rows, columns=["server", "kind", "running", "config hash", "container", "address"])
+
+
+def break_server(spec: Environment | str, name: str, backend=None) -> None:
+    """Make drift on purpose: stop one server without telling the declaration (simulated in replay mode)."""
+    env = _resolve(spec)
+    (backend or state()).break_server(env.name, _check_name(name, "Server name"))
+
+
+def peek(spec: Environment | str, server: str, path: str = "/", backend=None) -> str:
+    """The body a server of the environment answers now, or a clear note when the state is simulated."""
+    backend = backend or state()
+    if backend.simulated:
+        return "(simulated state in replay mode: there is no real server to ask)"
+    return fetch(spec, server, path, backend).body
+
+
+def fetch(spec: Environment | str, server: str, path: str = "/", backend=None) -> servers.Response:
+    """Send a real HTTP request to a server of the environment (live only)."""
+    env = _resolve(spec)
+    backend = backend or state()
+    if backend.simulated:
+        raise EngineError("Replay mode: the servers are simulated, so there is nothing to send a request to.",
+                          "Start Docker to run this step live.")
+    actual = backend.read(env.name).get(server)
+    if actual is None or not actual.ip:
+        raise BadParameter(f"Server {server!r} of {env.name!r} is not running", "Run iac.apply(...) first.")
+    return servers.request(actual.ip, path, server=server)

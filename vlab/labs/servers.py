@@ -1,0 +1,573 @@
+"""Servers, live: the notebook is the client of real server containers (S1.1–S1.6).
+
+Four small servers, each a busybox ``httpd`` in a sandboxed container on the bridge network:
+
+- ``web``  – web server (웹 서버): answers with static pages, the same bytes every time;
+- ``app``  – web application server (WAS, 웹 애플리케이션 서버): a CGI program computes each answer
+  (server time, a request counter, the sum 1+…+n for ``?n=``), so two identical requests differ;
+- ``file`` – file server (파일 서버): hands out files byte for byte, with a listing and their SHA-256;
+- ``db``   – a DBMS-like server (DBMS 서버): a tiny key-value store over HTTP, backed by files.
+
+Python's ``urllib`` sends real HTTP requests to each container's bridge address (on this machine).
+
+>>> with running(["web", "app"]) as lab:               # doctest: +SKIP
+...     lab.get("web", "/").body
+...     lab.get("app", "/cgi-bin/app?n=10").json()
+
+``tour()`` runs a fixed script of requests against all four and returns Results (kind ``servers``);
+in replay mode it returns the recorded responses, clearly marked as replayed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import itertools
+import json
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from vlab.core import provenance, replay, sandbox, settings
+from vlab.core.engine import describe
+from vlab.core.errors import BadParameter, DataError, EngineError
+from vlab.core.results import Results
+
+PORT = 8080  # above 1024, so httpd needs no NET_BIND_SERVICE capability
+IMAGE = "busybox"
+READY_TIMEOUT_S = 15.0
+REQUEST_TIMEOUT_S = 10.0
+MAX_N = 100_000
+MAX_PAGE = 4096
+_SAFE_VALUE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+# ----------------------------------------------------------------- what each server runs
+_APP_CGI = r"""#!/bin/sh
+# WAS: a backend program runs for every request and computes the answer.
+set -f
+n=0
+for kv in $(echo "$QUERY_STRING" | tr '&' ' '); do
+  case "$kv" in n=*) n=${kv#n=};; esac
+done
+case "$n" in ''|*[!0-9]*) n=0;; esac
+if [ ${#n} -gt 6 ] || [ "$n" -gt 100000 ]; then n=100000; fi
+c=$(cat /tmp/counter 2>/dev/null || echo 0); c=$((c+1)); echo "$c" > /tmp/counter
+i=1; s=0
+while [ "$i" -le "$n" ]; do s=$((s+i)); i=$((i+1)); done
+echo "Content-Type: application/json"
+echo ""
+printf '{"server":"app","request_number":%s,"n":%s,"sum_1_to_n":%s,"server_time":"%s","pid":%s}\n' \
+  "$c" "$n" "$s" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$"
+"""
+
+_KV_CGI = r"""#!/bin/sh
+# DBMS-like server: a key-value store. Each key is a file in /data.
+set -f
+op=get; key=; value=
+for kv in $(echo "$QUERY_STRING" | tr '&' ' '); do
+  case "$kv" in op=*) op=${kv#op=};; key=*) key=${kv#key=};; value=*) value=${kv#value=};; esac
+done
+bad() { echo "Status: 400 Bad Request"; echo "Content-Type: application/json"; echo ""; \
+        printf '{"error":"%s"}\n' "$1"; exit 0; }
+case "$op" in get|set|list|delete) ;; *) bad "op must be get, set, list or delete";; esac
+if [ "$op" != list ]; then
+  case "$key" in ''|*[!A-Za-z0-9_-]*) bad "key must be letters, digits, _ or -";; esac
+fi
+case "$value" in *[!A-Za-z0-9._-]*) bad "value must be letters, digits, dot, _ or -";; esac
+case "$op" in
+  set) printf '%s' "$value" > "/data/$key"
+       echo "Content-Type: application/json"; echo ""; printf '{"op":"set","key":"%s","stored":true}\n' "$key";;
+  get) if [ -f "/data/$key" ]; then
+         echo "Content-Type: application/json"; echo ""
+         printf '{"op":"get","key":"%s","value":"%s"}\n' "$key" "$(cat "/data/$key")"
+       else
+         echo "Status: 404 Not Found"; echo "Content-Type: application/json"; echo ""
+         printf '{"op":"get","key":"%s","error":"no such key"}\n' "$key"
+       fi;;
+  delete) rm -f "/data/$key"
+       echo "Content-Type: application/json"; echo ""; printf '{"op":"delete","key":"%s"}\n' "$key";;
+  list) echo "Content-Type: application/json"; echo ""
+       printf '{"op":"list","keys":['; sep=; set +f
+       for f in /data/*; do [ -f "$f" ] && printf '%s"%s"' "$sep" "${f#/data/}" && sep=,; done
+       printf ']}\n';;
+esac
+"""
+
+_INDEX_CGI = r"""#!/bin/sh
+# File server: list the shared folder with each file's size and SHA-256.
+echo "Content-Type: text/plain"
+echo ""
+cd /www/files && for f in *; do
+  [ -f "$f" ] && printf '%s\t%s\t%s\n' "$f" "$(wc -c < "$f" | tr -d ' ')" "$(sha256sum "$f" | cut -d' ' -f1)"
+done
+"""
+
+
+@dataclass(frozen=True)
+class ServerKind:
+    """One kind of server: what software it runs, and how the course names it."""
+
+    name: str
+    title: str
+    korean: str
+    serves: str
+    default_page: str
+    cgi: dict[str, str] = field(default_factory=dict)
+    sample_paths: tuple[str, ...] = ("/",)
+
+
+KINDS: dict[str, ServerKind] = {
+    "web": ServerKind(
+        "web", "web server", "웹 서버", "static pages: the same file, byte for byte, on every request",
+        "<html><body><h1>Hello from the web server (웹 서버)</h1><p>This page is a static file.</p></body></html>",
+        sample_paths=("/", "/index.html"),
+    ),
+    "app": ServerKind(
+        "app", "web application server (WAS)", "웹 애플리케이션 서버",
+        "dynamic results: a program runs for each request and computes the answer",
+        "<html><body><h1>Application server (WAS)</h1><p>Try /cgi-bin/app?n=10</p></body></html>",
+        cgi={"app": _APP_CGI}, sample_paths=("/cgi-bin/app?n=10",),
+    ),
+    "file": ServerKind(
+        "file", "file server", "파일 서버", "files: stored bytes handed out unchanged, with a listing",
+        "<html><body><h1>File server</h1><p>Files are under /files/</p></body></html>",
+        cgi={"index.cgi": _INDEX_CGI}, sample_paths=("/files/", "/files/notes.txt"),
+    ),
+    "db": ServerKind(
+        "db", "DBMS server (key-value store)", "DBMS 서버",
+        "data: stores and looks up records on request (a tiny key-value store)",
+        "<html><body><h1>Key-value store</h1><p>Try /cgi-bin/kv?op=list</p></body></html>",
+        cgi={"kv": _KV_CGI}, sample_paths=("/cgi-bin/kv?op=list",),
+    ),
+}
+
+
+def kind(name: str) -> ServerKind:
+    """Look up a server kind by name; unknown names raise BadParameter."""
+    if not isinstance(name, str) or name not in KINDS:
+        raise BadParameter(f"Unknown server kind {name!r}", f"Use one of: {', '.join(KINDS)}.")
+    return KINDS[name]
+
+
+def check_page(page: str | None) -> str | None:
+    if page is None:
+        return None
+    if not isinstance(page, str) or len(page.encode()) > MAX_PAGE:
+        raise BadParameter(f"page must be text of at most {MAX_PAGE} bytes", "Use a short HTML or text page.")
+    return page
+
+
+def server_script(kind_name: str) -> str:
+    """The shell script a server container runs: write its pages and programs, then exec httpd."""
+    k = kind(kind_name)
+    lines = ["set -e", "mkdir -p /www/cgi-bin /www/files /data",
+             'printf "%s" "$PAGE" > /www/index.html']
+    for name, body in k.cgi.items():
+        lines += [f"cat > /www/cgi-bin/{name} <<'VLAB_EOF'", body.rstrip("\n"), "VLAB_EOF",
+                  f"chmod 755 /www/cgi-bin/{name}"]
+    if kind_name == "file":
+        lines += [
+            "printf 'Lecture notes: a server is hardware plus the software running on it.\\n' > /www/files/notes.txt",
+            "dd if=/dev/urandom of=/www/files/data.bin bs=1024 count=64 2>/dev/null",
+        ]
+    lines.append(f"exec httpd -f -p {PORT} -h /www")
+    return "\n".join(lines) + "\n"
+
+
+def server_environment(kind_name: str, page: str | None = None) -> dict[str, str]:
+    return {"PAGE": check_page(page) if page is not None else kind(kind_name).default_page}
+
+
+def server_limits(memory: str | int = "32m", cpus: float = 0.5, pids: int = 32,
+                  network: str = "bridge") -> sandbox.Limits:
+    """Sandbox limits for a server: a bridge network (it must be reachable), no capabilities at all."""
+    return sandbox.Limits(memory=memory, cpus=cpus, pids=pids, network=network)
+
+
+# ----------------------------------------------------------------- the client side
+@dataclass
+class Response:
+    """One HTTP exchange, as the client saw it."""
+
+    server: str
+    method: str
+    path: str
+    status: int
+    reason: str
+    headers: dict[str, str]
+    body: str
+    ms: float
+    body_sha256: str = ""
+    replayed: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
+
+    @property
+    def server_time(self) -> str:
+        """When the server says it answered: the JSON ``server_time`` of a WAS answer, else the Date header."""
+        try:
+            data = json.loads(self.body)
+            if isinstance(data, dict) and "server_time" in data:
+                return str(data["server_time"])
+        except ValueError:
+            pass
+        return next((v for k, v in self.headers.items() if k.lower() == "date"), "")
+
+    def json(self) -> dict:
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise DataError(f"The answer from {self.server}{self.path} is not JSON.",
+                            "Only the app and db servers answer in JSON.") from exc
+
+    def _repr_html_(self) -> str:
+        import html
+
+        tag = " <i>(replayed recording)</i>" if self.replayed else ""
+        heads = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.headers.items())
+        return (f"<b>{self.method} {html.escape(self.path)}</b> → <b>{self.status} {html.escape(self.reason)}</b> "
+                f"from the <b>{self.server}</b> server{tag}<table>{heads}</table>"
+                f"<pre>{html.escape(self.body[:600])}</pre>")
+
+
+def _check_host(host: str) -> None:
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError as exc:
+        raise BadParameter(f"{host!r} is not an IP address", "The course only talks to containers on this machine.") \
+            from exc
+    if not (addr.is_private or addr.is_loopback):
+        raise BadParameter(f"{host} is not an address on this machine",
+                           "The course only sends requests to its own containers (private or loopback addresses).")
+
+
+def request(host: str, path: str, *, server: str = "?", port: int = PORT,
+            timeout: float = REQUEST_TIMEOUT_S) -> Response:
+    """Send one real HTTP GET to ``host:port`` and return what came back (4xx/5xx included)."""
+    _check_host(host)
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise BadParameter(f"path={path!r} must start with '/'", "For example '/' or '/cgi-bin/app?n=10'.")
+    url = f"http://{host}:{port}{path}"
+    t0 = time.perf_counter()
+    try:
+        resp = urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 - http to our own container
+        status, reason, headers, raw = resp.status, resp.reason, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        status, reason, headers, raw = err.code, err.reason or "", dict(err.headers or {}), err.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise EngineError(f"No answer from the {server} server at {host}:{port}: {exc}",
+                          "Check that the server container is still running (re-run the cell that starts it).") \
+            from exc
+    ms = (time.perf_counter() - t0) * 1e3
+    return Response(server, "GET", path, int(status), str(reason), {str(k): str(v) for k, v in headers.items()},
+                    raw.decode(errors="replace"), ms, hashlib.sha256(raw).hexdigest())
+
+
+def wait_ready(host: str, port: int = PORT, timeout: float = READY_TIMEOUT_S) -> None:
+    """Wait until something accepts TCP connections on ``host:port``."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1.0):
+                return
+        except OSError as exc:
+            last = exc
+            time.sleep(0.05)
+    hint = "Check that the container runs (`docker ps --filter label=vlab`)."
+    try:
+        if describe().in_vm:
+            hint = ("Your engine runs inside a VM (Docker Desktop, colima…): container bridge addresses are not "
+                    "reachable from this machine. Run the notebook on Linux, or use replay mode.")
+    except EngineError:
+        pass
+    raise EngineError(f"The server at {host}:{port} did not answer within {timeout:.0f} s ({last}).", hint)
+
+
+# ----------------------------------------------------------------- running servers
+@dataclass
+class Server:
+    """A running server container and how to reach it."""
+
+    name: str
+    kind: str
+    ip: str
+    box: sandbox.Box
+    port: int = PORT
+
+    def get(self, path: str = "/") -> Response:
+        return request(self.ip, path, server=self.name, port=self.port)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.ip}:{self.port}{path}"
+
+    def look_inside(self) -> dict:
+        """The server as hardware + software: the CPUs and memory it may use, and the processes it runs."""
+        out = self.box.exec(
+            "echo cpus=$(nproc); "
+            "m=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes); "
+            "echo memory_limit=$m; echo software=$(tr '\\0' ' ' < /proc/1/cmdline)"
+        ).stdout
+        facts = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+        mem = facts.get("memory_limit", "")
+        return {
+            "server": self.name, "kind": KINDS[self.kind].title, "korean": KINDS[self.kind].korean,
+            "cpus_visible": int(facts.get("cpus", "0") or 0),
+            "memory_limit_mib": round(int(mem) / 2**20) if mem.isdigit() else None,
+            "software": facts.get("software", "").strip(),
+            "address": f"{self.ip}:{self.port}",
+        }
+
+
+class ServerLab:
+    """Running servers by name. Made by ``running()``; removed when its ``with`` block ends."""
+
+    def __init__(self, servers: dict[str, Server]):
+        self.servers = servers
+
+    def __getitem__(self, name: str) -> Server:
+        if name not in self.servers:
+            raise BadParameter(f"No running server named {name!r}", f"Running: {', '.join(self.servers)}.")
+        return self.servers[name]
+
+    def get(self, name: str, path: str = "/") -> Response:
+        return self[name].get(path)
+
+
+def _check_kinds(kinds: Sequence[str]) -> list[str]:
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not hasattr(kinds, "__iter__"):
+        raise BadParameter(f"kinds={kinds!r} is not a list of server kinds", f"Use some of: {', '.join(KINDS)}.")
+    kinds = list(kinds)
+    if not kinds:
+        raise BadParameter("kinds is empty", f"Name at least one of: {', '.join(KINDS)}.")
+    for k in kinds:
+        kind(k)
+    if len(set(kinds)) != len(kinds):
+        raise BadParameter(f"kinds={kinds} names a server twice", "Name each kind once.")
+    return kinds
+
+
+@contextmanager
+def running(kinds: Sequence[str] = ("web", "app"), *, pages: dict[str, str] | None = None,
+            memory: str = "32m", cpus: float = 0.5) -> Iterator[ServerLab]:
+    """Start server containers of the given kinds; all are removed when the block ends, whatever happens."""
+    kinds = _check_kinds(kinds)
+    if pages is not None and not isinstance(pages, dict):
+        raise BadParameter(f"pages={pages!r} must be a dict of kind → page text", "For example {'web': '<h1>Hi</h1>'}.")
+    pages = dict(pages or {})
+    for name, page in pages.items():
+        if name not in kinds:
+            raise BadParameter(f"pages names {name!r}, which is not started", f"Start it: kinds={[*kinds, name]}.")
+        check_page(page)
+    server_limits(memory, cpus)  # validate before anything starts
+    with _stack(kinds, pages, memory, cpus) as servers:
+        yield ServerLab(servers)
+
+
+@contextmanager
+def _stack(kinds: list[str], pages: dict[str, str], memory: str, cpus: float) -> Iterator[dict[str, Server]]:
+    with ExitStack() as stack:
+        net = f"vlab-servers-{settings.run_id()}-{os.getpid()}-{next(_net_counter)}"
+        net_id = sandbox.ensure_network(net, "servers")
+        stack.callback(sandbox.remove_network, net_id)
+        limits = server_limits(memory, cpus, network=net)
+        servers: dict[str, Server] = {}
+        for k in kinds:
+            box = stack.enter_context(sandbox.start(server_script(k), image=IMAGE, limits=limits,
+                                                    purpose=f"server-{k}", hostname=f"{k}-server",
+                                                    environment=server_environment(k, pages.get(k))))
+            servers[k] = Server(k, k, box.ip(), box)
+        for s in servers.values():
+            if not s.ip:
+                raise EngineError(f"The {s.name} server got no address on network {net}.",
+                                  "Run `vlab doctor`; check that Docker can create bridge networks.")
+            wait_ready(s.ip)
+        yield servers
+
+
+_net_counter = itertools.count()
+
+
+# ----------------------------------------------------------------- the recorded tour
+TOUR: list[tuple[str, str, str]] = [
+    ("static twice", "web", "/"),
+    ("static twice", "web", "/"),
+    ("dynamic twice", "app", "/cgi-bin/app?n=10"),
+    ("dynamic twice", "app", "/cgi-bin/app?n=10"),
+    ("computed", "app", "/cgi-bin/app?n=100"),
+    ("file listing", "file", "/files/"),
+    ("file download", "file", "/files/notes.txt"),
+    ("file download", "file", "/files/data.bin"),
+    ("database", "db", "/cgi-bin/kv?op=set&key=course&value=virtualization"),
+    ("database", "db", "/cgi-bin/kv?op=get&key=course"),
+    ("database", "db", "/cgi-bin/kv?op=get&key=missing"),
+    ("database", "db", "/cgi-bin/kv?op=list"),
+    ("not found", "web", "/no-such-page.html"),
+]
+
+
+def _tour_live(quick: bool = False) -> Results:
+    """Start the four servers, send the tour's requests, and keep every response (live only)."""
+    rows: list[dict] = []
+    inside: list[dict] = []
+    partial = False
+    try:
+        with running(list(KINDS)) as lab:
+            for s in lab.servers.values():
+                inside.append(s.look_inside())
+            for i, (step, name, path) in enumerate(TOUR):
+                r = lab.get(name, path)
+                rows.append(_row(i, step, r))
+    except KeyboardInterrupt:
+        partial = True
+    samples = pd.DataFrame(rows)
+    res = Results(
+        kind="servers",
+        samples=samples,
+        summary=_summary(samples),
+        provenance=provenance.collect({"kinds": list(KINDS), "port": PORT,
+                                       "limits": "32m, 0.5 CPU, 32 pids, own bridge network"}),
+        extra={"servers": [{k: v for k, v in d.items() if k != "address"} for d in inside]},
+        partial=partial,
+    )
+    return res
+
+
+def _row(i: int, step: str, r: Response) -> dict:
+    body = r.body if len(r.body) <= 2000 else r.body[:2000]
+    is_binary = r.path.endswith(".bin")
+    return {"i": i, "step": step, "server": r.server, "method": r.method, "path": r.path, "status": r.status,
+            "reason": r.reason, "content_type": r.content_type, "bytes": _length(r),
+            "body": "" if is_binary else body, "body_sha256": r.body_sha256,
+            "headers": json.dumps(r.headers), "ms": round(r.ms, 3)}
+
+
+def _length(r: Response) -> int:
+    h = next((v for k, v in r.headers.items() if k.lower() == "content-length"), "")
+    return int(h) if h.isdigit() else len(r.body.encode())
+
+
+def _summary(samples: pd.DataFrame) -> pd.DataFrame:
+    if samples.empty:
+        return pd.DataFrame()
+    return (samples.groupby("server", sort=False)
+            .agg(requests=("path", "size"), median_ms=("ms", "median"), statuses=("status", lambda s: sorted(set(s))))
+            .reset_index())
+
+
+@replay.replayable("servers")
+def tour(quick: bool = False) -> Results:
+    """Run the fixed request script against web, app, file and db servers (recorded in replay mode)."""
+    if not isinstance(quick, bool):
+        raise BadParameter(f"quick={quick!r} must be True or False")
+    replay.args_ok()
+    return _tour_live(quick)
+
+
+RECORDINGS = {"servers": _tour_live}
+
+
+def responses(results: Results, server: str | None = None) -> list[Response]:
+    """The tour's responses as Response objects (marked replayed when they come from a recording)."""
+    if results.samples.empty:
+        return []
+    out = []
+    for row in results.samples.to_dict(orient="records"):
+        if server is not None and row["server"] != server:
+            continue
+        out.append(Response(row["server"], row["method"], row["path"], int(row["status"]), row["reason"] or "",
+                            json.loads(row["headers"]), row["body"] or "", float(row["ms"]),
+                            row["body_sha256"], results.replayed))
+    return out
+
+
+def table(results: Results) -> pd.DataFrame:
+    """One line per request: who answered what, and what changes between identical requests."""
+    rows = []
+    for r in responses(results):
+        shown = r.body if r.content_type.startswith(("text", "application/json")) else f"<{_length(r)} bytes>"
+        rows.append({"server": r.server, "request": f"{r.method} {r.path}", "status": r.status,
+                     "type": r.content_type.split(";")[0], "server time": r.server_time,
+                     "answer": " ".join(shown.split())[:90]})
+    return pd.DataFrame(rows)
+
+
+def facts(results: Results) -> dict[str, bool]:
+    """Deterministic facts the tour shows (the same live and in replay)."""
+    rs = responses(results)
+    by = {}
+    for r in rs:
+        by.setdefault((r.server, r.path), []).append(r)
+    web = by.get(("web", "/"), [])
+    app = by.get(("app", "/cgi-bin/app?n=10"), [])
+    computed = by.get(("app", "/cgi-bin/app?n=100"), [])
+    listing = by.get(("file", "/files/"), [])
+    files = {r.path.rsplit("/", 1)[-1]: r for r in rs if r.server == "file" and r.path != "/files/"}
+    out = {
+        "static page identical on two requests": len(web) == 2 and web[0].body_sha256 == web[1].body_sha256,
+        "dynamic answer differs on two identical requests": len(app) == 2 and app[0].body != app[1].body,
+        "request counter went up by one": len(app) == 2
+        and app[1].json()["request_number"] == app[0].json()["request_number"] + 1,
+        "WAS computed 1+2+…+100 = 5050": bool(computed) and computed[0].json()["sum_1_to_n"] == 5050,
+    }
+    if listing and files:
+        listed = dict((ln.split("\t")[0], ln.split("\t")[2]) for ln in listing[0].body.splitlines() if "\t" in ln)
+        out["downloaded files match the server's SHA-256"] = bool(listed) and all(
+            listed.get(name) == r.body_sha256 for name, r in files.items())
+    kv = {r.path: r for r in rs if r.server == "db"}
+    got = kv.get("/cgi-bin/kv?op=get&key=course")
+    missing = kv.get("/cgi-bin/kv?op=get&key=missing")
+    if got is not None and missing is not None:
+        out["database returns what was stored"] = got.status == 200 and got.json().get("value") == "virtualization"
+        out["database answers 404 for a missing key"] = missing.status == 404
+    return out
+
+
+def inside(results: Results) -> pd.DataFrame:
+    """Each server as hardware + software: CPUs and memory it may use, and the program it runs."""
+    return pd.DataFrame(results.extra.get("servers", []))
+
+
+def kinds_table() -> pd.DataFrame:
+    """The four kinds of server (S1.3): English, Korean, what each one serves."""
+    return pd.DataFrame([{"server": k.title, "Korean": k.korean, "serves": k.serves} for k in KINDS.values()])
+
+
+# ----------------------------------------------------------------- try it yourself
+def ask(server: str, path: str = "/") -> Response:
+    """Start one server, send one request, remove the server. In replay mode: the recorded answer, if any."""
+    kind(server)
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise BadParameter(f"path={path!r} must start with '/'", "For example '/cgi-bin/app?n=7'.")
+    from vlab.core.mode import current
+
+    if current().replay:
+        for r in responses(replay.load("servers"), server):
+            if r.path == path:
+                return r
+        recorded = sorted({r.path for r in responses(replay.load("servers"), server)})
+        raise DataError(f"Replay mode: no recorded answer for GET {path} from the {server} server.",
+                        f"Recorded paths: {', '.join(recorded)}. Start Docker to ask anything live.")
+    with running([server]) as lab:
+        return lab.get(server, path)
+
+
+def source(results: Results) -> str:
+    """One line saying where these responses come from: live now, or a replayed recording (and whose)."""
+    if results.replayed:
+        p = results.provenance
+        return (f"REPLAY: recorded responses from a real run of these servers on {p.get('host', '?')} "
+                f"(kernel {p.get('kernel', '?')}, {p.get('date', '?')}). No container ran now.")
+    return "LIVE: these responses came from server containers started just now on this machine (now removed)."

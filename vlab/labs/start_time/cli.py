@@ -1,0 +1,122 @@
+"""``vlab bench start`` and the start-time recordings."""
+
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from vlab.core import settings
+from vlab.core.errors import VlabError
+from vlab.core.lifecycle import HOST_PHASES, TOTAL
+from vlab.core.results import Results
+from vlab.labs.start_time.concurrency import default_levels, measure_concurrency
+from vlab.labs.start_time.ladder import measure_ladder
+from vlab.labs.start_time.phases import VARIANTS, check_seed, check_trials, check_warmup, configurations, measure_start
+
+# ---------------------------------------------------------------- recordings and command line
+RECORDINGS: dict[str, Callable[[bool], Results]] = {
+    "start": lambda quick: measure_start(10 if quick else 30, progress=False),
+    "ladder": lambda quick: measure_ladder(10 if quick else 30, progress=False),
+    "concurrency": lambda quick: measure_concurrency([1, 2, 4, 8, 16] if quick else default_levels(False),
+                                                     rounds=1 if quick else 3, progress=False),
+}
+
+
+def add_cli_arguments(parser) -> None:
+    """Options of ``vlab bench start``."""
+    parser.add_argument("--trials", type=int, default=None, metavar="N",
+                        help="timed rounds per configuration after the warm-up (default 30; 3 with --quick)")
+    parser.add_argument("--network", choices=["none", "bridge"], default="none",
+                        help="network of the baseline configuration; the 'network' variant uses the other one "
+                             "(default none)")
+    parser.add_argument("--configs", nargs="+", choices=VARIANTS, default=None, metavar="VARIANT",
+                        help=f"variants compared with the baseline, each changing one factor: {', '.join(VARIANTS)} "
+                             "(default: all; runtime only when crun is configured)")
+    parser.add_argument("--warmup", type=int, default=1, metavar="N",
+                        help="untimed warm-up rounds, kept in the JSON but left out of the summary (default 1)")
+    parser.add_argument("--ladder", action="store_true",
+                        help="also measure the latency ladder (native, runc, SDK, CLI, CLI+bridge); "
+                             "saved next to --json as PATH-stem.ladder.json")
+    parser.add_argument("--concurrency", action="store_true",
+                        help="also run the concurrency sweep (k = 1, 2, 4 … 64; 1, 2, 4 with --quick); "
+                             "saved as PATH-stem.concurrency.json")
+    parser.add_argument("--quick", action="store_true", help="few trials, for a fast look or CI")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the interleaving order (default 0)")
+    parser.add_argument("--json", metavar="PATH", default=None,
+                        help="write results as JSON (format: docs/results-format.md); written atomically, and "
+                             "also after Ctrl-C with \"partial\": true")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def side_path(path: Path, kind: str) -> Path:
+    """out.json → out.ladder.json: where the extra measurements of one CLI run go."""
+    return path.with_name(f"{path.stem}.{kind}{path.suffix or '.json'}")
+
+
+def run_cli(args) -> int:
+    """``vlab bench start``: measure headless, print the summary, write JSON."""
+    from vlab.core.results import check_output_path
+
+    quick = bool(args.quick) or settings.quick()
+    trials = check_trials(args.trials if args.trials is not None else (3 if quick else 30))
+    check_warmup(args.warmup)
+    check_seed(args.seed)
+    path = check_output_path(args.json) if args.json else None
+    configurations(args.network, args.configs)  # validate before any container starts
+    progress = not args.no_progress
+    interrupted = False
+
+    def finish(res: Results, p: Path | None) -> None:
+        nonlocal interrupted
+        print(format_summary(res))
+        if p:
+            res.save(p)
+            print(f"wrote {p}{' (partial: interrupted)' if res.partial else ''}")
+        interrupted = interrupted or res.partial
+
+    try:
+        res = measure_start(trials, network=args.network, variants=args.configs, warmup=args.warmup,
+                            seed=args.seed, progress=progress)
+    except VlabError as exc:
+        if isinstance(exc.partial, Results) and path:
+            exc.partial.save(path)
+            print(f"wrote partial results to {path}")
+        raise
+    finish(res, path)
+    if args.ladder and not interrupted:
+        finish(measure_ladder(trials, seed=args.seed, warmup=args.warmup, progress=progress),
+               side_path(path, "ladder") if path else None)
+    if args.concurrency and not interrupted:
+        finish(measure_concurrency(default_levels(quick), progress=progress),
+               side_path(path, "concurrency") if path else None)
+    return 130 if interrupted else 0
+
+
+def format_summary(res: Results) -> str:
+    """A compact text table for the terminal."""
+    lines = [f"vlab {res.kind}{' (partial: interrupted)' if res.partial else ''}"
+             f"{' (replayed recording)' if res.replayed else ''}"]
+    s = res.summary
+    if s.empty:
+        return lines[0] + ": no samples"
+    if res.kind == "start":
+        s = s[s["clock"] == "host"]
+        table = s.pivot_table(index="config", columns="phase", values="median", sort=False)
+        table = table[[p for p in (*HOST_PHASES, TOTAL) if p in table.columns]]
+        lines.append("median ms per phase (host clock):")
+        lines.append(table.round(1).to_string())
+        r = pd.DataFrame(res.extra.get("ratios") or [])
+        if not r.empty:
+            lines.append("total vs baseline (ratio of medians, 95% CI):")
+            lines += [f"  {row.config:<16} {row.ratio:5.2f}  [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+                      for row in r.itertuples()]
+    elif res.kind == "ladder":
+        lines.append(s[["rung", "n", "median", "p95", "min", "ci_low", "ci_high"]].round(2).to_string(index=False))
+        for rung, why in (res.extra.get("skipped") or {}).items():
+            lines.append(f"  skipped {rung}: {why}")
+    else:
+        lines.append(s.round(1).to_string(index=False))
+    return "\n".join(lines)

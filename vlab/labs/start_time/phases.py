@@ -1,0 +1,302 @@
+"""Start-time configurations compared in one interleaved run, every phase timed (kind "start")."""
+
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import tarfile
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from vlab.core import sandbox, settings
+from vlab.core.engine import connect, describe, guarded
+from vlab.core.errors import BadParameter, EngineError, VlabError
+from vlab.core.images import ensure
+from vlab.core.lifecycle import (
+    HOST_PHASES,
+    MARKER_CMD,
+    PHASE_DOC,
+    TOTAL,
+    DaemonEvents,
+    Lifecycle,
+    daemon_phases,
+    phase_rows,
+    progress_bar,
+    run_lifecycle,
+    sweep,
+)
+from vlab.core.provenance import collect
+from vlab.core.replay import args_ok, replayable
+from vlab.core.results import Results
+from vlab.core.stats import ratio_ci, summarize_frame
+
+PURPOSE = "start-time"
+SUM_TOLERANCE_MS = 0.01  # phases vs total: float rounding only (they share one clock)
+DAEMON_SLACK_MS = 2.0  # daemon span may exceed the host span by at most this (clock reading jitter)
+MAX_TRIALS = 1000
+MAX_FAILURES = 3  # trials that fail (engine hiccup) are dropped and reported; more than this stops the run
+
+
+# ---------------------------------------------------------------- configurations
+@dataclass(frozen=True)
+class StartConfig:
+    """One way to start a container. ``name`` is what tables and plots show."""
+
+    name: str
+    image: str = "busybox"
+    network: str = "none"
+    auto_remove: bool = False
+    runtime: str | None = None
+    fresh_image: bool = False
+    what: str = ""
+
+
+VARIANTS = ("network", "image", "auto_remove", "first", "runtime")
+
+
+def configurations(network: str = "none", variants: Sequence[str] | None = None,
+                   runtimes: Sequence[str] = ()) -> list[StartConfig]:
+    """The baseline plus one configuration per variant, each changing exactly one factor.
+
+    ``network`` is the baseline's network ("none" or "bridge"); the "network" variant uses the
+    other one. The "runtime" variant (crun) is only added when the engine lists crun.
+    """
+    if not isinstance(network, str) or network not in ("none", "bridge"):
+        raise BadParameter(f"network={network!r} is not compared here", "Use 'none' or 'bridge'.")
+    variants = as_names("variants", VARIANTS if variants is None else variants, VARIANTS)
+    for v in variants:
+        if v not in VARIANTS:
+            raise BadParameter(f"Unknown configuration {v!r}", f"Use any of: {', '.join(VARIANTS)}.")
+    base = StartConfig("baseline", network=network,
+                       what=f"busybox image, network {network}, runc, detached then removed, warm image")
+    out = [base]
+    other = "bridge" if network == "none" else "none"
+    if "network" in variants:
+        out.append(replace(base, name=f"network:{other}", network=other, what=f"network {other} instead"))
+    if "image" in variants:
+        out.append(replace(base, name="image:fat", image="fat", what="64 MiB larger image"))
+    if "auto_remove" in variants:
+        out.append(replace(base, name="auto_remove", auto_remove=True, what="daemon removes it (--rm)"))
+    if "first" in variants:
+        out.append(replace(base, name="first_start", fresh_image=True,
+                           what="first start of a freshly built image"))
+    if "runtime" in variants and "crun" in runtimes:
+        out.append(replace(base, name="runtime:crun", runtime="crun", what="crun instead of runc"))
+    return out
+
+
+def check_trials(trials: int, *, minimum: int = 1) -> int:
+    if isinstance(trials, bool) or not isinstance(trials, int) or not minimum <= trials <= MAX_TRIALS:
+        raise BadParameter(f"trials={trials!r} must be a whole number from {minimum} to {MAX_TRIALS}",
+                           "Use 30 or more for trustworthy statistics, 3 for a quick look.")
+    return trials
+
+
+def as_names(what: str, values: object, known: Sequence[str]) -> list:
+    """A list of names from a list/tuple (a single string counts as one name); anything else is BadParameter."""
+    if isinstance(values, str):
+        return [values]
+    if not isinstance(values, list | tuple | set | frozenset):
+        raise BadParameter(f"{what}={values!r} is not a list", f"Use a list of: {', '.join(known)}.")
+    return list(values)
+
+
+def check_seed(seed: int) -> int:
+    """A seed for the shuffled interleaving order: a whole number from 0 to 2**32 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise BadParameter(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1", "For example seed=0.")
+    return seed
+
+
+def check_warmup(warmup: int) -> int:
+    """At least one warm-up round: it also probes that every configuration can run here."""
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or not 1 <= warmup <= 10:
+        raise BadParameter(f"warmup={warmup!r} must be a whole number from 1 to 10",
+                           "The first warm-up round also checks that each configuration runs; use 1.")
+    return warmup
+
+
+def phase_sums(samples: pd.DataFrame) -> pd.DataFrame:
+    """Per container: the sum of the host phases, the measured total and their difference (ms)."""
+    host = samples[samples["clock"] == "host"]
+    parts = host[host["phase"].isin(HOST_PHASES)].groupby(["config", "trial"])["ms"].sum()
+    total = host[host["phase"] == TOTAL].set_index(["config", "trial"])["ms"]
+    df = pd.DataFrame({"sum_of_phases": parts, "total": total}).dropna().reset_index()
+    df["difference"] = (df["sum_of_phases"] - df["total"]).abs()
+    return df
+
+
+def self_check(results: Results, tolerance_ms: float = SUM_TOLERANCE_MS) -> dict:
+    """The claims that always hold: every phase positive; phases add up to total within tolerance."""
+    s = results.samples
+    if s.empty:
+        raise BadParameter("no samples to check", "Run measure_start() first.")
+    timed = s[s["clock"].isin(["host", "daemon"])]
+    sums = phase_sums(s)
+    return {
+        "phases_positive": bool((timed["ms"] > 0).all()),
+        "n_values": int(len(timed)),
+        "max_difference_ms": float(sums["difference"].max()) if not sums.empty else float("nan"),
+        "tolerance_ms": tolerance_ms,
+        "adds_up": bool((sums["difference"] <= tolerance_ms).all()) and not sums.empty,
+    }
+
+
+def ratios(results: Results, phase: str = TOTAL, baseline: str = "baseline") -> pd.DataFrame:
+    """Median of each configuration ÷ median of the baseline, with a bootstrap 95% CI."""
+    s = results.samples
+    s = s[s["phase"] == phase]
+    if "warmup" in s:
+        s = s[~s["warmup"].astype(bool)]
+    base = s[s["config"] == baseline]["ms"]
+    rows = []
+    for name, group in s.groupby("config", sort=False):
+        if name == baseline or base.empty:
+            continue
+        r = ratio_ci(group["ms"], base)
+        rows.append({"config": name, "vs": baseline, "phase": phase, **r})
+    return pd.DataFrame(rows)
+
+
+def _fresh_image(client, n: int) -> str:
+    """Build a new image (busybox + a unique small layer, no RUN step) for a first start."""
+    base = ensure("busybox", client)
+    tag = f"vlab/start-first:{settings.run_id()}-{n}"
+    df = (f"FROM {base}\nCOPY stamp /stamp\nLABEL vlab=1 {settings.RUN_LABEL}={settings.run_id()} "
+          f"vlab.purpose={PURPOSE}\n").encode()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in (("Dockerfile", df), ("stamp", uuid.uuid4().hex.encode())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    buf.seek(0)
+    with guarded("building a fresh image for a first start"):
+        for chunk in client.api.build(fileobj=buf, custom_context=True, tag=tag, rm=True, forcerm=True,
+                                      pull=False, network_mode="none", decode=True):
+            if "error" in chunk:
+                raise EngineError(f"Building {tag} failed: {chunk['error'].strip()}")
+    return tag
+
+
+def _runtimes(client) -> list[str]:
+    try:
+        return describe(client).runtimes
+    except VlabError:
+        return []
+
+
+# ---------------------------------------------------------------- 1. configurations, interleaved
+@replayable("start")
+def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence[str] | None = None,
+                  warmup: int = 1, seed: int = 0, progress: bool = True,
+                  on_trial: Callable[[int], None] | None = None) -> Results:
+    """Time every phase of a container's life for several configurations, interleaved.
+
+    Each round runs every configuration once in a shuffled order (seeded), so slow drifts of a
+    shared machine hit all configurations alike. ``warmup`` rounds run first and are kept but
+    flagged ``warmup=True`` and left out of the summary. Ctrl-C stops after cleaning up and
+    returns what was measured, with ``partial=True``.
+    """
+    trials = check_trials(trials)
+    warmup = check_warmup(warmup)
+    seed = check_seed(seed)
+    configurations(network, variants)  # validate names before touching the engine
+    if on_trial is not None and not callable(on_trial):
+        raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
+    args_ok()
+    client = connect()
+    configs = configurations(network, variants, _runtimes(client))
+    kwargs = {}
+    for c in configs:
+        limits = sandbox.Limits(network=c.network, auto_remove=c.auto_remove, runtime=c.runtime)
+        kwargs[c.name] = sandbox.create_kwargs(client, list(MARKER_CMD), image=c.image, limits=limits,
+                                               purpose=PURPOSE)
+    rows: list[dict] = []
+    lifecycles: list[tuple[dict, Lifecycle]] = []
+    skipped: dict[str, str] = {}
+    failures: list[dict] = []
+    error: EngineError | None = None
+    rng = random.Random(seed)
+    partial = False
+    events = DaemonEvents(client, PURPOSE)
+    counter = iter(range(1, 1 << 30))
+
+    def one(c: StartConfig) -> Lifecycle:
+        kw = kwargs[c.name]
+        fresh = _fresh_image(client, next(counter)) if c.fresh_image else None
+        try:
+            return run_lifecycle(client, {**kw, "image": fresh} if fresh else kw, auto_remove=c.auto_remove)
+        finally:
+            if fresh:
+                with contextlib.suppress(Exception):
+                    client.api.remove_image(fresh, force=True)
+
+    try:
+        with progress_bar((warmup + trials) * len(configs), "start trials", progress) as bar:
+            for rnd in range(-warmup, trials):
+                order = list(configs)
+                rng.shuffle(order)
+                for slot, c in enumerate(order):
+                    try:
+                        lc = one(c)
+                    except EngineError as exc:
+                        if rnd == -warmup and c.name != "baseline":
+                            # the first warm-up round is also a probe: a configuration this engine cannot
+                            # run (e.g. a broken bridge network) is skipped, and the reason kept
+                            skipped[c.name] = exc.message
+                            configs.remove(c)
+                            bar.total -= warmup + trials
+                            continue
+                        failures.append({"config": c.name, "trial": rnd, "error": exc.message})
+                        if len(failures) > MAX_FAILURES:
+                            raise
+                        bar.update(1)
+                        continue
+                    base = {"config": c.name, "trial": rnd, "warmup": rnd < 0, "slot": slot,
+                            "container": lc.container[:12], "exit_code": lc.exit_code}
+                    rows.extend(phase_rows(lc, base))
+                    lifecycles.append((base, lc))
+                    bar.update(1)
+                if on_trial and rnd >= 0:
+                    on_trial(rnd)
+    except KeyboardInterrupt:
+        partial = True
+    except EngineError as exc:
+        error, partial = exc, True
+    finally:
+        try:
+            events.wait_for([lc.container for _, lc in lifecycles], timeout=0 if partial else 3.0)
+        finally:
+            events.close()
+            sweep(client, [PURPOSE], engine_gone_ok=partial)
+    for base, lc in lifecycles:
+        for phase, ms in daemon_phases(events.by_id.get(lc.container, [])).items():
+            rows.append({**base, "phase": phase, "clock": "daemon", "ms": ms, "harness_ms": np.nan})
+    samples = pd.DataFrame(rows)
+    cfg = {"trials": trials, "warmup": warmup, "network": network, "seed": seed,
+           "configs": {c.name: c.what for c in configs}, "command": list(MARKER_CMD)}
+    res = Results("start", samples, _summary(samples), collect(cfg),
+                  extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures}, partial=partial)
+    if not samples.empty:
+        res.extra["ratios"] = ratios(res).to_dict(orient="records")
+        res.extra["self_check"] = self_check(res)
+    if error is not None:
+        error.partial = res  # the measured trials are not thrown away
+        raise error
+    return res
+
+
+def _summary(samples: pd.DataFrame) -> pd.DataFrame:
+    if samples.empty:
+        return pd.DataFrame()
+    timed = samples[~samples["warmup"]] if "warmup" in samples else samples
+    return summarize_frame(timed, by=["config", "clock", "phase"], value="ms")
+
+

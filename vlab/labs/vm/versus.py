@@ -1,0 +1,190 @@
+"""The container side of "VM vs container": time whole container lifecycles through the sandbox.
+
+Each trial runs the course's busybox image with a command that reports like the VM's
+``/init`` does: its PID, the kernel release it sees (``uname -r``) and how many processes
+it can see. Phases are timed with ``perf_counter_ns`` around the low-level Docker API calls:
+
+- ``create`` → ``start`` → ``wait`` (the command ran and exited) → ``remove``;
+- ``total``: create called → command exited (comparable to the VM's launch → exit, removal excluded).
+
+The container's ``uname -r`` is the engine host's kernel release: a container has no kernel of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from vlab.core import provenance, replay, sandbox
+from vlab.core.engine import connect, describe
+from vlab.core.errors import BadParameter, EngineError, VlabError
+from vlab.core.lifecycle import run_lifecycle
+from vlab.core.results import Results
+from vlab.core.stats import ratio_ci, summarize_frame
+
+KIND = "vm_container_start"
+PHASES = ("create", "start", "wait", "remove", "total")
+REPORT = "echo \"pid=$$|kernel=$(uname -r)|procs=$(ls /proc | grep -c '^[0-9]')\""
+METRIC = ("Docker SDK create → start → wait until the command (busybox sh printing uname -r) exited, "
+          "host perf_counter_ns; removal timed separately")
+_REPORT_RE = re.compile(r"pid=(\d+)\|kernel=([^|]+)\|procs=(\d+)")
+
+
+def parse_report(text: str) -> dict | None:
+    """Parse the container's ``pid=…|kernel=…|procs=…`` line (None when absent)."""
+    m = _REPORT_RE.search(text)
+    if not m:
+        return None
+    return {"pid": int(m.group(1)), "kernel": m.group(2).strip(), "procs": int(m.group(3))}
+
+
+def container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = True) -> Results:
+    """Time ``trials`` container lifecycles (after ``warmup`` unrecorded ones). Replay mode: the recording."""
+    _check(trials, warmup)
+    return _starts(trials, warmup=warmup, progress=progress)
+
+
+def _check(trials: int, warmup: int) -> None:
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 500:
+        raise BadParameter(f"trials={trials!r} must be a whole number from 1 to 500", "For example trials=5.")
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or not 0 <= warmup <= 10:
+        raise BadParameter(f"warmup={warmup!r} must be a whole number from 0 to 10")
+
+
+@replay.replayable(KIND)
+def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
+    _check(trials, warmup)
+    replay.args_ok()
+    return run_container_starts(trials, warmup=warmup, progress=progress)
+
+
+def lifecycle(client=None) -> tuple[dict[str, float], dict | None]:
+    """One timed container lifecycle (``measure.start.run_lifecycle``): phase → ms, and what it reported."""
+    client = client or connect()
+    kwargs = sandbox.create_kwargs(client, ["/bin/sh", "-c", REPORT], limits=sandbox.Limits(memory="64m", pids=16),
+                                   purpose="vm-vs-container")
+    lc = run_lifecycle(client, kwargs, read_marker=False, keep_output=True)
+    if lc.exit_code != 0:
+        raise EngineError(f"The timing container exited with code {lc.exit_code}: {lc.output.strip()[:200]}")
+    st = lc.stamps
+
+    def ms(a: str, b: str) -> float:
+        return (st[b] - st[a]) / 1e6
+
+    times = {"create": ms("t0", "created"), "start": ms("created", "started"), "wait": ms("started", "exited"),
+             "remove": ms("remove_sent", "removed"), "total": ms("t0", "exited")}
+    return times, parse_report(lc.output)
+
+
+def run_container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = False) -> Results:
+    """Measure live (no replay). Interrupted runs return ``partial=True`` with the trials done."""
+    from tqdm.auto import tqdm
+
+    _check(trials, warmup)
+    client = connect()
+    info = describe(client)
+    rows: list[dict] = []
+    report: dict | None = None
+    partial = False
+    try:
+        for i in tqdm(range(warmup + trials), desc="container lifecycles", disable=not progress, leave=False):
+            times, rep = lifecycle(client)
+            report = rep or report
+            if i >= warmup:
+                rows.extend({"config": "container", "runtime": info.default_runtime, "trial": i - warmup,
+                             "phase": p, "ms": times[p], "clock": "host"} for p in PHASES)
+    except KeyboardInterrupt:
+        partial = True
+    except VlabError as exc:
+        exc.partial = _results(trials, warmup, info, rows, report, True)
+        raise
+    return _results(trials, warmup, info, rows, report, partial)
+
+
+def _results(trials: int, warmup: int, info, rows: list[dict], report: dict | None, partial: bool) -> Results:
+    samples = pd.DataFrame(rows, columns=["config", "runtime", "trial", "phase", "ms", "clock"])
+    summary = summarize_frame(samples, by=["config", "phase"], value="ms")
+    prov = provenance.collect({"trials": trials, "warmup": warmup, "image": "vlab/busybox:1",
+                               "limits": {"memory": "64m", "pids": 16, "network": "none"}})
+    extra = {
+        "metric": METRIC,
+        "container": report or {},
+        "host_kernel": info.kernel,
+        "same_kernel_as_host": bool(report and report["kernel"] == info.kernel),
+        "engine_in_vm": info.in_vm,
+    }
+    return Results(KIND, samples, summary, prov, extra, partial=partial)
+
+
+def medians(res: Results) -> dict[str, float]:
+    """Median ms of each phase."""
+    if res.samples.empty:
+        return {}
+    return {str(k): float(v) for k, v in res.samples.groupby("phase")["ms"].median().items()}
+
+
+# ---------------------------------------------------------------- the comparison
+@dataclass
+class Comparison:
+    """Container median vs VM median on the same machine, with a bootstrap CI of the ratio."""
+
+    container_ms: float
+    vm_ms: float
+    ratio: float  # VM ÷ container
+    ci_low: float
+    ci_high: float
+    accel: str
+    winner: str  # "container" or "vm"
+    container_kernel: str
+    vm_kernel: str
+    explanation: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (f"container median {self.container_ms:,.0f} ms vs VM ({self.accel.upper()}) median "
+                f"{self.vm_ms:,.0f} ms: the VM took {self.ratio:,.1f}× as long "
+                f"(95% CI {self.ci_low:,.1f}–{self.ci_high:,.1f}×).")
+
+
+def compare(container: Results, vm: Results, *, container_phase: str = "total",
+            vm_phase: str = "launch_to_marker") -> Comparison:
+    """Compare the container's launch → exit with the VM's launch → marker, and explain the result."""
+    cs = container.samples[container.samples["phase"] == container_phase]["ms"] if not container.samples.empty else []
+    vs = vm.samples[vm.samples["phase"] == vm_phase]["ms"] if not vm.samples.empty else []
+    if len(cs) == 0 or len(vs) == 0:
+        raise BadParameter("Both results need samples to compare.",
+                           f"Pass container_starts() results (phase {container_phase!r}) and boot_vm() results "
+                           f"(phase {vm_phase!r}).")
+    r = ratio_ci(list(vs), list(cs))
+    c_med, v_med = float(pd.Series(cs).median()), float(pd.Series(vs).median())
+    accel = str(vm.extra.get("accelerator") or (vm.samples["accel"].iloc[0] if "accel" in vm.samples else "?"))
+    winner = "container" if c_med < v_med else "vm"
+    return Comparison(c_med, v_med, r["ratio"], r["ci_low"], r["ci_high"], accel, winner,
+                      str((container.extra.get("container") or {}).get("kernel", "")),
+                      str((vm.extra.get("guest") or {}).get("kernel", "")),
+                      explain(winner, r["ratio"], accel))
+
+
+def explain(winner: str, ratio: float, accel: str) -> str:
+    """Why the container (or, unusually, the VM) came first, for this accelerator."""
+    if winner == "container":
+        why = ("The container won: it boots no kernel. The engine only sets up namespaces and cgroups and runs one "
+               "process on the host kernel that is already running, while the VM had to start QEMU, load and boot a "
+               "whole guest kernel, and only then run /init.")
+        if accel == "tcg":
+            why += (" Your VM also ran under TCG, software emulation (에뮬레이션): QEMU translated every guest "
+                    "instruction, so the kernel boot was many times slower than on hardware. With KVM and a minimal "
+                    "microVM the boot shrinks to the order of 100-200 ms (Firecracker 160.9 ms median [AGA20]), "
+                    "close to a container start through Docker, but a kernel still boots and runc alone is faster.")
+        else:
+            why += (" Your VM used KVM hardware acceleration (하드웨어 가속), so the guest ran at native speed; "
+                    "the gap you see is mostly the kernel boot itself: that is what microVMs shrink, never to zero.")
+        return why
+    return ("The VM won on your machine, which is unusual. Possible reasons: the Docker engine itself runs inside a "
+            "VM (Docker Desktop) or is very busy, so each container start pays for that; or your VM used KVM with a "
+            f"minimal kernel (a microVM) while the container start included slow image or network set-up. Ratio "
+            f"{ratio:.2f}×: look at the phases of both measurements to see where the time went.")
