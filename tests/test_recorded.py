@@ -89,9 +89,10 @@ def test_boot_figures_convert_to_ms_and_stay_in_boot_groups():
     for _, row in boot.iterrows():
         assert row["ms"] == pytest.approx(row["value"] * recorded.TIME_TO_MS[row["unit"]])
         assert row["group_label"] == recorded.METRIC_GROUPS[row["metric_group"]].label
-    # every boot/start-time row of the whole table is in boot_figures, nothing else
+    # every verified boot/start-time row of the whole table is in boot_figures, nothing else
     is_boot = SHIPPED["metric_group"].map(lambda g: recorded.METRIC_GROUPS[g].boot)
-    assert set(boot["figure_id"]) == set(SHIPPED.loc[is_boot, "figure_id"])
+    assert set(boot["figure_id"]) == set(SHIPPED.loc[is_boot & (SHIPPED["verified"] == "yes"), "figure_id"])
+    assert set(recorded.boot_figures(include_unverified=True)["figure_id"]) == set(SHIPPED.loc[is_boot, "figure_id"])
     key = recorded.boot_figures(recorded.KEY_BOOT_GROUPS)
     assert set(key["metric_group"]) == set(recorded.KEY_BOOT_GROUPS)
 
@@ -248,18 +249,20 @@ def _annotations(fig) -> dict[str, str]:
 
 def test_every_plotted_recorded_number_carries_its_source_id():
     boot = recorded.boot_figures()
+    shown = recorded.collapse_ranges(boot)  # a min/max pair is one figure
     fig = precorded.plot_boot_times(boot)
     try:
         notes = _annotations(fig)
         recorded_notes = {k: v for k, v in notes.items() if k.startswith("recorded:")}
-        assert set(recorded_notes) == {f"recorded:{fid}" for fid in boot["figure_id"]}
-        for _, row in boot.iterrows():
+        assert set(recorded_notes) == {f"recorded:{fid}" for fid in shown["figure_id"]}
+        for _, row in shown.iterrows():
             text = recorded_notes[f"recorded:{row['figure_id']}"]
             assert f"[{row['source_id']}]" in text
-            assert precorded.fmt_ms(row["ms"]) in text
-        # the plotted points sit at the figures' values
+            assert precorded.fmt_ms(row["ms_max"]).split(" ")[0] in text
+        # the plotted points sit at the figures' values (a range at both ends)
         xs = sorted(float(x) for line in fig.axes[0].lines for x in line.get_xdata())
-        assert sorted(boot["ms"]) == pytest.approx(xs)
+        ends = [*shown["ms"], *shown.loc[shown["stat"] == "range", "ms_max"]]
+        assert sorted(ends) == pytest.approx(xs)
         assert fig.axes[0].get_xscale() == "log"
     finally:
         plt.close(fig)

@@ -3,10 +3,8 @@
 Each comparison divides two rows of ``data/published_figures.tsv`` (by ``figure_id``) measured in the
 same paper on the same machine, and turns it into a *time* ratio like vlab's: above 1 means slower than
 the baseline. For a throughput figure (GFLOPS, IOPS, Gbit/s) the ratio is baseline/system; for a time
-figure (µs, ns) it is system/baseline. Every row keeps its source id and locator.
-
-A few FEL15 rows that the shared table does not hold yet are embedded below, copied from
-``references/published_figures.tsv`` (verified there against the authors' raw data).
+figure (µs, ns) it is system/baseline. Every row keeps its source id and locator. Every figure used
+here is a row of that validated table (the FEL15 fio and nuttcp rows included); none is embedded in code.
 """
 
 from __future__ import annotations
@@ -19,22 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
-
-#: Rows not (yet) in data/published_figures.tsv: figure_id → (value, unit, system, metric, locator).
-_EMBEDDED: dict[str, tuple[float, str, str, str, str]] = {
-    "FEL15-fio-randread-native": (84044, "IOPS", "native", "fio 4 KiB random read IOPS (QD128), SSD",
-                                  'thewmf/kvm-docker-comparison@6820500b "fio/results/fio results.xlsx"'),
-    "FEL15-fio-randread-docker": (84092, "IOPS", "Docker", "fio 4 KiB random read IOPS (QD128), SSD",
-                                  'thewmf/kvm-docker-comparison@6820500b "fio/results/fio results.xlsx"'),
-    "FEL15-fio-randread-kvm": (46173, "IOPS", "KVM", "fio 4 KiB random read IOPS (QD128), SSD",
-                               'thewmf/kvm-docker-comparison@6820500b "fio/results/fio results.xlsx"'),
-    "FEL15-nuttcp-native": (9.35, "Gbit/s", "native", "nuttcp TCP throughput, client to server, 10GbE",
-                            "thewmf/kvm-docker-comparison@6820500b nuttcp/results/nuttcp.xlsx"),
-    "FEL15-nuttcp-docker-nat": (9.33, "Gbit/s", "Docker NAT", "nuttcp TCP throughput, client to server, 10GbE",
-                                "thewmf/kvm-docker-comparison@6820500b nuttcp/results/nuttcp.xlsx"),
-    "FEL15-nuttcp-kvm": (9.29, "Gbit/s", "KVM", "nuttcp TCP throughput, client to server, 10GbE",
-                         "thewmf/kvm-docker-comparison@6820500b nuttcp/results/nuttcp.xlsx"),
-}
 
 
 @dataclass(frozen=True)
@@ -82,7 +64,10 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 #: Published absolute memory figures (MiB or MB as published) to set beside the learner's idle containers.
-MEMORY_FIGURES = ("GVI-density-runc", "GVI-density-runsc", "AGA20-mem-fc", "AGA20-mem-qemu-min", "FCSPEC-vmm-memory")
+#: ``AGA20-mem-qemu`` is a range: the table's ``AGA20-mem-qemu-min`` / ``-max`` pair, shown as one figure.
+MEMORY_FIGURES = ("GVI-density-runc", "GVI-density-runsc", "AGA20-mem-fc", "AGA20-mem-qemu", "FCSPEC-vmm-memory")
+#: How a threshold's direction is shown.
+_BOUND_SHOWN = {"<=": "≤ ", "<": "< ", ">=": "≥ ", ">": "> "}
 
 
 def _data_dir() -> Path:
@@ -90,18 +75,14 @@ def _data_dir() -> Path:
 
 
 def figures_table(path: Path | None = None) -> dict[str, dict]:
-    """Rows of the published-figures table keyed by figure_id, plus the embedded FEL15 rows."""
+    """Rows of the published-figures table keyed by figure_id."""
     path = path or _data_dir() / "published_figures.tsv"
     rows: dict[str, dict] = {}
     if path.exists():
         with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if row.get("figure_id"):
                     rows.setdefault(row["figure_id"], row)
-    for fid, (value, unit, system, metric, locator) in _EMBEDDED.items():
-        rows.setdefault(fid, {"figure_id": fid, "system": system, "metric": metric, "value": str(value),
-                              "unit": unit, "source_id": "FEL15", "locator": locator,
-                              "conditions": "2x8-core Xeon, 252 GB; 10 runs"})
     return rows
 
 
@@ -140,13 +121,28 @@ def published_ratios(groups: tuple[str, ...] | list[str] | None = None, path: Pa
     return pd.DataFrame(out, columns=["group", "label", "kind", "ratio", "source_id", "locator", "figures"])
 
 
+def shown(rows: dict[str, dict], fid: str) -> str:
+    """One figure as it must be read, with its unit: '4.09 MB', '≤ 5 MiB', a range '131.2–132.4 MiB'."""
+    if fid not in rows and f"{fid}-min" in rows and f"{fid}-max" in rows:
+        unit = rows[f"{fid}-min"].get("unit", "")
+        return f"{_value(rows, fid + '-min'):g}–{_value(rows, fid + '-max'):g} {unit}".strip()
+    value = _value(rows, fid)
+    prefix = _BOUND_SHOWN.get(rows[fid].get("bound", ""), "") if rows[fid].get("stat") == "threshold" else ""
+    return f"{prefix}{value:g} {rows[fid].get('unit', '')}".strip()
+
+
 def memory_figures(path: Path | None = None) -> pd.DataFrame:
-    """Published memory-per-container / per-VMM figures, with units and sources as published."""
+    """Published memory-per-container / per-VMM figures as published: one row each, a range as one row."""
     rows = figures_table(path)
-    out = [{"figure_id": fid, "system": rows[fid].get("system", ""), "metric": rows[fid].get("metric", ""),
-            "value": _value(rows, fid), "unit": rows[fid].get("unit", ""), "source_id": rows[fid].get("source_id", "")}
-           for fid in MEMORY_FIGURES if fid in rows]
-    return pd.DataFrame(out, columns=["figure_id", "system", "metric", "value", "unit", "source_id"])
+    out = []
+    for fid in MEMORY_FIGURES:
+        row = rows.get(fid) or rows.get(f"{fid}-min")
+        if row is None:
+            raise DataError(f"published figure {fid!r} is missing from data/published_figures.tsv",
+                            "Re-install vlab (`pip install -e .`) so the data files are present.")
+        out.append({"figure_id": fid, "system": row.get("system", ""), "metric": row.get("metric", ""),
+                    "figure": shown(rows, fid), "source_id": row.get("source_id", "")})
+    return pd.DataFrame(out, columns=["figure_id", "system", "metric", "figure", "source_id"])
 
 
 def citations(source_ids: list[str] | None = None, path: Path | None = None) -> dict[str, str]:

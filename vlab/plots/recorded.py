@@ -2,12 +2,16 @@
 
 Every recorded point is annotated with its value and its source id (``[AGA20]``), and rows are
 grouped under their metric definition, so figures that measure different things are never drawn
-as one series. Live measurements (container starts, VM boots labelled by accelerator) go in a
-separate "on this machine" block at the top.
+as one series. Only wall-clock groups are drawn (CPU-time figures have their own groups and stay off
+this time axis). A threshold reads with its direction (``≤ 125 ms``, ``< 150 ms``), a range is one
+segment with one label (``29–30 ms``), and a figure with a caveat carries a footnote mark (``†1``)
+whose text is printed under the plot. Live measurements (container starts, VM boots labelled by
+accelerator) go in a separate "on this machine" block at the top.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -22,10 +26,10 @@ from vlab.plots.common import colour, use_style
 
 KIND_COLOUR = {k: colour(i) for i, k in enumerate(recorded.KINDS)}
 LIVE_WHAT = ("container", "vm")
-#: stats that are limits or targets, not measurements: drawn hollow and prefixed in the label.
-LIMIT_STATS = {"threshold": "≤ ", "design_target": "target "}
-PREFIX = {**LIMIT_STATS, "ci_baseline_mean": "CI baseline ", "approx": "~", "mean_approx": "~"}
+#: stats that are limits or targets, not measurements: drawn hollow (the label says which way, via recorded.prefix).
+LIMIT_STATS = ("threshold", "design_target")
 ROW_INCH = 0.24
+NOTE_INCH = 0.16
 
 
 def fmt_ms(ms: float) -> str:
@@ -37,10 +41,20 @@ def fmt_ms(ms: float) -> str:
     return f"{ms:.4g} ms"
 
 
-def point_label(row: pd.Series) -> str:
-    """The annotation of one recorded figure: value, unit and source id, e.g. '≤ 125 ms [FCSPEC]'."""
-    prefix = PREFIX.get(row["stat"], "")
-    return f"{prefix}{fmt_ms(float(row['ms']))} [{row['source_id']}]"
+def point_label(row: pd.Series, mark: str = "") -> str:
+    """The annotation of one recorded figure: value, unit and source id, e.g. '≤ 125 ms [FCSPEC]'.
+
+    A range row (from :func:`vlab.labs.vm.recorded.collapse_ranges`) reads '29–30 ms [FCTEST]'; an unverified
+    figure says so; ``mark`` is the footnote mark of the figure's caveat ('†1').
+    """
+    if row["stat"] == "range":
+        text = f"{fmt_ms(float(row['ms']))}–{fmt_ms(float(row['ms_max']))}".replace(" ms–", "–")
+    else:
+        text = recorded.prefix(row["stat"], row.get("bound", "")) + fmt_ms(float(row["ms"]))
+    text += f" [{row['source_id']}]"
+    if row.get("verified", "yes") != "yes":
+        text += " unverified"
+    return f"{text} {mark}" if mark else text
 
 
 def live_frame(
@@ -141,17 +155,25 @@ def plot_boot_times(
 
     ``figs`` defaults to :func:`vlab.labs.vm.recorded.boot_figures` (optionally limited to ``groups``);
     ``live`` is an optional table of live samples (see :func:`check_live` / :func:`live_frame`).
-    Recorded annotations carry ``gid="recorded:<figure_id>"``; live ones ``gid="live:<label>"``.
+    Recorded annotations carry ``gid="recorded:<figure_id>"`` (a range: its id without ``-min``/``-max``, drawn as
+    one segment with ``gid="range:<id>"``); caveat footnotes ``gid="caveat:<figure_id>"``; live ones
+    ``gid="live:<label>"``. Groups that are not wall-clock times are refused (BadParameter).
     """
     use_style()
     if figs is None:
         figs = recorded.boot_figures(groups)
     elif groups is not None:
         figs = figs[figs["metric_group"].isin(groups)]
-    need = {"figure_id", "system", "kind", "metric_group", "ms", "stat", "source_id"}
+    need = {"figure_id", "system", "kind", "metric_group", "value", "unit", "ms", "stat", "source_id"}
     if not need <= set(figs.columns):
         raise BadParameter(f"figs lacks columns {sorted(need - set(figs.columns))}.",
                            "Pass a frame from vlab.labs.vm.recorded.boot_figures().")
+    not_wall = sorted({g for g in figs["metric_group"]
+                       if g not in recorded.METRIC_GROUPS or recorded.METRIC_GROUPS[g].clock != "wall"})
+    if not_wall:
+        raise BadParameter(f"Not wall-clock time groups: {', '.join(not_wall)}; they cannot share this time axis.",
+                           "Pass a frame from vlab.labs.vm.recorded.boot_figures().")
+    figs = recorded.collapse_ranges(figs)
     series = _live_series(check_live(live)) if live is not None and len(live) else []
 
     # Build the rows top to bottom: headings, then one row per figure / live series.
@@ -169,8 +191,12 @@ def plot_boot_times(
         rows.append({"heading": label})
         rows.extend({"fig": r} for _, r in g.iterrows())
 
+    caveats = [r["fig"] for r in rows if "fig" in r and str(r["fig"].get("caveat", "")).strip()]
+    marks = {r["figure_id"]: f"†{i}" for i, r in enumerate(caveats, start=1)}
+    notes = [(r["figure_id"], textwrap.wrap(f"{marks[r['figure_id']]} {r['system']}: {r['caveat']}", 110))
+             for r in caveats]
     n = len(rows)
-    fig, ax = plt.subplots(figsize=(9.5, 1.6 + ROW_INCH * n))
+    fig, ax = plt.subplots(figsize=(9.5, 1.6 + ROW_INCH * n + NOTE_INCH * sum(len(lines) for _, lines in notes)))
     ax.set_xscale("log")
     ticks, labels, bold = [], [], []
     all_ms: list[float] = []
@@ -182,15 +208,20 @@ def plot_boot_times(
             continue
         if "fig" in row:
             r = row["fig"]
-            ms = float(r["ms"])
+            ms, ms_max = float(r["ms"]), float(r["ms_max"])
             limit = r["stat"] in LIMIT_STATS
             c = KIND_COLOUR.get(r["kind"], "#777777")
-            ax.plot([ms], [y], marker="o", ms=6, color=c, mfc="white" if limit else c, mew=1.5, ls="none", zorder=3)
-            ax.annotate(point_label(r), (ms, y), xytext=(7, 0), textcoords="offset points", va="center",
-                        fontsize=7.5, gid=f"recorded:{r['figure_id']}")
+            if r["stat"] == "range":  # one segment, one label
+                ax.plot([ms, ms_max], [y, y], marker="|", ms=9, color=c, lw=2.5, mew=1.5, zorder=3,
+                        gid=f"range:{r['figure_id']}")
+            else:
+                ax.plot([ms], [y], marker="o", ms=6, color=c, mfc="white" if limit else c, mew=1.5, ls="none",
+                        zorder=3)
+            ax.annotate(point_label(r, marks.get(r["figure_id"], "")), (ms_max, y), xytext=(7, 0),
+                        textcoords="offset points", va="center", fontsize=7.5, gid=f"recorded:{r['figure_id']}")
             system = str(r["system"])
             ticks.append(y), labels.append(system if len(system) <= 60 else system[:57] + "…"), bold.append(False)
-            all_ms.append(ms)
+            all_ms.extend([ms, ms_max])
         else:
             what, name, acc, rep, samples = row["live"]
             c = KIND_COLOUR["container" if what == "container" else "vm"]
@@ -219,6 +250,8 @@ def plot_boot_times(
         kinds_present = sorted(set(kinds_present) | {"container", "vm"}, key=recorded.KINDS.index)
     handles = [Line2D([], [], marker="o", ls="none", color=KIND_COLOUR[k], label=k) for k in kinds_present]
     handles.append(Line2D([], [], marker="o", ls="none", color="#555555", mfc="white", label="limit / target"))
+    if (figs["stat"] == "range").any():
+        handles.append(Line2D([], [], marker="|", color="#555555", lw=2.5, label="range (min–max)"))
     if series:
         handles.append(Line2D([], [], marker="D", ls="none", color="#555555", mec="black", label="live median"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, framealpha=0.9)
@@ -226,5 +259,10 @@ def plot_boot_times(
                 "one metric definition: compare within a group, not across groups.",
                 xy=(0, 0), xycoords="axes fraction", xytext=(0, -42), textcoords="offset points",
                 fontsize=7, color="#555555", ha="left", va="top")
+    offset = -54
+    for fid, lines in notes:  # every caveat travels with its figure
+        ax.annotate("\n".join(lines), xy=(0, 0), xycoords="axes fraction", xytext=(0, offset),
+                    textcoords="offset points", fontsize=7, color="#8a3b00", ha="left", va="top", gid=f"caveat:{fid}")
+        offset -= 10 * len(lines) + 2
     fig.tight_layout()
     return fig
