@@ -22,11 +22,42 @@ def begin(title: str = "") -> Mode:
     from vlab.plots.common import use_style
 
     use_style()
+    _register_solution_magic()
     mode = current()
     display(banner(mode))
     quick = " · <b>quick mode</b> (VLAB_QUICK=1): fewer trials" if settings.quick() else ""
     display(HTML(f'<small>📖 <a href="{GLOSSARY}">Glossary · 용어집</a>{quick}</small>'))
     return _ShownMode(mode.name, mode.reason, mode.fix)
+
+
+SOLUTION_NOTE = ("🔒 Solution: hidden and not run, so it never overwrites your own answer. Click the cell to "
+                 "reveal it; if you are stuck, copy it into the exercise cell above.")
+
+
+def solution(line: str, cell: str) -> None:
+    """The ``%%solution`` cell magic: shows a note instead of running the cell.
+
+    With ``VLAB_SOLUTIONS=1`` (the exercise tests) the cell runs, so every checker can be
+    tested against its solution.
+    """
+    import os
+
+    from IPython import get_ipython
+    from IPython.display import HTML, display
+
+    if os.environ.get("VLAB_SOLUTIONS", "").strip() == "1":
+        result = get_ipython().run_cell(cell)
+        result.raise_error()
+    else:
+        display(HTML(f"<small>{SOLUTION_NOTE}</small>"))
+
+
+def _register_solution_magic() -> None:
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    if ip is not None:
+        ip.register_magic_function(solution, magic_kind="cell", magic_name="solution")
 
 
 def trials(full: int, quick_n: int = 3) -> int:
