@@ -12,7 +12,7 @@ VENV=${VLAB_VENV:-$ROOT/.venv}
 PY=${PYTHON:-python3}
 say() { printf '\033[1m[vlab]\033[0m %s\n' "$*"; }
 
-APT_PACKAGES=(docker.io busybox-static qemu-system-x86 hyperfine fonts-nanum)
+APT_PACKAGES=(docker.io busybox-static qemu-system-x86 hyperfine fonts-nanum runsc)
 APT_TEST_PACKAGES=(chromium fonts-noto-color-emoji)
 
 is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
@@ -80,10 +80,18 @@ make_venv() {
   fi
 }
 
+# gVisor: merge runtimes.runsc into /etc/docker/daemon.json (other keys kept, old file backed up,
+# changes printed), then reload dockerd with SIGHUP (never a restart). Elsewhere the doctor says how.
+register_gvisor() {
+  is_debian_root && command -v runsc >/dev/null 2>&1 && docker_up || return 0
+  "$VENV/bin/python" -m vlab.core.daemon_config || say "gVisor not registered (see above); the course goes on without it"
+}
+
 prepare() {
   install_system_packages "$1"
   make_venv "$1"
   start_docker
+  register_gvisor
   "$VENV/bin/vlab" doctor --no-kvm || true   # builds the course images; exit 1 just means replay mode
 }
 
