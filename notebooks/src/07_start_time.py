@@ -145,12 +145,14 @@ print(start_time.format_summary(ladder))
 # %%
 from vlab.labs.vm import recorded
 
-recorded.boot_figures(["launch_to_guest_exit_wallclock"])[["system", "ms", "stat", "source_id"]]
+recorded.display_table(recorded.boot_figures(["launch_to_guest_exit_wallclock"]))[
+    ["system", "figure", "stat", "source_id", "caveat"]]
 
 # %% [markdown]
-# These are *heavily tuned* minimal VMs on a fast server, and a different metric from the rungs above; a general
-# distribution's VM takes seconds. Compare them with the **runc** rung, the isolation itself, measured here: the
-# container starts without booting anything. The next notebook boots a real VM live, next to a container.
+# These are *heavily tuned* minimal VMs on a fast server, and a different metric from the rungs above, so they do
+# not rank against your rungs; a general distribution's VM takes seconds. What the **runc** rung shows is that the
+# container starts without booting anything. The next notebook boots a real VM live, next to a container, and times
+# both with one clock.
 
 # %% [markdown]
 # ## Many containers at once
