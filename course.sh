@@ -12,7 +12,7 @@ VENV=${VLAB_VENV:-$ROOT/.venv}
 PY=${PYTHON:-python3}
 say() { printf '\033[1m[vlab]\033[0m %s\n' "$*"; }
 
-APT_PACKAGES=(docker.io busybox-static qemu-system-x86 hyperfine fonts-nanum runsc)
+APT_PACKAGES=(docker.io busybox-static qemu-system-x86 hyperfine fonts-nanum)
 APT_TEST_PACKAGES=(chromium fonts-noto-color-emoji)
 
 is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
@@ -83,7 +83,12 @@ make_venv() {
 # gVisor: merge runtimes.runsc into /etc/docker/daemon.json (other keys kept, old file backed up,
 # changes printed), then reload dockerd with SIGHUP (never a restart). Elsewhere the doctor says how.
 register_gvisor() {
-  is_debian_root && command -v runsc >/dev/null 2>&1 && docker_up || return 0
+  is_debian_root && docker_up || return 0
+  if ! command -v runsc >/dev/null 2>&1; then  # on its own: not every release ships it
+    say "installing gVisor (runsc)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends runsc >>/tmp/vlab-apt.log 2>&1 \
+      || { say "runsc is not available from apt here; vlab doctor says how to install gVisor"; return 0; }
+  fi
   "$VENV/bin/python" -m vlab.core.daemon_config || say "gVisor not registered (see above); the course goes on without it"
 }
 
