@@ -30,6 +30,7 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     engine: dict = field(default_factory=dict)
     vm: dict = field(default_factory=dict)
+    runtimes: dict = field(default_factory=dict)  # {"working": [...], "probes": [...]} (check_runtimes)
 
     @property
     def live(self) -> bool:
@@ -44,7 +45,7 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"mode": self.mode, "live": self.live, "checks": [asdict(c) for c in self.checks],
-                "engine": self.engine, "vm": self.vm, "run_id": settings.run_id()}
+                "engine": self.engine, "vm": self.vm, "runtimes": self.runtimes, "run_id": settings.run_id()}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2, default=str)
@@ -154,6 +155,28 @@ def check_orphans() -> Check:
     return Check("leftovers", True, detail, required=False)
 
 
+def check_runtimes(report: Report) -> list[Check]:
+    """Probe every runtime the engine lists with a tiny container: a listed runtime can still fail."""
+    from vlab.core import runtimes
+    from vlab.core.daemon_config import install_hint
+
+    try:
+        probes = runtimes.probe_all()
+    except VlabError as exc:
+        return [Check("runtimes", False, exc.message, exc.hint, required=False)]
+    report.runtimes = {"working": [p.name for p in probes if p.ok], "probes": [p.as_dict() for p in probes]}
+    checks = []
+    for p in probes:
+        platform = f", gVisor platform {p.platform}" if p.platform else ""
+        checks.append(Check(f"runtime {p.name}", p.ok, f"{p.detail}{platform}",
+                            "" if p.ok else "Measurements skip this runtime; the others still work.",
+                            required=False))
+    if not any(p.name == runtimes.GVISOR for p in probes):
+        checks.append(Check("gVisor (runsc)", False, "not registered with the engine: the spectrum lab replays "
+                            "its gVisor measurements", install_hint(), required=False))
+    return checks
+
+
 def check_cgroups(report: Report) -> Check:
     from vlab.core.provenance import cgroup_version
 
@@ -208,6 +231,7 @@ def run(*, build: bool = True, probe_kvm: bool = True) -> Report:
     if engine.ok:
         report.checks.append(check_images(build))
         report.checks.append(check_orphans())
+        report.checks.extend(check_runtimes(report))
     else:
         report.checks.append(Check("course images", False, "skipped: no engine", engine.fix))
     report.checks.append(check_cgroups(report))
