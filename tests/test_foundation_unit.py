@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from vlab.core import errors, images, results, sandbox, settings, stats
@@ -34,7 +34,7 @@ def test_every_error_class_has_a_hint():
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("64m", 64 * 1024**2), ("1g", 1024**3), ("512k", 6 * 1024**2 and 512 * 1024), (32 * 1024**2, 32 * 1024**2),
+    ("64m", 64 * 1024**2), ("1g", 1024**3), ("512k", 512 * 1024), (32 * 1024**2, 32 * 1024**2),
     ("128MB", 128 * 1024**2), ("1.5g", int(1.5 * 1024**3)),
 ])
 def test_parse_memory(text, expected):
@@ -57,8 +57,29 @@ def test_parse_memory_never_crashes_on_text(text):
     try:
         n = sandbox.parse_memory(text)
     except errors.BadParameter:
+        event("rejected")
         return
+    event("accepted")
     assert 6 * 1024**2 <= n <= sandbox.MAX_MEMORY_BYTES
+
+
+@given(st.sampled_from([("k", 1024), ("K", 1024), ("kb", 1024), ("m", 1024**2), ("MB", 1024**2), ("g", 1024**3),
+                        ("", 1), ("b", 1)]).flatmap(
+    lambda u: st.tuples(st.just(u[0]), st.just(u[1]),
+                        st.integers(-(-6 * 1024**2 // u[1]), sandbox.MAX_MEMORY_BYTES // u[1]))))
+def test_parse_memory_accepts_every_size_in_range(unit_factor_n):
+    """The accepting branch, generated on purpose: every well-formed size from 6 MiB to 4 GiB is parsed exactly."""
+    unit, factor, n = unit_factor_n
+    assert sandbox.parse_memory(f"{n}{unit}") == n * factor
+    assert sandbox.parse_memory(f" {n} {unit} ") == n * factor
+
+
+@given(st.integers(1, 6 * 1024**2 - 1) | st.integers(sandbox.MAX_MEMORY_BYTES + 1, 2**40))
+def test_parse_memory_refuses_every_size_out_of_range(n):
+    with pytest.raises(errors.BadParameter):
+        sandbox.parse_memory(n)
+    with pytest.raises(errors.BadParameter):
+        sandbox.parse_memory(f"{n}b")
 
 
 @given(st.integers(min_value=-10**6, max_value=10**6))
@@ -72,11 +93,18 @@ def test_pids_validation(n):
 
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_cpus_validation(x):
-    try:
-        v = sandbox.check_cpus(x)
-    except errors.BadParameter:
-        return
-    assert 0.01 <= v <= 64
+    if 0.01 <= x <= 64:  # NaN compares False: refused
+        event("accepted")
+        assert sandbox.check_cpus(x) == x
+    else:
+        event("rejected")
+        with pytest.raises(errors.BadParameter):
+            sandbox.check_cpus(x)
+
+
+@given(st.floats(0.01, 64) | st.integers(1, 64))
+def test_cpus_accepts_every_count_in_range(x):
+    assert sandbox.check_cpus(x) == float(x) and type(sandbox.check_cpus(x)) is float
 
 
 def test_limits_defaults_and_validation():
@@ -88,7 +116,31 @@ def test_limits_defaults_and_validation():
         sandbox.Limits(cap_add=["FLY"])
     with pytest.raises(errors.BadParameter):
         sandbox.Limits(security_opt=["privileged"])
-    assert sandbox.Limits(cap_add=["cap_net_admin"]).cap_add == ["NET_ADMIN"]
+    assert sandbox.Limits(cap_add=["cap_net_admin"]).cap_add == ("NET_ADMIN",)
+
+
+@pytest.mark.parametrize("mode", ["host", "private", "container:", "", 5])
+def test_limits_refuse_host_namespaces(mode):
+    with pytest.raises(errors.BadParameter):
+        sandbox.Limits(pid_mode=mode)
+    with pytest.raises(errors.BadParameter):
+        sandbox.Limits(ipc_mode=mode)
+
+
+def test_limits_share_another_containers_namespace():
+    lim = sandbox.Limits(pid_mode="container:abc", ipc_mode="container:abc")
+    assert lim.pid_mode == "container:abc" and lim.ipc_mode == "container:abc"
+
+
+def test_limits_are_immutable_after_validation():
+    import dataclasses
+
+    lim = sandbox.Limits(memory="64m", binds={"/tmp": {"bind": "/data"}})
+    for name, value in (("pid_mode", "host"), ("binds", {"/": {"bind": "/host"}}), ("memory_bytes", 2**40),
+                        ("cap_add", ("SYS_ADMIN",))):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(lim, name, value)
+    assert lim.memory_bytes == 64 * 1024**2 and lim.pid_mode is None and lim.cap_add == ()
 
 
 def test_docker_socket_is_never_mounted():
@@ -104,6 +156,43 @@ def test_docker_socket_is_never_mounted():
     assert hc["mem_limit"] > 0 and hc["pids_limit"] > 0
     with pytest.raises(errors.BadParameter):
         sandbox.host_config(FakeClient(), sandbox.Limits(binds={"/var/run/docker.sock": {"bind": "/s"}}))
+
+
+@pytest.mark.parametrize("path", ["/var/run", "/", "/run", "/var", "/var/run/docker.sock", "/run/docker.sock",
+                                  "/var/run/../run/docker.sock", "/run/podman/podman.sock", "/run/podman",
+                                  "/run/containerd/containerd.sock", "~/.docker/run/docker.sock"])
+def test_socket_guard_refuses_the_socket_and_every_ancestor(path):
+    with pytest.raises(errors.BadParameter) as exc:
+        sandbox.Limits(binds={path: {"bind": "/mnt", "mode": "ro"}})
+    assert "Docker socket" in exc.value.message
+
+
+def test_socket_guard_refuses_symlinks_and_the_docker_host_socket(tmp_path, monkeypatch):
+    (tmp_path / "to-socket").symlink_to("/var/run/docker.sock")
+    (tmp_path / "to-run").symlink_to("/var/run")
+    (tmp_path / "to-root").symlink_to("/")
+    engine_dir = tmp_path / "engine"
+    engine_dir.mkdir()
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{engine_dir}/api.sock")  # a private engine's socket
+    for link in ("to-socket", "to-run", "to-root", "engine", "engine/api.sock"):
+        with pytest.raises(errors.BadParameter):
+            sandbox.Limits(binds={str(tmp_path / link): {"bind": "/mnt"}})
+    with pytest.raises(errors.BadParameter):  # the parent of the DOCKER_HOST socket's folder, too
+        sandbox.Limits(binds={str(tmp_path): {"bind": "/mnt"}})
+    # a checked Limits is re-checked when the HostConfig is made: the dict inside may have been changed
+    lim = sandbox.Limits(binds={"/opt": {"bind": "/mnt"}})
+    lim.binds["/var/run"] = {"bind": "/s"}
+    with pytest.raises(errors.BadParameter):
+        sandbox.host_config(None, lim)
+
+
+def test_socket_guard_lets_ordinary_folders_through(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    lim = sandbox.Limits(binds={str(data): {"bind": "/data", "mode": "rw"}})
+    assert lim.binds == {str(data): {"bind": "/data", "mode": "rw"}}
+    with pytest.raises(errors.BadParameter):
+        sandbox.Limits(binds=["/tmp:/data"])
 
 
 def test_labels_carry_run_id():
@@ -304,11 +393,12 @@ def test_replayable_checks_arguments_in_replay_mode(monkeypatch, tmp_path):
 
     calls = []
 
-    @replay.replayable("first_container")
-    def measure(n: int = 1):
+    def check(n: int = 1) -> None:
         if n < 1:
             raise errors.BadParameter("n must be >= 1")
-        replay.args_ok()
+
+    @replay.replayable("first_container", check=check)
+    def measure(n: int = 1):
         calls.append(n)  # real work: must not run in replay mode
         raise AssertionError("measured in replay mode")
 
@@ -326,10 +416,38 @@ def test_replayable_checks_arguments_in_replay_mode(monkeypatch, tmp_path):
 def test_interrupts_deferred_holds_sigint_until_block_ends():
     import signal as sig
 
-    reached_end = False
-    with pytest.raises(KeyboardInterrupt):
+    found = sig.signal(sig.SIGINT, sig.default_int_handler)  # Python's own, even under `nohup` / `trap "" INT`
+    try:
+        reached_end = False
+        with pytest.raises(KeyboardInterrupt):
+            with sandbox.interrupts_deferred():
+                sig.raise_signal(sig.SIGINT)
+                reached_end = True  # the interrupt waited
+        assert reached_end
+        assert sig.getsignal(sig.SIGINT) is sig.default_int_handler
+    finally:
+        sig.signal(sig.SIGINT, found)
+
+
+def test_interrupts_deferred_restores_the_disposition_it_found():
+    import signal as sig
+
+    seen = []
+
+    def handler(signum, frame):
+        seen.append(signum)
+
+    found = sig.getsignal(sig.SIGINT)
+    try:
+        sig.signal(sig.SIGINT, handler)
         with sandbox.interrupts_deferred():
             sig.raise_signal(sig.SIGINT)
-            reached_end = True  # the interrupt waited
-    assert reached_end
-    assert sig.getsignal(sig.SIGINT) is sig.default_int_handler
+            assert seen == []  # held
+        assert seen == [sig.SIGINT] and sig.getsignal(sig.SIGINT) is handler
+        sig.signal(sig.SIGINT, sig.SIG_IGN)  # a background job: ignored before, ignored during and after
+        with sandbox.interrupts_deferred():
+            assert sig.getsignal(sig.SIGINT) is sig.SIG_IGN
+            sig.raise_signal(sig.SIGINT)
+        assert sig.getsignal(sig.SIGINT) is sig.SIG_IGN
+    finally:
+        sig.signal(sig.SIGINT, found)

@@ -45,7 +45,7 @@ def test_scripts_bind_above_1024_and_write_every_program():
         for cgi in k.cgi:
             assert f"/www/cgi-bin/{cgi}" in script
     limits = servers.server_limits()
-    assert limits.cap_add == [] and limits.network == "bridge"
+    assert limits.cap_add == () and limits.network == "bridge"
 
 
 def test_shipped_recording_shows_every_claim():

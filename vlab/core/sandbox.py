@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from vlab.core import settings
-from vlab.core.engine import connect, guarded
+from vlab.core.engine import connect, container_rlimits, guarded
 from vlab.core.errors import BadParameter, EngineError
 from vlab.core.images import ensure, spec
 
@@ -102,9 +102,65 @@ def check_caps(caps: Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass
+def engine_sockets() -> list[str]:
+    """Paths of container-engine sockets on this host: Docker, rootless Docker, Podman, containerd, DOCKER_HOST.
+
+    Write access to any of them equals root on the host, so none may be mounted into a container.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{uid}"
+    paths = ["/var/run/docker.sock", "/run/docker.sock", "/run/podman/podman.sock", "/var/run/podman/podman.sock",
+             "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+             f"{runtime_dir}/docker.sock", f"{runtime_dir}/podman/podman.sock",
+             os.path.expanduser("~/.docker/run/docker.sock"), os.path.expanduser("~/.docker/desktop/docker.sock")]
+    host = os.environ.get("DOCKER_HOST", "")
+    if host.startswith("unix://"):
+        paths.append(host.removeprefix("unix://"))
+    return paths
+
+
+def _socket_forms(path: str) -> set[str]:
+    """A path as written (normalised) and with every symlink resolved."""
+    return {os.path.normpath(path), os.path.realpath(path)}
+
+
+def _inode(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def check_binds(binds: dict | None) -> dict[str, dict] | None:
+    """Refuse any bind mount of an engine socket, a symlink to one, or a directory that contains one.
+
+    ``/var/run``, ``/run``, ``/`` and a symlink to ``/var/run/docker.sock`` are all refused: each
+    hands the socket (and so root on the host) to the container.
+    """
+    if binds is None:
+        return None
+    if not isinstance(binds, dict) or not all(isinstance(k, str) and k for k in binds):
+        raise BadParameter(f"binds={binds!r} is not a mapping of host paths",
+                           "For example binds={'/tmp/data': {'bind': '/data', 'mode': 'ro'}}.")
+    sockets = set().union(*(_socket_forms(s) for s in engine_sockets()))
+    inodes = {ino for ino in map(_inode, sockets) if ino}
+    for host_path in binds:
+        forms = _socket_forms(os.path.expanduser(host_path))
+        for form in forms:
+            prefix = form.rstrip("/") + "/"
+            if ("docker.sock" in form or any(s == form or s.startswith(prefix) for s in sockets)
+                    or _inode(form) in inodes):  # a hard link to a socket
+                raise BadParameter(
+                    f"vlab never mounts the Docker socket (or another engine's) into a container: {host_path!r} "
+                    "is one, links to one or contains one",
+                    "Docker socket access equals root on the host; see the security notebook.")
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in binds.items()}
+
+
+@dataclass(frozen=True)
 class Limits:
-    """Resource limits and privileges for one container (validated on creation)."""
+    """Resource limits and privileges for one container (validated on creation, immutable after)."""
 
     memory: str | int = DEFAULT_MEMORY
     pids: int = DEFAULT_PIDS
@@ -123,15 +179,21 @@ class Limits:
     memory_bytes: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
-        self.memory_bytes = parse_memory(self.memory)
-        self.pids = check_pids(self.pids)
+        def put(name: str, value) -> None:
+            object.__setattr__(self, name, value)  # frozen: set once, here, after validation
+
+        put("memory_bytes", parse_memory(self.memory))
+        put("pids", check_pids(self.pids))
         if self.cpus is not None:
-            self.cpus = check_cpus(self.cpus)
-        self.network = check_network(self.network)
-        self.cap_add = check_caps(self.cap_add)
+            put("cpus", check_cpus(self.cpus))
+        put("network", check_network(self.network))
+        put("cap_add", tuple(check_caps(self.cap_add)))
         for mode in (self.pid_mode, self.ipc_mode):
-            if mode is not None and not (isinstance(mode, str) and (mode == "host" or mode.startswith("container:"))):
-                raise BadParameter(f"namespace mode {mode!r} is not supported", "Use 'container:<name>'.")
+            if mode is not None and not (isinstance(mode, str) and mode.startswith("container:")
+                                         and len(mode) > len("container:")):
+                raise BadParameter(f"namespace mode {mode!r} is not supported",
+                                   "Use 'container:<name>' to share another vlab container's namespace; "
+                                   "vlab never shares the host's.")
         if isinstance(self.security_opt, str) or not isinstance(self.security_opt, list | tuple):
             raise BadParameter(f"security_opt={self.security_opt!r} is not a list",
                                "For example ('seccomp=unconfined',).")
@@ -140,6 +202,12 @@ class Limits:
                 raise BadParameter(f"security option {opt!r} is not text", "For example 'seccomp=unconfined'.")
             if "privileged" in opt:
                 raise BadParameter("vlab never runs a privileged container")
+        put("security_opt", tuple(self.security_opt))
+        put("binds", check_binds(self.binds))
+        if self.tmpfs is not None:
+            if not isinstance(self.tmpfs, dict):
+                raise BadParameter(f"tmpfs={self.tmpfs!r} is not a mapping", "For example tmpfs={'/tmp': 'size=8m'}.")
+            put("tmpfs", dict(self.tmpfs))
 
 
 OWNER_LABEL = "vlab.owner"
@@ -195,6 +263,9 @@ def host_config(client, limits: Limits) -> dict:
         privileged=False,
         security_opt=["no-new-privileges", *limits.security_opt],
         auto_remove=limits.auto_remove,
+        # explicit rlimits within the engine's own: with every capability dropped the runtime
+        # cannot raise them, and Podman otherwise asks for more than its service may have
+        ulimits=[{"Name": name, "Soft": value, "Hard": value} for name, value in container_rlimits().items()],
     )
     if limits.memory_swap_same:
         kwargs["memswap_limit"] = limits.memory_bytes
@@ -207,13 +278,9 @@ def host_config(client, limits: Limits) -> dict:
     if limits.ipc_mode:
         kwargs["ipc_mode"] = limits.ipc_mode
     if limits.tmpfs:
-        kwargs["tmpfs"] = limits.tmpfs
+        kwargs["tmpfs"] = dict(limits.tmpfs)
     if limits.binds:
-        for host_path in limits.binds:
-            if "docker.sock" in host_path:
-                raise BadParameter("vlab never mounts the Docker socket into a container",
-                                   "Docker socket access equals root on the host; see the security notebook.")
-        kwargs["binds"] = limits.binds
+        kwargs["binds"] = check_binds(limits.binds)  # checked again: the socket may have appeared since
     if limits.runtime:
         kwargs["runtime"] = limits.runtime
     return client.api.create_host_config(**kwargs)
@@ -264,25 +331,31 @@ def interrupts_deferred() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) until the block ends: a container is never created without being registered.
 
     An interrupt that lands while ``create_container`` waits for its reply would otherwise leave a
-    container the daemon made but vlab never heard of. Outside the main thread this is a no-op.
+    container the daemon made but vlab never heard of. The disposition found is restored exactly, and
+    a held interrupt is then delivered the way it says: to its handler, or by the default action. When
+    SIGINT is ignored (a background job, ``nohup``) it stays ignored. Outside the main thread: a no-op.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    found = signal.getsignal(signal.SIGINT)
+    if found in (signal.SIG_IGN, None):  # ignored, or set outside Python: nothing to hold, nothing to change
+        yield
+        return
     pending: list[tuple] = []
     try:
-        previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append((signum, frame)))
+        signal.signal(signal.SIGINT, lambda signum, frame: pending.append((signum, frame)))
     except (ValueError, OSError):  # pragma: no cover - signals unavailable here
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if pending and callable(previous):
-            previous(*pending[0])
-        elif pending:
-            raise KeyboardInterrupt
+        signal.signal(signal.SIGINT, found)
+        if pending and callable(found):
+            found(*pending[0])
+        elif pending:  # SIG_DFL: the default action, now that the container is registered
+            signal.raise_signal(signal.SIGINT)
 
 
 def remove(container_id: str, client=None) -> None:
