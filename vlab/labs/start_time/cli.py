@@ -34,7 +34,10 @@ def add_cli_arguments(parser) -> None:
                              "(default none)")
     parser.add_argument("--configs", nargs="+", choices=VARIANTS, default=None, metavar="VARIANT",
                         help=f"variants compared with the baseline, each changing one factor: {', '.join(VARIANTS)} "
-                             "(default: all; runtime only when crun is configured)")
+                             "(default: all; runtime = every other runtime the engine lists)")
+    parser.add_argument("--runtime", action="append", default=None, metavar="NAME",
+                        help="compare the baseline (runc) with this runtime, e.g. runsc (gVisor); repeatable. "
+                             "Without --configs only the runtimes are compared; `vlab doctor` lists working ones")
     parser.add_argument("--warmup", type=int, default=1, metavar="N",
                         help="untimed warm-up rounds, kept in the JSON but left out of the summary (default 1)")
     parser.add_argument("--ladder", action="store_true",
@@ -65,7 +68,10 @@ def run_cli(args) -> int:
     check_warmup(args.warmup)
     check_seed(args.seed)
     path = check_output_path(args.json) if args.json else None
-    configurations(args.network, args.configs)  # validate before any container starts
+    variants = args.configs
+    if getattr(args, "runtime", None):
+        variants = [*(args.configs or []), *(f"runtime:{r}" for r in args.runtime)]
+    configurations(args.network, variants)  # validate before any container starts
     progress = not args.no_progress
     interrupted = False
 
@@ -78,7 +84,7 @@ def run_cli(args) -> int:
         interrupted = interrupted or res.partial
 
     try:
-        res = measure_start(trials, network=args.network, variants=args.configs, warmup=args.warmup,
+        res = measure_start(trials, network=args.network, variants=variants, warmup=args.warmup,
                             seed=args.seed, progress=progress)
     except VlabError as exc:
         if isinstance(exc.partial, Results) and path:

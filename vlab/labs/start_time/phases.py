@@ -61,18 +61,21 @@ VARIANTS = ("network", "image", "auto_remove", "first", "runtime")
 
 
 def configurations(network: str = "none", variants: Sequence[str] | None = None,
-                   runtimes: Sequence[str] = ()) -> list[StartConfig]:
+                   runtimes: Sequence[str] | None = None) -> list[StartConfig]:
     """The baseline plus one configuration per variant, each changing exactly one factor.
 
     ``network`` is the baseline's network ("none" or "bridge"); the "network" variant uses the
-    other one. The "runtime" variant (crun) is only added when the engine lists crun.
+    other one. The "runtime" variant adds one configuration per runtime the engine lists
+    (``runtimes``) other than runc, e.g. ``runtime:runsc`` (gVisor), ``runtime:crun``; a listed
+    runtime that cannot start a container here is skipped by the first warm-up round, with its
+    reason. ``runtime:NAME`` asks for one runtime by name (``vlab bench start --runtime NAME``).
     """
     if not isinstance(network, str) or network not in ("none", "bridge"):
         raise BadParameter(f"network={network!r} is not compared here", "Use 'none' or 'bridge'.")
     variants = as_names("variants", VARIANTS if variants is None else variants, VARIANTS)
     for v in variants:
-        if v not in VARIANTS:
-            raise BadParameter(f"Unknown configuration {v!r}", f"Use any of: {', '.join(VARIANTS)}.")
+        if v not in VARIANTS and not is_runtime_variant(v):
+            raise BadParameter(f"Unknown configuration {v!r}", f"Use any of: {', '.join(VARIANTS)}, runtime:NAME.")
     base = StartConfig("baseline", network=network,
                        what=f"busybox image, network {network}, runc, detached then removed, warm image")
     out = [base]
@@ -86,9 +89,37 @@ def configurations(network: str = "none", variants: Sequence[str] | None = None,
     if "first" in variants:
         out.append(replace(base, name="first_start", fresh_image=True,
                            what="first start of a freshly built image"))
-    if "runtime" in variants and "crun" in runtimes:
-        out.append(replace(base, name="runtime:crun", runtime="crun", what="crun instead of runc"))
+    wanted = [v.split(":", 1)[1] for v in variants if is_runtime_variant(v)]
+    if "runtime" in variants:
+        wanted += [r for r in (runtimes or ())
+                   if r not in wanted and r != "runc" and not r.startswith("io.containerd.")]
+    for r in wanted:
+        what = "gVisor (a user-space kernel)" if r.startswith("runsc") else r
+        out.append(replace(base, name=f"runtime:{r}", runtime=r, what=f"{what} instead of runc"))
     return out
+
+
+def is_runtime_variant(v: object) -> bool:
+    """``runtime:NAME``: one named runtime as a configuration."""
+    return (isinstance(v, str) and v.startswith("runtime:") and len(v) > 8
+            and all(ch.isalnum() or ch in "._-" for ch in v[8:]))
+
+
+def requested_runtimes(variants: Sequence[str] | None) -> list[str]:
+    """The runtimes asked for by name (``runtime:NAME``) among ``variants``."""
+    return [v.split(":", 1)[1] for v in (variants or ()) if is_runtime_variant(v)]
+
+
+def runtime_provenance(client, names: Sequence[str]) -> dict:
+    """Path, arguments and (for gVisor) platform of each runtime used, as the engine lists them."""
+    from vlab.core import runtimes as rt
+
+    try:
+        entries = rt.listed(client)
+    except VlabError:
+        return {}
+    return {n: {"path": entries.get(n, {}).get("path", ""), "args": entries.get(n, {}).get("runtimeArgs") or [],
+                "platform": rt.platform_of(entries.get(n))} for n in names if n in entries}
 
 
 def check_trials(trials: int, *, minimum: int = 1) -> int:
@@ -212,6 +243,10 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
         raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
     args_ok()
     client = connect()
+    from vlab.core import runtimes as rt
+
+    for name in requested_runtimes(variants):  # asked for by name: it must work, or say why
+        rt.require(name, client)
     configs = configurations(network, variants, _runtimes(client))
     kwargs = {}
     for c in configs:
@@ -281,7 +316,8 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
             rows.append({**base, "phase": phase, "clock": "daemon", "ms": ms, "harness_ms": np.nan})
     samples = pd.DataFrame(rows)
     cfg = {"trials": trials, "warmup": warmup, "network": network, "seed": seed,
-           "configs": {c.name: c.what for c in configs}, "command": list(MARKER_CMD)}
+           "configs": {c.name: c.what for c in configs}, "command": list(MARKER_CMD),
+           "runtimes": runtime_provenance(client, [c.runtime for c in configs if c.runtime])}
     res = Results("start", samples, _summary(samples), collect(cfg),
                   extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures}, partial=partial)
     if not samples.empty:
