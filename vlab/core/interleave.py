@@ -1,25 +1,52 @@
-"""Interleaved run order: every configuration once per round, in a fresh seeded shuffle each round.
+"""Interleaved rounds with a stopping rule: the one run-order helper of every repeated measurement.
 
-Slow drifts of a shared machine then hit all configurations alike, and a run stopped early
-still holds whole rounds of every configuration.
+Every configuration runs once per round, in a fresh seeded shuffle each round, so slow drifts of
+a shared machine hit all configurations alike, and a run stopped early still holds whole rounds
+of every configuration (equal trial counts).
+
+Between rounds the stopping rule (:class:`StopRule`) is checked: stop when the bootstrap 95 % CI
+of every compared median is within ``precision`` (relative half-width, default ±5 %), or when
+the time ``budget`` is spent, never before ``min_trials`` and never after ``max_trials`` rounds.
+The rule is fixed before the first sample is seen, and the run reports it together with the
+precision it reached and why it stopped, so stopping early cannot be used to pick a result.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TypeVar
+import statistics
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Generic, TypeVar
+
+from vlab.core.errors import BadParameter
+from vlab.core.stats import bootstrap_ci
 
 T = TypeVar("T")
+
+MAX_ROUNDS = 1000
+N_BOOT = 400  # resamples per check: cheap enough for every round, steady to about ±0.3 % of the median
+#: Why a run stopped. "fixed" = exactly N trials were asked for (``--trials N``).
+REASONS = ("precision", "budget", "max_trials", "fixed", "interrupt", "error")
+_WHY = {
+    "precision": "precision reached",
+    "budget": "budget spent: more trials would narrow it",
+    "max_trials": "max trials reached: more trials would narrow it",
+    "fixed": "fixed number of trials",
+    "interrupt": "interrupted",
+    "error": "stopped by an error",
+}
 
 
 def rounds(items: Sequence[T] | Mapping[T, object], repeats: int, seed: int, *,
            first: int = 0) -> Iterator[tuple[int, int, T]]:
     """Yield ``(round, slot, item)``: each item once per round, shuffled per round with ``seed``.
 
-    Rounds are numbered from ``first`` (negative numbers for warm-up rounds). ``items`` is read
-    afresh at the start of every round, so an item the caller removes (a configuration this
-    engine cannot run, say) is left out of the later rounds.
+    Exactly ``repeats`` rounds, numbered from ``first`` (negative numbers for warm-up rounds).
+    ``items`` is read afresh at the start of every round, so an item the caller removes is left
+    out of the later rounds. :class:`Rounds` adds the stopping rule on top of this same order.
     """
     rng = random.Random(seed)
     for rnd in range(first, first + repeats):
@@ -27,3 +54,302 @@ def rounds(items: Sequence[T] | Mapping[T, object], repeats: int, seed: int, *,
         rng.shuffle(order)
         for slot, item in enumerate(order):
             yield rnd, slot, item
+
+
+def _whole(name: str, value: object, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BadParameter(f"{name}={value!r} must be a whole number from {lo} to {hi}",
+                           "For example min_trials=5, max_trials=100.")
+    return value
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """When to stop repeating: precision reached, budget spent, or max trials; never before min trials.
+
+    ``precision``: target relative half-width of the bootstrap 95 % CI of each median (0.05 = ±5 %),
+    or None to stop on budget/max trials only. ``budget_s``: seconds for the whole run, warm-up
+    included, or None for no limit; a round that would not fit in what is left is not started.
+    """
+
+    precision: float | None = 0.05
+    budget_s: float | None = 60.0
+    min_trials: int = 5
+    max_trials: int = 100
+    fixed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.precision is not None and (isinstance(self.precision, bool)
+                                           or not isinstance(self.precision, int | float)
+                                           or not 0 < self.precision < 1):
+            raise BadParameter(f"precision={self.precision!r} must be a fraction between 0 and 1",
+                               "For ±5 % use precision=0.05 (on the command line: --precision 5).")
+        if self.budget_s is not None and (isinstance(self.budget_s, bool)
+                                          or not isinstance(self.budget_s, int | float)
+                                          or not 0 < self.budget_s <= 86_400 or math.isnan(self.budget_s)):
+            raise BadParameter(f"budget={self.budget_s!r} must be a number of seconds above 0 (at most a day)",
+                               "For example budget=30, or None for no time limit.")
+        _whole("min_trials", self.min_trials, 1, MAX_ROUNDS)
+        _whole("max_trials", self.max_trials, 1, MAX_ROUNDS)
+        if self.min_trials > self.max_trials:
+            raise BadParameter(f"min_trials={self.min_trials} is above max_trials={self.max_trials}",
+                               "Give min_trials ≤ max_trials.")
+
+    @classmethod
+    def exactly(cls, n: int) -> StopRule:
+        """Exactly ``n`` rounds: no precision target, no budget (what ``trials=N`` means)."""
+        n = _whole("trials", n, 1, MAX_ROUNDS)
+        return cls(precision=None, budget_s=None, min_trials=n, max_trials=n, fixed=True)
+
+    @classmethod
+    def choose(cls, default: StopRule, trials: int | None = None, *, budget: float | None = None,
+               precision: float | None = None, min_trials: int | None = None,
+               max_trials: int | None = None) -> StopRule:
+        """``trials=N`` → exactly N; else ``default`` with any given field replaced.
+
+        ``precision`` is a fraction (0.05); ``trials`` cannot be combined with the rule's options.
+        """
+        opts = {"budget_s": budget, "precision": precision, "min_trials": min_trials, "max_trials": max_trials}
+        given = {k: v for k, v in opts.items() if v is not None}
+        if trials is not None:
+            if given:
+                raise BadParameter("trials=N runs exactly N trials; it cannot be combined with "
+                                   f"{', '.join(sorted(given))}",
+                                   "Give either trials, or the stopping rule (budget, precision, min/max trials).")
+            return cls.exactly(trials)
+        d = asdict(default)
+        d.update(given)
+        if "min_trials" in given and "max_trials" not in given:
+            d["max_trials"] = max(d["max_trials"], given["min_trials"])
+        if "max_trials" in given and "min_trials" not in given:
+            d["min_trials"] = min(d["min_trials"], given["max_trials"])
+        return cls(**d)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """One line, e.g. "±5 % (95 % CI of each median), budget 20 s, 5–100 trials"."""
+        if self.fixed:
+            return f"exactly {self.max_trials} trials"
+        parts = [f"±{self.precision * 100:g} % (95 % CI of each median)" if self.precision else "no precision target"]
+        parts.append(f"budget {self.budget_s:g} s" if self.budget_s else "no time budget")
+        parts.append(f"{self.min_trials}–{self.max_trials} trials")
+        return ", ".join(parts)
+
+
+def order_stat_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float]:
+    """Distribution-free CI of the median: order statistics ``[x(j), x(n+1-j)]`` from Binomial(n, ½).
+
+    With fewer than six values no such interval reaches 95 %, so the whole range is returned.
+    """
+    vals = sorted(values)
+    n = len(vals)
+    j, below = 1, 1 / 2**n  # below = P(B ≤ j-1); coverage of [x(j), x(n+1-j)] is 1 - 2·below
+    while 2 * (j + 1) < n + 1:
+        nxt = below + math.comb(n, j) / 2**n
+        if 1 - 2 * nxt < level:
+            break
+        below, j = nxt, j + 1
+    return vals[j - 1], vals[n - j]
+
+
+def relative_half_width(values: Sequence[float], *, n_boot: int = N_BOOT, seed: int = 0) -> float:
+    """Half the width of the 95 % CI of the median, relative to the median (inf when unknown).
+
+    The CI is the bootstrap percentile interval (``stats.bootstrap_ci``), widened to at least the
+    distribution-free order-statistic interval: with few values the bootstrap of a median can be
+    far too narrow (when the middle values happen to lie close), which would stop a run too early.
+    """
+    vals = [float(v) for v in values if v == v]
+    if len(vals) < 2:
+        return math.inf
+    lo, hi = bootstrap_ci(vals, n_boot=n_boot, seed=seed)
+    olo, ohi = order_stat_ci(vals)
+    lo, hi = min(lo, olo), max(hi, ohi)
+    med = statistics.median(vals)
+    if not med or not math.isfinite(lo) or not math.isfinite(hi):
+        return math.inf
+    return (hi - lo) / 2 / abs(med)
+
+
+class Rounds(Generic[T]):
+    """Interleaved, seeded rounds of ``items`` that stop by ``rule``. Iterate for ``(round, slot, item)``.
+
+    ``warmup`` rounds come first (numbered -warmup … -1) and feed no precision. Feed each timed
+    value with :meth:`add` (key: the configuration it belongs to); the rule is checked after every
+    whole round. Call :meth:`interrupted` or :meth:`failed` when the caller stops the run itself.
+    ``items`` is read afresh every round, so a configuration the caller removes is left out.
+    """
+
+    def __init__(self, items: Sequence[T] | Mapping[T, object], rule: StopRule, seed: int = 0, *,
+                 warmup: int = 0, progress: bool = False, desc: str = "rounds",
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.items = items
+        self.rule = rule
+        self.seed = seed
+        self.warmup = _whole("warmup", warmup, 0, 100)
+        self.clock = clock
+        self.values: dict[str, list[float]] = {}
+        self.done = 0  # timed rounds completed
+        self.reason: str | None = None
+        self.precision: dict[str, float] = {}
+        self._t0: float | None = None
+        self._t_end: float | None = None
+        self._round_s: list[float] = []
+        self._progress = progress
+        self._desc = desc
+        self._bar = None
+
+    # ------------------------------------------------------------ feeding
+    def add(self, key: Hashable, value: float) -> None:
+        """Record one timed value of configuration ``key`` (used by the precision check)."""
+        self.values.setdefault(_key(key), []).append(float(value))
+
+    def interrupted(self) -> None:
+        """The run was stopped by Ctrl-C: reason "interrupt"."""
+        self._finish("interrupt")
+
+    def failed(self) -> None:
+        """The run was stopped by an error: reason "error" (the measured rounds are kept)."""
+        self._finish("error")
+
+    # ------------------------------------------------------------ the rule
+    def elapsed(self) -> float:
+        if self._t0 is None:
+            return 0.0
+        return (self._t_end if self._t_end is not None else self.clock()) - self._t0
+
+    def worst(self) -> float:
+        """The widest relative half-width among the configurations (inf before two values each)."""
+        return max(self.precision.values(), default=math.inf)
+
+    def _measure_precision(self) -> None:
+        self.precision = {k: relative_half_width(v, seed=self.seed) for k, v in self.values.items()}
+
+    def check(self) -> str | None:
+        """The reason to stop now, or None to run another round (called between rounds)."""
+        r = self.rule
+        if self.done >= r.max_trials:
+            return "fixed" if r.fixed else "max_trials"
+        if self.done < r.min_trials:
+            return None
+        if r.precision is not None and self.precision and self.worst() <= r.precision:
+            return "precision"
+        if r.budget_s is not None:
+            per_round = sorted(self._round_s)[len(self._round_s) // 2] if self._round_s else 0.0
+            if self.elapsed() + per_round > r.budget_s:
+                return "budget"
+        return None
+
+    def _finish(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+            self._t_end = self.clock() if self._t0 is not None else None
+            self._measure_precision()
+        self._close_bar()
+
+    # ------------------------------------------------------------ iteration
+    def __iter__(self) -> Iterator[tuple[int, int, T]]:
+        rng = random.Random(self.seed)
+        self._t0 = self.clock()
+        self._open_bar()
+        try:
+            rnd = -self.warmup
+            while True:
+                if rnd >= 0:
+                    if rnd > 0:
+                        self._measure_precision()
+                    why = self.check()
+                    if why is not None:
+                        self._finish(why)
+                        return
+                started = self.clock()
+                order = list(self.items)
+                if not order:
+                    self._finish("error")
+                    return
+                rng.shuffle(order)
+                for slot, item in enumerate(order):
+                    yield rnd, slot, item
+                    self._tick()
+                if rnd >= 0:
+                    self.done += 1
+                    self._round_s.append(self.clock() - started)
+                rnd += 1
+        finally:
+            self._close_bar()
+
+    # ------------------------------------------------------------ reporting
+    def report(self) -> dict:
+        """What goes into ``Results.extra["stopping"]``: the rule, why it stopped, precision per configuration."""
+        return {
+            "rule": self.rule.to_dict(),
+            "reason": self.reason or "interrupt",
+            "rounds": self.done,
+            "seconds": round(self.elapsed(), 3),
+            "precision": {k: _finite(v) for k, v in self.precision.items()},
+            "worst_precision": _finite(self.worst()),
+            "summary": self.summary(),
+        }
+
+    def summary(self) -> str:
+        """E.g. "±3.1 % after 14 rounds (precision reached)"."""
+        return summary_line(self.worst(), self.done, self.elapsed(), self.reason or "interrupt")
+
+    # ------------------------------------------------------------ progress bar
+    def _open_bar(self) -> None:
+        if not self._progress:
+            return
+        from tqdm.auto import tqdm
+
+        budget = self.rule.budget_s
+        total = float(budget) if budget else float(self.rule.max_trials + self.warmup)
+        self._bar = tqdm(total=total, desc=self._desc, leave=False,
+                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+        self._tick()
+
+    def _tick(self) -> None:
+        if self._bar is None:
+            return
+        r = self.rule
+        if r.budget_s:
+            self._bar.n = min(self.elapsed(), float(r.budget_s))
+            left = f"{max(r.budget_s - self.elapsed(), 0):.0f} s left"
+        else:
+            self._bar.n = self.done + min(self.warmup, self.done + self.warmup)
+            left = f"≤{r.max_trials - self.done} rounds left"
+        prec = "warming up" if self.done == 0 else (
+            f"±{self.worst() * 100:.1f} %" if math.isfinite(self.worst()) else "± ?")
+        target = f" (target ±{r.precision * 100:g} %)" if r.precision else ""
+        self._bar.set_postfix_str(f"round {self.done}, {left}, {prec}{target}", refresh=True)
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def summary_line(worst: float | None, rounds_done: int, seconds: float, reason: str) -> str:
+    """"±3.1 % after 14 rounds (precision reached)" / "±8.4 % after 60 s (budget spent: …)"."""
+    prec = f"±{worst * 100:.1f} %" if worst is not None and math.isfinite(worst) else "± ? (too few trials)"
+    after = f"{seconds:.0f} s ({rounds_done} rounds)" if reason == "budget" else f"{rounds_done} rounds"
+    return f"{prec} after {after} ({_WHY.get(reason, reason)})"
+
+
+def describe(stopping: Mapping | None) -> str:
+    """The summary line of a saved ``extra["stopping"]`` (old recordings have none: "")."""
+    if not stopping:
+        return ""
+    return summary_line(stopping.get("worst_precision"), int(stopping.get("rounds") or 0),
+                        float(stopping.get("seconds") or 0.0), str(stopping.get("reason") or "?"))
+
+
+def _key(key: Hashable) -> str:
+    if isinstance(key, tuple):
+        return "/".join(str(k) for k in key)
+    return str(key)
+
+
+def _finite(x: float) -> float | None:
+    return round(float(x), 5) if x is not None and math.isfinite(x) else None
