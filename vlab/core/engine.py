@@ -15,12 +15,16 @@ from dataclasses import asdict, dataclass, field
 
 from vlab.core.errors import (
     BadParameter,
+    ContainerGone,
+    EngineConflict,
     EngineError,
     EngineLost,
     EngineNotRunning,
     EnginePermissionDenied,
+    EngineRejected,
     EngineTooOld,
     ImageMissing,
+    RuntimeRefused,
 )
 
 MIN_API = "1.41"
@@ -33,27 +37,87 @@ def _api_tuple(version: str) -> tuple[int, ...]:
 
 
 def translate(exc: BaseException, *, during: str = "talking to Docker") -> EngineError:
-    """Turn a docker-py / requests / socket exception into the matching VlabError."""
+    """Turn a docker-py / requests / socket exception into the matching VlabError.
+
+    The class comes from the exception's type and the HTTP status, and, within one status, from
+    the daemon's reply; the daemon's own words are kept in the message. Only a failure to *reach*
+    the socket (no HTTP reply at all) can be a socket permission problem: an HTTP error means the
+    daemon answered, so a runtime's "operation not permitted" or "OCI permission denied" is the
+    runtime refusing, never the socket.
+    """
     import docker.errors
     import requests.exceptions
 
-    text = str(exc)
-    lower = text.lower()
     if isinstance(exc, EngineError):
         return exc
-    if isinstance(exc, docker.errors.ImageNotFound) or "no such image" in lower:
-        return ImageMissing(f"Docker image missing while {during}: {text}")
-    if isinstance(exc, PermissionError) or "permission denied" in lower:
-        return EnginePermissionDenied(f"Permission denied on the Docker socket while {during}.")
-    if isinstance(exc, docker.errors.APIError) and "client version" in lower and "too old" in lower:
-        return EngineTooOld(f"The Docker engine is too old: {text}")
-    if isinstance(exc, requests.exceptions.ConnectionError | ConnectionError | socket.timeout | FileNotFoundError):
-        return EngineLost(f"Lost the Docker engine while {during}: {_short(text)}")
-    if isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.Timeout):
-        return EngineLost(f"The Docker engine stopped answering while {during}.")
-    if isinstance(exc, docker.errors.DockerException) and "error while fetching server api version" in lower:
-        return _not_running(text)
-    return EngineError(f"Docker failed while {during}: {_short(text)}", "Run `vlab doctor` for details.")
+    if isinstance(exc, docker.errors.APIError):
+        return _translate_api_error(exc, during)
+    text = str(exc)
+    if _socket_permission(exc):
+        return EnginePermissionDenied(f"Permission denied on the engine socket while {during}: {_short(text)}")
+    if isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.Timeout | socket.timeout):
+        return EngineLost(f"The engine stopped answering while {during}: {_short(text)}")
+    if isinstance(exc, requests.exceptions.ConnectionError | ConnectionError | FileNotFoundError):
+        return EngineLost(f"Lost the engine while {during}: {_short(text)}")
+    if isinstance(exc, docker.errors.DockerException) and "error while fetching server api version" in text.lower():
+        return _not_running(exc)
+    return EngineError(f"The engine failed while {during}: {_short(text)}", "Run `vlab doctor` for details.")
+
+
+#: Words in a 500 reply that mean the OCI runtime (runc, crun, runsc) refused, not the daemon.
+_RUNTIME_WORDS = ("oci runtime", "oci permission denied", "runc create failed", "runc: ", "crun: ",
+                  "container init", "error setting rlimit", "runsc", "container_linux.go", "conmon")
+
+
+def _translate_api_error(exc, during: str) -> EngineError:
+    import docker.errors
+
+    status = exc.status_code or 0
+    said = _short(str(exc.explanation or exc), 400)
+    lower = said.lower()
+    image_404 = status == 404 and "image" in lower and "container" not in lower
+    if isinstance(exc, docker.errors.ImageNotFound) or image_404:
+        return ImageMissing(f"Image missing while {during}; the engine said: {said}")
+    if isinstance(exc, docker.errors.NotFound) or status == 404:
+        return ContainerGone(f"The engine no longer has it while {during}; the engine said: {said}")
+    if status == 409:
+        return EngineConflict(f"The engine refused while {during} (conflict); the engine said: {said}")
+    if status == 400 and ("client version" in lower and "too old" in lower):
+        return EngineTooOld(f"The engine refused this client while {during}; the engine said: {said}")
+    if any(w in lower for w in _RUNTIME_WORDS):
+        err = RuntimeRefused(f"The container runtime refused while {during}; it said: {said}")
+        if "rlimit" in lower:
+            err.hint = ("The runtime could not set a resource limit without CAP_SYS_RESOURCE. vlab sets "
+                        "`nofile`/`nproc` within the engine's own limits; if you changed `Limits`, lower them.")
+        elif "hybrid mode" in lower or ("crun" in lower and "cgroup" in lower):
+            err.hint = ("crun cannot run on this host's hybrid cgroups: start Podman with runc "
+                        "(`podman --runtime runc system service --time=0 unix:///PATH.sock`).")
+        elif "executable file not found" in lower or "no such file or directory" in lower:
+            err.hint = "The command does not exist in the image; check its name and the image's PATH."
+        return err
+    if status == 400:
+        return EngineRejected(f"The engine rejected the request while {during}; it said: {said}")
+    if status in (401, 403):
+        return EngineRejected(f"The engine forbade the request while {during}; it said: {said}",
+                              "An authorization plugin or engine policy refused this; ask the engine's admin.")
+    return EngineError(f"The engine failed while {during} (HTTP {status}); it said: {said}",
+                       "Run `vlab doctor` for details; the engine's own words are above.")
+
+
+def _socket_permission(exc: BaseException) -> bool:
+    """True when reaching the engine socket failed with EACCES/EPERM (no HTTP reply at all)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen or not isinstance(e, BaseException):
+            continue
+        seen.add(id(e))
+        if isinstance(e, PermissionError):
+            return True
+        todo.extend([e.__cause__, e.__context__, *e.args])
+    # docker-py folds the original error into text: "('Connection aborted.', PermissionError(13, ...))"
+    return "PermissionError(13" in str(exc) or "[Errno 13]" in str(exc)
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -61,9 +125,10 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _not_running(detail: str) -> EngineError:
-    if "permission denied" in detail.lower():
-        return EnginePermissionDenied("Permission denied on the Docker socket.")
+def _not_running(exc: BaseException | str) -> EngineError:
+    detail = str(exc)
+    if isinstance(exc, BaseException) and _socket_permission(exc):
+        return EnginePermissionDenied(f"Permission denied on the engine socket: {_short(detail)}")
     context, context_host = current_context()
     host = context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     where = f" (docker context {context!r})" if context not in ("default", "DOCKER_HOST") else ""
@@ -116,8 +181,10 @@ VM_CONTEXTS = ("desktop-linux", "desktop", "colima", "orbstack", "rancher-deskto
 def current_context() -> tuple[str, str | None]:
     """The docker CLI context in use (``DOCKER_CONTEXT`` or ``~/.docker/config.json``) and its host.
 
-    docker-py ignores contexts, so without this vlab would miss Docker Desktop's or colima's socket.
-    ``DOCKER_HOST`` wins over any context, as it does for the docker CLI.
+    Reporting only: docker-py 7.2 itself follows the CLI context in ``docker.from_env()`` (verified in its
+    ``client.py``/``context/api.py``: ``use_context=True`` by default), so vlab no longer routes the
+    connection. This names the context in messages and in ``describe()``. ``DOCKER_HOST`` wins over any
+    context, as it does for the docker CLI and docker-py.
     """
     if os.environ.get("DOCKER_HOST"):
         return "DOCKER_HOST", os.environ["DOCKER_HOST"]
@@ -142,15 +209,15 @@ def context_in_vm(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _cached_client(timeout: float):
     import docker
+    import docker.errors
 
-    _, context_host = current_context()
     try:
-        if context_host and not os.environ.get("DOCKER_HOST"):
-            client = docker.DockerClient(base_url=context_host, timeout=timeout, version="auto")
-        else:
+        try:  # DOCKER_HOST, else the docker CLI's current context (docker-py >= 7.2), else the local socket
             client = docker.from_env(timeout=timeout, version="auto")
+        except (docker.errors.ContextException, docker.errors.ContextNotFound):  # a broken context file
+            client = docker.from_env(timeout=timeout, version="auto", use_context=False)
     except Exception as exc:  # noqa: BLE001
-        raise _not_running(str(exc)) from exc
+        raise _not_running(exc) from exc
     try:
         client.ping()
         api = client.version().get("ApiVersion", "0")
@@ -158,7 +225,7 @@ def _cached_client(timeout: float):
         client.close()
         err = translate(exc, during="connecting")
         if isinstance(err, EngineLost):
-            err = _not_running(str(exc))
+            err = _not_running(exc)
         raise err from exc
     if _api_tuple(api) < _api_tuple(MIN_API):
         client.close()
@@ -174,6 +241,72 @@ def reachable(timeout: float = CONNECT_TIMEOUT_S) -> bool:
         return True
     except EngineError:
         return False
+
+
+#: Upper bounds for the rlimits vlab sets: the kernel's default ``fs.nr_open`` and ``pid_max`` ceiling.
+RLIMIT_CEILING = {"nofile": 1 << 20, "nproc": 1 << 22}
+
+
+def container_rlimits() -> dict[str, int]:
+    """``nofile`` and ``nproc`` for vlab's containers: never above the engine's own hard limits.
+
+    With ``CapDrop: ALL`` the runtime cannot *raise* a limit (no CAP_SYS_RESOURCE). Podman asks
+    for 1048576 of each unless told, which fails ("error setting rlimit type 7: operation not
+    permitted") whenever its service runs with lower limits. Setting them explicitly, to what the
+    engine process itself has, works on Docker and Podman alike and changes nothing on Docker
+    (whose containers inherit those same limits). The engine's limits are read from
+    ``/proc/PID/limits`` of the process at the other end of a local socket; for a remote engine
+    vlab's own hard limits stand in.
+    """
+    return dict(_container_rlimits(_socket_path()))
+
+
+def _socket_path() -> str | None:
+    _, context_host = current_context()
+    host = context_host or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    return host[len("unix://"):] if host.startswith("unix://") else None
+
+
+@functools.lru_cache(maxsize=8)
+def _container_rlimits(path: str | None) -> tuple[tuple[str, int], ...]:
+    import resource
+
+    own = {"nofile": resource.getrlimit(resource.RLIMIT_NOFILE)[1],
+           "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[1]}
+    engine = _peer_limits(path) if path else {}
+    out = []
+    for name, ceiling in RLIMIT_CEILING.items():
+        value = engine.get(name, own[name])
+        if value < 0 or value == resource.RLIM_INFINITY:
+            value = ceiling
+        out.append((name, max(1, min(value, ceiling))))
+    return tuple(out)
+
+
+def _peer_limits(path: str) -> dict[str, int]:
+    """Hard ``nofile``/``nproc`` of the process serving a unix socket (empty when unknown)."""
+    import struct
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            sock.connect(path)
+            creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        pid = struct.unpack("3i", creds)[0]
+        if pid <= 0:
+            return {}
+        with open(f"/proc/{pid}/limits", encoding="ascii") as fh:
+            text = fh.read()
+    except (OSError, AttributeError, struct.error):
+        return {}
+    keys = {"Max open files": "nofile", "Max processes": "nproc"}
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        for label, name in keys.items():
+            if line.startswith(label):
+                hard = line[len(label):].split()[1]
+                out[name] = -1 if hard == "unlimited" else int(hard)
+    return out
 
 
 @dataclass
@@ -198,9 +331,19 @@ class EngineInfo:
     security_options: list[str] = field(default_factory=list)
     host: str = ""
     context: str = "default"
+    #: "Docker Engine", "Docker Desktop" or "Podman": the product behind the Docker API.
+    product: str = "Docker Engine"
+    runtime_version: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def name(self) -> str:
+        """One line naming the engine, e.g. "Podman 4.3.1 (rootful, runtime runc 1.1.5)"."""
+        mode = "rootless" if self.rootless else "rootful"
+        runtime = f"runtime {self.default_runtime}" + (f" {self.runtime_version}" if self.runtime_version else "")
+        return f"{self.product} {self.server_version} ({mode}, {runtime})"
 
 
 def describe(client=None) -> EngineInfo:
@@ -212,6 +355,7 @@ def describe(client=None) -> EngineInfo:
     security = list(info.get("SecurityOptions") or [])
     operating_system = info.get("OperatingSystem", "")
     context, context_host = current_context()
+    default_runtime = info.get("DefaultRuntime", "runc")
     return EngineInfo(
         server_version=version.get("Version", "?"),
         api_version=version.get("ApiVersion", "?"),
@@ -224,14 +368,53 @@ def describe(client=None) -> EngineInfo:
         storage_driver=info.get("Driver", "?"),
         cgroup_version=str(info.get("CgroupVersion", "1")),
         cgroup_driver=info.get("CgroupDriver", "?"),
-        default_runtime=info.get("DefaultRuntime", "runc"),
-        runtimes=sorted((info.get("Runtimes") or {}).keys()),
+        default_runtime=default_runtime,
+        runtimes=_usable_runtimes(info, version, default_runtime),
         rootless=any("rootless" in s for s in security),
+        product=product(version, operating_system),
+        runtime_version=_runtime_version(version, info, default_runtime),
         in_vm=engine_in_vm(operating_system, info.get("KernelVersion", "")) or context_in_vm(context),
         security_options=security,
         host=context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"),
         context=context,
     )
+
+
+def product(version: dict, operating_system: str = "") -> str:
+    """Which product serves the Docker API, from ``/version`` components and ``/info``."""
+    names = " ".join(str(c.get("Name", "")) for c in version.get("Components") or []).lower()
+    if "podman" in names:
+        return "Podman"
+    if "docker desktop" in operating_system.lower():
+        return "Docker Desktop"
+    return "Docker Engine"
+
+
+def _usable_runtimes(info: dict, version: dict, default_runtime: str) -> list[str]:
+    """Runtimes a container can ask for by ``HostConfig.Runtime``.
+
+    Podman's Docker-compatible API lists every runtime in its configuration (installed or not)
+    but ignores ``HostConfig.Runtime``: each container gets the service's runtime. So on Podman
+    only that one is usable; comparing "runtimes" there would compare runc with itself.
+    """
+    if product(version) == "Podman":
+        return [default_runtime]
+    return sorted((info.get("Runtimes") or {}).keys())
+
+
+def _runtime_version(version: dict, info: dict, runtime: str) -> str:
+    """The default runtime's version: Podman names it in a component, Docker in ``RuncCommit``/components."""
+    for comp in version.get("Components") or []:
+        name = str(comp.get("Name", "")).lower()
+        if name == runtime.lower() or name == f"oci runtime ({runtime.lower()})":
+            text = str(comp.get("Version", ""))
+            words = text.replace("\n", " ").split()
+            if len(words) >= 3 and words[1] == "version":
+                return words[2]  # "runc version 1.1.5+ds1\ncommit: …"
+            return words[0] if words else ""
+    if runtime == "runc":
+        return str((info.get("RuncCommit") or {}).get("ID", ""))[:12]
+    return ""
 
 
 def engine_in_vm(operating_system: str, kernel: str) -> bool:

@@ -63,6 +63,34 @@ class EngineLost(EngineError):
             "and re-run the cell; partial results were kept.")
 
 
+class RuntimeRefused(EngineError):
+    """The daemon answered, but the OCI runtime (runc, crun, runsc) refused to start the container.
+
+    Never a socket permission problem: the daemon's reply proves the socket works.
+    """
+
+    hint = ("The container runtime refused; its own words are above. `vlab doctor` names the engine "
+            "and runtime; try the default runtime (runc).")
+
+
+class ContainerGone(EngineError):
+    """HTTP 404: the container (or network) is no longer there: removed, auto-removed, or cleaned."""
+
+    hint = "Something removed it first (auto-remove, `vlab clean`, another notebook); re-run the cell."
+
+
+class EngineConflict(EngineError):
+    """HTTP 409: the engine refused because of the object's state (a name in use, a removal in progress)."""
+
+    hint = "Wait a moment and re-run the cell; `vlab clean` removes vlab's leftovers."
+
+
+class EngineRejected(EngineError):
+    """HTTP 400/403: the engine rejected the request itself (a limit or option it does not accept)."""
+
+    hint = "The engine's own words above name the option it refused; change that argument."
+
+
 class ImageMissing(EngineError):
     hint = "Build the course images with `vlab doctor --build` (no registry needed)."
 

@@ -317,6 +317,7 @@ _live_lock = threading.Lock()
 
 
 def _register(container_id: str, name: str) -> None:
+    install_cleanup_handlers()  # the first container this process holds: make sure exit and SIGTERM remove it
     with _live_lock:
         _live[container_id] = name
 
@@ -396,8 +397,20 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess 
     signal.raise_signal(signal.SIGTERM)
 
 
-atexit.register(remove_all_live)
-if threading.current_thread() is threading.main_thread():
+_handlers_installed = False
+
+
+def install_cleanup_handlers() -> None:
+    """Remove this process's containers at exit and on SIGTERM (when SIGTERM still has its default action).
+
+    Called by ``course.begin()``, the CLI, and the first container this process registers; never at
+    import, so importing vlab installs nothing. Idempotent; a handler someone else set is left alone.
+    """
+    global _handlers_installed
+    if _handlers_installed or threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread: a later call there will do it
+    _handlers_installed = True
+    atexit.register(remove_all_live)
     try:
         if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
             signal.signal(signal.SIGTERM, _on_sigterm)
