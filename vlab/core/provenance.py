@@ -16,7 +16,13 @@ def cgroup_version() -> str:
 
 
 def collect(config: dict | None = None, *, engine: bool = True, **extra) -> dict:
-    """Provenance of a run: host, kernel, CPUs, engine and runtime, cgroups, vlab version, date."""
+    """Provenance of a run: host, kernel, CPUs, engine and runtime, cgroups, vlab version, date.
+
+    ``host_virtualization`` says whether this host is itself a VM (with the evidence, see
+    ``hostprobe.virtualization``). ``vlab record`` adds ``load_before``/``load_after`` per kind.
+    """
+    from vlab.core.hostprobe import virtualization
+
     prov: dict = {
         "host": socket.gethostname(),
         "kernel": platform.release(),
@@ -28,6 +34,7 @@ def collect(config: dict | None = None, *, engine: bool = True, **extra) -> dict
         "vlab_version": __version__,
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "config": config or {},
+        "host_virtualization": virtualization(),
     }
     if engine:
         from vlab.core.engine import describe
@@ -36,15 +43,19 @@ def collect(config: dict | None = None, *, engine: bool = True, **extra) -> dict
         try:
             info = describe()
             prov["engine"] = {
+                "product": info.product,
                 "server_version": info.server_version,
                 "api_version": info.api_version,
                 "storage_driver": info.storage_driver,
                 "cgroup_version": info.cgroup_version,
                 "cgroup_driver": info.cgroup_driver,
                 "default_runtime": info.default_runtime,
+                "runtime_version": info.runtime_version,
                 "runtimes": info.runtimes,
                 "rootless": info.rootless,
-                "in_vm": info.in_vm,
+                # the engine sits in a VM apart from this client (Docker Desktop, a remote context);
+                # whether this host is itself a VM is ``host_virtualization`` above
+                "engine_in_separate_vm": info.in_vm,
                 "kernel": info.kernel,
             }
         except EngineError as exc:
