@@ -8,6 +8,8 @@ import pytest
 
 from vlab.core import settings
 
+settings.export_run_id()  # children the tests start tag their containers with this session's run id
+
 
 def _require_engine() -> bool:
     return os.environ.get("VLAB_REQUIRE_ENGINE") == "1"

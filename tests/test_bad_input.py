@@ -1,6 +1,6 @@
 """Bad input (issue 8 item 3): every measurement, parser, loader and CLI option refuses it clearly.
 
-- every ``@replayable`` measurement checks its arguments in replay mode too (``replay.args_ok()``);
+- every ``@replayable`` measurement checks its arguments in replay mode too (its ``check=`` function);
 - live, the checks run before anything touches the engine or QEMU (both are made to explode here);
 - the CLI answers bad options with ``error: …`` (or argparse's usage line), a non-zero exit and no traceback;
 - property tests: the parameter parsers and the results loader give a value or a VlabError, nothing else.
@@ -108,8 +108,8 @@ BAD_CALLS: list[tuple[str, dict]] = [
 ]
 
 #: Replayable measurements that take no arguments (nothing to get wrong, but replay must not measure).
-NO_ARGS = ["labs.first_container.measure", "labs.namespaces.pid1", "labs.namespaces.sharing", "labs.security.capabilities",
-           "labs.security.privileged_view", "labs.security.seccomp_demo"]
+NO_ARGS = ["labs.first_container.measure", "labs.namespaces.pid1", "labs.namespaces.sharing",
+           "labs.security.capabilities", "labs.security.privileged_view", "labs.security.seccomp_demo"]
 
 
 def _replayables() -> dict[str, object]:
@@ -172,11 +172,31 @@ def live_mode(monkeypatch):
     monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test: pretend an engine answered"))
 
 
-def test_every_replayable_checks_arguments_with_args_ok():
+def test_every_replayable_with_parameters_has_a_check_with_the_same_signature():
+    import inspect
+
     found = _replayables()
     assert len(found) >= 20, sorted(found)
-    missing = [name for name, fn in found.items() if "args_ok" not in fn.__wrapped__.__code__.co_names]
-    assert not missing, f"replayable measurements without replay.args_ok(): {missing}"
+    for name, fn in found.items():
+        params = inspect.signature(fn.__wrapped__).parameters
+        if params:
+            assert fn.replay_check is not None, f"{name} takes arguments but has no check="
+            assert inspect.signature(fn.replay_check).parameters == params, name
+        else:
+            assert fn.replay_check is None, name
+
+
+def test_replayable_refuses_a_measurement_without_a_matching_check():
+    def measure(n: int = 1):  # pragma: no cover - never called
+        raise AssertionError
+
+    def check(n: int = 2):  # pragma: no cover - never called
+        pass
+
+    with pytest.raises(TypeError):
+        replay.replayable("first_container")(measure)
+    with pytest.raises(TypeError):
+        replay.replayable("first_container", check=check)(measure)
 
 
 def test_the_bad_input_table_covers_every_replayable():
@@ -211,8 +231,8 @@ def test_good_arguments_in_replay_mode_return_the_recording_without_measuring(pa
     assert res.replayed and not res.samples.empty
 
 
-def test_argument_checks_stop_at_args_ok_in_replay_mode(replay_mode, monkeypatch):
-    """The replay decorator runs the function only up to args_ok(): the work after it never starts."""
+def test_replay_mode_runs_the_checks_and_never_the_measurement(replay_mode, monkeypatch):
+    """In replay mode the decorator runs only the check: the measurement itself never starts."""
     from vlab.labs import cgroups
 
     def never(*args, **kwargs):
@@ -251,9 +271,9 @@ def test_limits_refuse_bad_values(kwargs):
 
 def test_lookups_refuse_unknown_names():
     from vlab.labs import glossary, iac, overhead_published, servers
+    from vlab.labs import hypervisors as stack
     from vlab.labs.vm import recorded
     from vlab.widgets import cgroups as wcg
-    from vlab.labs import hypervisors as stack
     from vlab.widgets import syscall_path
 
     calls = [
@@ -338,8 +358,8 @@ CLI_CASES = [
 
 
 def test_cli_bad_input_gives_one_error_and_no_traceback():
-    manifest = replay.recorded_dir() / replay.MANIFEST
-    before = json.loads(manifest.read_text()).get("provenance")
+    folder = replay.shipped_dir()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
     procs = [(args, needle, subprocess.Popen([sys.executable, "-m", "vlab", *args], stdout=subprocess.PIPE,
                                              stderr=subprocess.PIPE, text=True, env=NO_ENGINE))
              for args, needle in CLI_CASES]
@@ -363,7 +383,7 @@ def test_cli_bad_input_gives_one_error_and_no_traceback():
         if why:
             failures.append(f"vlab {' '.join(args)}: {', '.join(why)}\n{err}")
     assert not failures, "\n".join(failures)
-    assert json.loads(manifest.read_text()).get("provenance") == before, "a refused `vlab record` changed the manifest"
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "a refused `vlab record` changed a file"
 
 
 # ---------------------------------------------------------------- property tests: parsers

@@ -147,6 +147,11 @@ def _missing(name: str):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        from vlab.core import settings
+        from vlab.core.sandbox import install_cleanup_handlers
+
+        settings.export_run_id()  # the CLI's start-up side effects (never at import): children share the run id
+        install_cleanup_handlers()
         return int(args.func(args) or 0)
     except VlabError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,18 +1,139 @@
-"""A host-side heartbeat: proof that the learner's machine stays responsive while a hog runs.
+"""What kind of machine this is, and how it behaves: facts about the host for provenance.
 
-``HostProbe`` is a background thread that, every ``interval`` seconds, does a tiny fixed
-computation and a loopback echo through a socket pair, and records how long each beat
-took and how late it came. Use it as a context manager around any exercise.
+- ``virtualization()``: is this host itself a virtual machine (hypervisor CPU flag, DMI,
+  ``systemd-detect-virt``, the QEMU/Firecracker machine type in the kernel command line or
+  device tree)? Every clue found is kept as evidence; nothing is claimed without one.
+- ``load_average()``: the 1/5/15-minute load average, recorded before and after each recording.
+- ``HostProbe``: a background heartbeat, proof that the machine stays responsive while a hog
+  runs (a tiny fixed computation and a loopback echo every ``interval`` seconds).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vlab.core.errors import BadParameter
+
+#: DMI strings (lower case) that name a virtual machine, and what they mean.
+DMI_HINTS = {
+    "qemu": "QEMU", "kvm": "KVM", "firecracker": "Firecracker", "microvm": "QEMU/Firecracker microvm",
+    "vmware": "VMware", "virtualbox": "VirtualBox", "innotek": "VirtualBox", "xen": "Xen", "bochs": "Bochs",
+    "parallels": "Parallels", "amazon ec2": "Amazon EC2", "google compute engine": "Google Compute Engine",
+    "openstack": "OpenStack", "cloud hypervisor": "Cloud Hypervisor", "bhyve": "bhyve", "virtual machine": "Hyper-V",
+}
+DMI_FILES = ("sys_vendor", "product_name", "product_version", "board_vendor", "board_name", "bios_vendor",
+             "bios_version", "chassis_vendor")
+
+
+def _read(path: Path, limit: int = 1 << 20) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(limit).decode("utf-8", "replace").replace("\x00", " ").strip()
+    except OSError:
+        return ""
+
+
+def _detect_virt(*args: str) -> str:
+    tool = shutil.which("systemd-detect-virt")
+    if tool is None:
+        return ""
+    try:
+        out = subprocess.run([tool, *args], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+def virtualization(root: str | os.PathLike = "/") -> dict:
+    """Whether this host is a virtual machine, with the evidence. ``root`` lets tests use a fake tree.
+
+    Returns ``{"virtual": True|False|None, "kind": str|None, "machine_type": str|None,
+    "container": str|None, "evidence": [...]}``; ``virtual`` is None when no clue either way was found.
+    """
+    root = Path(root)
+    evidence: list[str] = []
+    kind: str | None = None
+    machine_type: str | None = None
+    cpuinfo = _read(root / "proc/cpuinfo")
+    flags = {w for line in cpuinfo.splitlines() if line.startswith("flags") for w in line.split(":", 1)[-1].split()}
+    if "hypervisor" in flags:
+        evidence.append("CPU flag 'hypervisor' in /proc/cpuinfo")
+    for name in DMI_FILES:
+        value = _read(root / "sys/class/dmi/id" / name).lower()
+        for hint, label in DMI_HINTS.items():
+            if value and hint in value:
+                evidence.append(f"/sys/class/dmi/id/{name} = {value!r}")
+                kind = kind or label
+                if hint == "microvm":
+                    machine_type = "microvm"
+                break
+    hyp = _read(root / "sys/hypervisor/type")
+    if hyp:
+        evidence.append(f"/sys/hypervisor/type = {hyp!r}")
+        kind = kind or hyp
+    cmdline = _read(root / "proc/cmdline")
+    if "firecracker" in cmdline.lower():
+        evidence.append("'firecracker' in the kernel command line")
+        kind, machine_type = "Firecracker", "microvm"
+    elif "virtio_mmio.device=" in cmdline:
+        evidence.append("virtio_mmio devices on the kernel command line (a microvm machine type)")
+        machine_type = "microvm"
+    for dt in ("proc/device-tree/compatible", "sys/firmware/devicetree/base/compatible"):
+        compatible = _read(root / dt).lower()
+        if any(w in compatible for w in ("qemu", "dummy-virt", "firecracker", "microvm")):
+            evidence.append(f"/{dt} = {compatible!r}")
+            machine_type = machine_type or compatible.split()[0]
+    container = None
+    if Path(root) == Path("/"):
+        vm = _detect_virt("--vm")
+        if vm and vm != "none":
+            evidence.append(f"systemd-detect-virt --vm: {vm}")
+            kind = kind or vm
+        elif vm == "none":
+            evidence.append("systemd-detect-virt --vm: none")
+        container = _detect_virt("--container") or None
+        container = None if container == "none" else container
+    virtual: bool | None = True if (flags & {"hypervisor"} or kind or machine_type) else None
+    if virtual is None and ("systemd-detect-virt --vm: none" in evidence and cpuinfo):
+        virtual = False
+    return {"virtual": virtual, "kind": kind, "machine_type": machine_type, "container": container,
+            "evidence": evidence}
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages, or None where the OS has none."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
+
+
+def describe_machine(prov: dict) -> str:
+    """One line on the machine a recording comes from: virtual or not, which kind, CPUs, load."""
+    virt = prov.get("host_virtualization")
+    if isinstance(virt, dict):
+        detail = ", ".join(x for x in (virt.get("kind"), virt.get("machine_type")) if x)
+        if virt.get("virtual") is True:
+            what = f"a virtual machine ({detail})" if detail else "a virtual machine"
+        elif virt.get("virtual") is False:
+            what = "a physical machine (no sign of a hypervisor)"
+        else:
+            what = "a machine of unknown kind"
+    elif isinstance(virt, str):
+        what = virt
+    else:
+        what = "a machine of unknown kind (not recorded)"
+    cpus = f", {prov['cpu_count']} CPUs" if prov.get("cpu_count") else ""
+    load = prov.get("load_before") or prov.get("load_after")
+    loads = f", load average {load[0]:g} at the start" if isinstance(load, list) and load else ""
+    return f"{what}{cpus}{loads}"
 
 
 @dataclass

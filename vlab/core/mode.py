@@ -2,7 +2,8 @@
 
 ``VLAB_MODE=replay`` or ``=live`` forces it; otherwise vlab is live exactly when a Docker
 engine answers and the course images can be made. Replay mode uses real measurements
-recorded by ``vlab record`` and shipped in ``data/recorded``.
+recorded by ``vlab record``: the set shipped in ``data/recorded``, or ``VLAB_RECORDING=DIR``.
+With ``VLAB_MODE=replay`` nothing here contacts an engine.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def current() -> Mode:
 def reset() -> None:
     """Forget the decision (after starting Docker, for example) so the next call decides again."""
     current.cache_clear()
+    if settings.forced_mode() == "replay":
+        return  # forced replay: never contact an engine
     from vlab.core.engine import connect
 
     try:
@@ -71,14 +74,25 @@ def banner(mode: Mode | None = None):
                 f"<br><small>{mode.reason}</small>")
         colour = "#0072B2"
     else:
+        import html
+
         from vlab.core.replay import recorded_provenance
 
-        prov = recorded_provenance()
+        prov = {k: html.escape(str(v)) for k, v in recorded_provenance().items()}
+        where = "" if prov.get("folder", "") == html.escape(str(_shipped())) else \
+            f" from <code>{prov.get('folder')}</code>"
         body = ("<b>▶ REPLAY</b>: no live measurement here. The numbers below are <i>real recordings</i> "
-                f"made by <code>vlab record</code> on {prov.get('host', '?')} "
+                f"made by <code>vlab record</code>{where} on the machine <b>{prov.get('host', '?')}</b>: "
+                f"{prov.get('machine', 'a machine of unknown kind')} "
                 f"(kernel {prov.get('kernel', '?')}, Docker {prov.get('engine_version', '?')}, "
-                f"{prov.get('date', '?')}).<br><small>Why: {mode.reason} "
+                f"{prov.get('date', '?')}). Your machine may differ.<br><small>Why: {mode.reason} "
                 f"How to go live: {mode.fix}</small>")
         colour = "#D55E00"
     return HTML(f'<div style="border-left:6px solid {colour};padding:6px 10px;margin:4px 0;'
                 f'background:rgba(127,127,127,.08)">{body}</div>')
+
+
+def _shipped():
+    from vlab.core.replay import shipped_dir
+
+    return shipped_dir()

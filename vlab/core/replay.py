@@ -1,29 +1,62 @@
 """Recorded measurements for replay mode: real runs made by ``vlab record``, with provenance.
 
-Files live in ``data/recorded/<kind>.json`` (the ``vlab-results/1`` format) and are listed
-with their SHA-256 in ``data/recorded/MANIFEST.json``. A file whose checksum does not match
+A *recording set* is a folder of ``<kind>.json`` files (the ``vlab-results/1`` format, each with
+its own ``provenance``: machine, kernel, engine, host virtualization, load before and after) and
+a ``MANIFEST.json`` that lists every file with its SHA-256. A file whose checksum does not match
 is refused with a clear error, so a corrupted file never becomes a wrong plot.
+
+The set used is ``VLAB_RECORDING=DIR`` when given (any folder written by ``vlab record --out DIR``),
+else the one shipped with vlab (``data/recorded``).
+
+One idiom for every lab::
+
+    def _check_views(network: str = "none") -> None:      # same parameters, raises BadParameter
+        Limits(network=network)
+
+    @replayable("ns_views", check=_check_views)
+    def views(network: str = "none") -> Results: ...
+
+The decorator runs ``check`` first, live and in replay, so wrong arguments fail the same way in
+both; in replay mode it then returns the recording, marked ``replayed``. A measurement without
+parameters needs no ``check``. Inside ``recording()`` (``vlab record``) nothing is ever replayed:
+a replayable refuses to run unless the mode is live, and ``load`` refuses outright.
 """
 
 from __future__ import annotations
 
-import contextvars
+import contextlib
 import functools
 import hashlib
+import inspect
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
-from vlab.core.errors import DataError
+from vlab.core import settings
+from vlab.core.errors import DataError, VlabError
 from vlab.core.results import Results, atomic_write_json, from_dict
 
 MANIFEST = "MANIFEST.json"
 
+_recording = threading.Event()
+
+
+class RecordingRefused(VlabError):
+    """A recording run met replayed data (or a replay mode): nothing fake may be recorded."""
+
+    hint = "Start Docker (and QEMU for the VM lab), then run `vlab record` with VLAB_MODE unset or live."
+
+
+def shipped_dir() -> Path:
+    """The folder holding the recordings shipped with vlab (inside the installed package)."""
+    return Path(str(resources.files("vlab.data"))) / "recorded"
+
 
 def recorded_dir() -> Path:
-    """The folder holding the shipped recordings (inside the installed package)."""
-    return Path(str(resources.files("vlab.data"))) / "recorded"
+    """The recording set replay uses: ``VLAB_RECORDING`` when set, else the shipped one."""
+    return settings.get().recording or shipped_dir()
 
 
 def _manifest(folder: Path) -> dict:
@@ -31,9 +64,12 @@ def _manifest(folder: Path) -> dict:
     if not path.exists():
         return {"files": {}}
     try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
+        data = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{path} is corrupt: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
+        raise DataError(f"{path} is not a vlab recording manifest.")
+    return data
 
 
 def sha256(path: Path) -> str:
@@ -41,18 +77,38 @@ def sha256(path: Path) -> str:
 
 
 def available(folder: Path | None = None) -> list[str]:
-    """Kinds of recording that ship with this copy of vlab."""
+    """Kinds of recording in a recording set (default: the one replay uses)."""
     return sorted(_manifest(folder or recorded_dir()).get("files", {}))
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[None]:
+    """Mark a recording run: inside it nothing may return replayed data."""
+    _recording.set()
+    try:
+        yield
+    finally:
+        _recording.clear()
+
+
+def recording_active() -> bool:
+    return _recording.is_set()
 
 
 def load(kind: str, folder: Path | None = None) -> Results:
     """Load the recording of ``kind``, verified against the manifest checksum."""
-    folder = folder or recorded_dir()
+    if recording_active():
+        raise RecordingRefused(f"`vlab record` asked for the recorded {kind!r} data: a recording must be measured, "
+                               "never copied from another recording.")
+    return _verified(kind, folder or recorded_dir())
+
+
+def _verified(kind: str, folder: Path) -> Results:
     entry = _manifest(folder).get("files", {}).get(kind)
     if entry is None:
         raise DataError(
-            f"No recorded {kind!r} measurement ships with this copy of vlab.",
-            "Run this lab live (start Docker), or record one with `vlab record`.",
+            f"No recorded {kind!r} measurement in {folder}.",
+            "Run this lab live (start Docker), or record one with `vlab record --only " + kind + "`.",
         )
     path = folder / entry["file"]
     if not path.exists():
@@ -70,75 +126,97 @@ def load(kind: str, folder: Path | None = None) -> Results:
     return res
 
 
-def save(kind: str, results: Results, folder: Path | None = None) -> Path:
-    """Store a recording and update the manifest (used by ``vlab record``)."""
-    folder = folder or recorded_dir()
+def save(kind: str, results: Results, folder: Path) -> Path:
+    """Store one recording and its checksum; other files' entries are left exactly as they were."""
+    if results.replayed:
+        raise RecordingRefused(f"The {kind!r} results are a replayed recording, not a measurement: not saved.")
     folder.mkdir(parents=True, exist_ok=True)
     path = results.save(folder / f"{kind}.json")
     manifest = _manifest(folder)
+    manifest.pop("provenance", None)  # provenance lives in each recording file, never set-wide
     manifest.setdefault("files", {})[kind] = {"file": path.name, "sha256": sha256(path)}
     atomic_write_json(folder / MANIFEST, manifest)
     return path
 
 
+def provenances(folder: Path | None = None) -> dict[str, dict]:
+    """The provenance of each recording in a set, by kind (each file checked against its checksum)."""
+    folder = folder or recorded_dir()
+    out = {}
+    for kind in available(folder):
+        out[kind] = _cached_provenance(str(folder), kind, (folder / MANIFEST).stat().st_mtime_ns)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_provenance(folder: str, kind: str, _stamp: int) -> dict:
+    return _verified(kind, Path(folder)).provenance  # reading provenance is not replaying data
+
+
 def recorded_provenance(folder: Path | None = None) -> dict:
-    """A short provenance line for banners: where and when the recordings were made."""
-    folder = folder or recorded_dir()
-    prov = _manifest(folder).get("provenance")
-    return prov or {}
+    """A summary of where and when a recording set was made, for banners.
 
-
-def set_provenance(prov: dict, folder: Path | None = None) -> None:
-    folder = folder or recorded_dir()
-    manifest = _manifest(folder)
-    manifest["provenance"] = prov
-    atomic_write_json(folder / MANIFEST, manifest)
-
-
-_checking_args: contextvars.ContextVar[bool] = contextvars.ContextVar("vlab_checking_args", default=False)
-
-
-class _ArgsChecked(Exception):
-    """Raised by ``args_ok()`` to stop a measurement right after its argument checks (replay mode)."""
-
-
-def args_ok() -> None:
-    """Call in a replayable measurement right after its argument checks, before any real work.
-
-    In live mode it does nothing. In replay mode the decorator runs the function only up to
-    this point, so wrong arguments raise the same BadParameter live and in replay.
+    Keys: ``host``, ``kernel``, ``engine_version``, ``date`` (a range when several), ``machine``
+    (a sentence: virtual or not, CPUs, load), ``folder``, ``kinds``. Values shared by every file are
+    shown once; differing values are joined with " / " so nothing is claimed that one file contradicts.
     """
-    if _checking_args.get():
-        raise _ArgsChecked
+    folder = folder or recorded_dir()
+    provs = list(provenances(folder).values())
+    if not provs:
+        return {"folder": str(folder), "kinds": 0}
+    from vlab.core.hostprobe import describe_machine
+
+    def joined(values) -> str:
+        seen = [str(v) for v in dict.fromkeys(values) if v not in (None, "")]
+        return " / ".join(seen) or "?"
+
+    dates = sorted(str(p.get("date", ""))[:10] for p in provs if p.get("date"))
+    return {
+        "host": joined(p.get("host") for p in provs),
+        "kernel": joined(p.get("kernel") for p in provs),
+        "engine_version": joined((p.get("engine") or {}).get("server_version") for p in provs),
+        "date": (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "?",
+        "machine": joined(describe_machine(p) for p in provs),
+        "folder": str(folder),
+        "kinds": len(provs),
+    }
 
 
-def replayable(kind: str) -> Callable:
+def _parameters(fn: Callable) -> list[tuple]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+
+
+def replayable(kind: str, *, check: Callable[..., object] | None = None) -> Callable:
     """Decorator: in replay mode return the recording of ``kind`` instead of measuring.
 
-    The wrapped function must return Results. In replay mode its argument checks still run
-    (up to its ``args_ok()`` call, if it has one), then the recording is returned, marked ``replayed``.
+    ``check`` takes the same parameters as the measurement and raises BadParameter on wrong
+    arguments; it runs first in both modes. A measurement with parameters must have one.
     """
 
     def wrap(fn: Callable[..., Results]) -> Callable[..., Results]:
-        checks_args = "args_ok" in fn.__code__.co_names
+        params = _parameters(fn)
+        if check is None and params:
+            raise TypeError(f"@replayable({kind!r}) on {fn.__qualname__}: give check= to validate its arguments")
+        if check is not None and _parameters(check) != params:
+            raise TypeError(f"@replayable({kind!r}): {check.__qualname__} must take the same parameters, kinds and "
+                            f"defaults as {fn.__qualname__}")
 
         @functools.wraps(fn)
         def inner(*args, **kwargs) -> Results:
             from vlab.core.mode import current
 
+            if check is not None:
+                check(*args, **kwargs)
+            if recording_active():
+                if not current().live:
+                    raise RecordingRefused(f"`vlab record` reached the {kind!r} measurement in replay mode.")
+                return fn(*args, **kwargs)
             if current().replay:
-                if checks_args:
-                    token = _checking_args.set(True)
-                    try:
-                        fn(*args, **kwargs)
-                    except _ArgsChecked:
-                        pass
-                    finally:
-                        _checking_args.reset(token)
                 return load(kind)
             return fn(*args, **kwargs)
 
         inner.replay_kind = kind  # type: ignore[attr-defined]
+        inner.replay_check = check  # type: ignore[attr-defined]
         return inner
 
     return wrap

@@ -21,7 +21,7 @@ import pandas as pd
 from vlab.core import interleave, provenance, sandbox, settings
 from vlab.core.errors import BadParameter, VlabError
 from vlab.core.hostprobe import HostProbe
-from vlab.core.replay import args_ok, replayable
+from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
 from vlab.core.stats import summarize
@@ -69,13 +69,16 @@ def parse_limits(text: str) -> dict:
             "memory_bytes": memory, "cpus": cpus, "pids": pids}
 
 
-@replayable("cg_limits")
-def limits_in_files(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Results:
-    """Start a container with these limits and read them back from its own cgroup files."""
+def _limits_args(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Limits:
     if cpus is None:
         raise BadParameter("cpus=None sets no CPU limit to read back", "Give a number of CPUs, e.g. cpus=0.5.")
-    limits = Limits(memory=memory, cpus=cpus, pids=pids)
-    args_ok()
+    return Limits(memory=memory, cpus=cpus, pids=pids)
+
+
+@replayable("cg_limits", check=_limits_args)
+def limits_in_files(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Results:
+    """Start a container with these limits and read them back from its own cgroup files."""
+    limits = _limits_args(memory, cpus, pids)
     res = sandbox.run(LIMIT_SCRIPT, limits=limits, purpose="cgroups-limits")
     seen = parse_limits(res.stdout)
     files = CGROUP_FILES.get(seen["version"], CGROUP_FILES["1"])
@@ -124,11 +127,14 @@ def check_hog_sizes(limit: str | int, allocate: str | int) -> tuple[int, int]:
     return lim, alloc
 
 
-@replayable("cg_oom")
+def _hog_args(limit: str | int = "32m", allocate: str | int = "64m") -> tuple[int, int]:
+    return check_hog_sizes(limit, allocate)
+
+
+@replayable("cg_oom", check=_hog_args)
 def memory_hog(limit: str | int = "32m", allocate: str | int = "64m") -> Results:
     """Allocate ``allocate`` in a container limited to ``limit``; also a run that fits, as control."""
     lim, alloc = check_hog_sizes(limit, allocate)
-    args_ok()
     rows = [dict(case="fits", **_hog_run(lim, max(lim // 2, 6 * 2**20))), dict(case="exceeds", **_hog_run(lim, alloc))]
     return Results("cg_oom", pd.DataFrame(rows), provenance=provenance.collect({"limit": lim, "allocate": alloc}))
 
@@ -194,10 +200,9 @@ def check_quotas(quotas) -> list[float]:
     return qs
 
 
-@replayable("cg_cpu")
-def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
-              repeats: int | None = None, seed: int = 0) -> Results:
-    """Run the same CPU work (``workers`` shell loops) under each quota, interleaved; throughput per quota."""
+def _sweep_args(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
+                repeats: int | None = None, seed: int = 0) -> tuple:
+    """cpu_sweep's arguments, checked and with defaults filled in."""
     qs = check_quotas(quotas)
     workers = _whole("workers", workers, 1, 8)
     if iterations is None:
@@ -205,7 +210,15 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
     iterations = _whole("iterations", iterations, 1_000, 10_000_000)
     repeats = _whole("repeats", settings.trials(3, 1) if repeats is None else repeats, 1, 100)
     seed = _whole("seed", seed, 0, 2**32 - 1)
-    args_ok()
+    return qs, workers, iterations, repeats, seed
+
+
+@replayable("cg_cpu", check=_sweep_args)
+def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
+              repeats: int | None = None, seed: int = 0) -> Results:
+    """Run the same CPU work (``workers`` shell loops) under each quota, interleaved; throughput per quota."""
+    qs, workers, iterations, repeats, seed = _sweep_args(quotas, workers=workers, iterations=iterations,
+                                                         repeats=repeats, seed=seed)
     ncpu = engine_cpus()
     skipped = [q for q in qs if q > ncpu]
     qs = [q for q in qs if q <= ncpu]
@@ -250,12 +263,14 @@ def _fork_script(attempts: int) -> str:
     return f"for i in $(seq {attempts}); do sleep 30 & echo $i; done; echo all-started"
 
 
-@replayable("cg_pids")
+def _fork_args(pids: int = 16, attempts: int = 40) -> tuple[int, int]:
+    return check_pids(pids), _whole("attempts", attempts, 1, 500)
+
+
+@replayable("cg_pids", check=_fork_args)
 def fork_limit(pids: int = 16, attempts: int = 40) -> Results:
     """Try to start ``attempts`` background processes under a pids limit: the kernel refuses the fork."""
-    pids = check_pids(pids)
-    attempts = _whole("attempts", attempts, 1, 500)
-    args_ok()
+    pids, attempts = _fork_args(pids, attempts)
     with HostProbe() as probe:
         res = sandbox.run(_fork_script(attempts), limits=Limits(pids=pids, memory="64m"), purpose="cgroups-pids")
     lines = res.stdout.split()
@@ -276,13 +291,9 @@ def _victim_script(rounds: int, work: int) -> str:
             "t1=$(now); echo $((t1-t0)); done")
 
 
-@replayable("cg_noisy")
-def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
-                    repeats: int | None = None, cpuset: str = "0", seed: int = 0) -> Results:
-    """A victim's per-request latency: alone, beside an unconstrained hog, beside a hog limited to ``hog_cpus``.
-
-    Victim and hog are pinned to the same CPU (``cpuset``) so they really compete.
-    """
+def _noisy_args(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
+                repeats: int | None = None, cpuset: str = "0", seed: int = 0) -> tuple:
+    """noisy_neighbour's arguments, checked and with defaults filled in."""
     hog_cpus = check_cpus(hog_cpus)
     if hog_cpus >= 1:
         raise BadParameter(f"hog_cpus={hog_cpus} does not limit the hog on one CPU", "Use a value below 1, e.g. 0.2.")
@@ -291,7 +302,18 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     work = _whole("work", work, 100, 1_000_000)
     cpuset = check_cpuset(cpuset)
     seed = _whole("seed", seed, 0, 2**32 - 1)
-    args_ok()
+    return hog_cpus, rounds, work, repeats, cpuset, seed
+
+
+@replayable("cg_noisy", check=_noisy_args)
+def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
+                    repeats: int | None = None, cpuset: str = "0", seed: int = 0) -> Results:
+    """A victim's per-request latency: alone, beside an unconstrained hog, beside a hog limited to ``hog_cpus``.
+
+    Victim and hog are pinned to the same CPU (``cpuset``) so they really compete.
+    """
+    hog_cpus, rounds, work, repeats, cpuset, seed = _noisy_args(hog_cpus=hog_cpus, rounds=rounds, work=work,
+                                                                repeats=repeats, cpuset=cpuset, seed=seed)
     conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
     load_before = _loadavg()
     rows, partial, error = [], False, None

@@ -21,7 +21,7 @@ import pandas as pd
 
 from vlab.core import provenance, sandbox
 from vlab.core.errors import BadParameter
-from vlab.core.replay import args_ok, replayable
+from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
 
@@ -197,11 +197,14 @@ def _host_note(kernel_in_container: str) -> str:
     return "'host' below is this notebook's own process on the machine that runs the engine."
 
 
-@replayable("ns_views")
+def _views_limits(network: str = "none") -> Limits:
+    return Limits(network=network, pids=32, memory="64m")
+
+
+@replayable("ns_views", check=_views_limits)
 def views(network: str = "none") -> Results:
     """Run one container and compare its namespaces and views with the host's."""
-    limits = Limits(network=network, pids=32, memory="64m")
-    args_ok()
+    limits = _views_limits(network)
     with sandbox.start(["sleep", "60"], limits=limits, purpose="isolation-views") as box:
         out = box.exec(["/bin/sh", "-c", CONTAINER_SCRIPT])
         info = box.inspect()
@@ -225,7 +228,6 @@ def views(network: str = "none") -> Results:
 @replayable("ns_pid1")
 def pid1() -> Results:
     """Ask a container's first process for its own PID (it is 1) and the host for its PID."""
-    args_ok()  # no arguments: in replay mode, stop here
     res = sandbox.run(["/bin/sh", "-c", "echo $$; cat /proc/1/comm; true"], limits=Limits(memory="32m", pids=16),
                       purpose="isolation-pid1")
     lines = res.stdout.split()
@@ -255,7 +257,6 @@ SHARE_SCRIPT = "for t in ipc mnt net pid uts; do echo \"$t $(readlink /proc/self
 @replayable("ns_sharing")
 def sharing() -> Results:
     """Two containers: B joins A's PID and network namespaces on purpose; compare every inode."""
-    args_ok()  # no arguments: in replay mode, stop here
     la = Limits(memory="32m", pids=16)
     with sandbox.start(["sleep", "60"], limits=la, purpose="isolation-share-a") as a:
         lb = Limits(memory="32m", pids=16, pid_mode=f"container:{a.id}", network=f"container:{a.id}")

@@ -495,11 +495,13 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
     return res
 
 
-@replay.replayable(KIND)
-def _measure(s: Settings, *, progress: bool = True, save_to=None) -> Results:
+def _check_measure(s: Settings, *, progress: bool = True, save_to=None) -> None:
     if not isinstance(s, Settings):
         raise BadParameter(f"settings={s!r} is not an overhead Settings", "Call overhead.measure(…) instead.")
-    replay.args_ok()
+
+
+@replay.replayable(KIND, check=_check_measure)
+def _measure(s: Settings, *, progress: bool = True, save_to=None) -> Results:
     return run_live(s, progress=progress, save_to=save_to)
 
 

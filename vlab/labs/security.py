@@ -17,7 +17,7 @@ import pandas as pd
 
 from vlab.core import provenance, replay, sandbox
 from vlab.core.errors import BadParameter, DataError
-from vlab.core.replay import args_ok, replayable
+from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
 from vlab.labs.namespaces import parse_sections
@@ -92,12 +92,14 @@ echo @@insmod; insmod /proc/version 2>&1; echo rc=$?
 """
 
 
-@replayable("sec_kernel")
-def shared_kernel(runs: int = 3) -> Results:
-    """uname -r inside vs outside; no kernel in the image; loading kernel code refused; container run time."""
+def _check_runs(runs: int = 3) -> None:
     if not isinstance(runs, int) or isinstance(runs, bool) or not 1 <= runs <= 50:
         raise BadParameter(f"runs={runs!r} must be from 1 to 50")
-    args_ok()
+
+
+@replayable("sec_kernel", check=_check_runs)
+def shared_kernel(runs: int = 3) -> Results:
+    """uname -r inside vs outside; no kernel in the image; loading kernel code refused; container run time."""
     from vlab.core.engine import describe
 
     res = sandbox.run(KERNEL_SCRIPT, limits=Limits(memory="32m", pids=16), purpose="security-kernel")
@@ -146,7 +148,6 @@ def _cap_row(config_name: str, out: str) -> dict:
 @replayable("sec_caps")
 def capabilities() -> Results:
     """CapEff decoded for vlab's default (all dropped) and Docker's default set, with what each allows."""
-    args_ok()  # no arguments: in replay mode, stop here
     rows = []
     for name, add in (("vlab sandbox (cap_drop ALL)", ()), ("Docker default set", DOCKER_DEFAULT_CAPS)):
         res = sandbox.run(CAP_SCRIPT, limits=Limits(memory="32m", pids=16, cap_add=add), purpose="security-caps")
@@ -205,7 +206,6 @@ PRIVILEGED_EFFECTS = [
 @replayable("sec_privileged")
 def privileged_view() -> Results:
     """Which device nodes a normal sandbox container sees vs what --privileged would hand over (not run)."""
-    args_ok()  # no arguments: in replay mode, stop here
     res = sandbox.run("for f in /dev/*; do if [ -c $f ]; then echo c:${f#/dev/}; elif [ -b $f ]; then "
                       "echo b:${f#/dev/}; fi; done", limits=Limits(memory="32m", pids=16), purpose="security-devices")
     inside = sorted(res.stdout.split())
@@ -303,7 +303,6 @@ def _op_outcome(body: str) -> tuple[bool, str]:
 @replayable("sec_seccomp")
 def seccomp_demo() -> Results:
     """The same operations under the default seccomp filter and seccomp=unconfined (capabilities dropped in both)."""
-    args_ok()  # no arguments: in replay mode, stop here
     outs = {}
     for name, opts in (("default", ()), ("unconfined", ("seccomp=unconfined",))):
         res = sandbox.run(_seccomp_script(), limits=Limits(memory="32m", pids=16, security_opt=opts),

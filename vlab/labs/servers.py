@@ -467,12 +467,14 @@ def _summary(samples: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
-@replay.replayable("servers")
-def tour(quick: bool = False) -> Results:
-    """Run the fixed request script against web, app, file and db servers (recorded in replay mode)."""
+def _check_tour(quick: bool = False) -> None:
     if not isinstance(quick, bool):
         raise BadParameter(f"quick={quick!r} must be True or False")
-    replay.args_ok()
+
+
+@replay.replayable("servers", check=_check_tour)
+def tour(quick: bool = False) -> Results:
+    """Run the fixed request script against web, app, file and db servers (recorded in replay mode)."""
     return _tour_live(quick)
 
 

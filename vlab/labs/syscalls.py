@@ -96,10 +96,9 @@ def count_syscalls(n: int = 2000) -> Results:
     return _count_syscalls(_check_n(n))
 
 
-@replay.replayable(KIND)
+@replay.replayable(KIND, check=_check_n)
 def _count_syscalls(n: int) -> Results:
     n = _check_n(n)
-    replay.args_ok()
     rows = []
     for where, fn in (("native", _native), ("container", _container)):
         counts, kernel = parse_counts(fn(n))

@@ -18,7 +18,7 @@ from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter
 from vlab.core.lifecycle import progress_bar, sweep
 from vlab.core.provenance import collect
-from vlab.core.replay import args_ok, replayable
+from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.labs.start_time.phases import check_trials
 
@@ -110,7 +110,14 @@ def _start_one(client, kw: dict) -> tuple[str, float, float]:
     return cid, (t1 - t0) / 1e6, (t2 - t1) / 1e6
 
 
-@replayable("concurrency")
+def _concurrency_args(levels: Sequence[int] | None = None, *, rounds: int = 1,
+                      progress: bool = True) -> tuple[list[int], int]:
+    """measure_concurrency's arguments, checked: (levels, rounds)."""
+    levels = check_levels(levels if levels is not None else default_levels(settings.quick()))
+    return levels, check_trials(rounds)
+
+
+@replayable("concurrency", check=_concurrency_args)
 def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1, progress: bool = True) -> Results:
     """Start k idle containers at once for each k; report containers/s, latency and memory per container.
 
@@ -119,9 +126,7 @@ def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1,
     ``shim_kib`` (read from the host); per batch ``batch_ms`` (first request → last reply),
     ``host_delta_kib`` (MemAvailable drop ÷ k: noisy on a shared machine) and ``remove_ms``.
     """
-    levels = check_levels(levels if levels is not None else default_levels(settings.quick()))
-    rounds = check_trials(rounds)
-    args_ok()
+    levels, rounds = _concurrency_args(levels, rounds=rounds, progress=progress)
     import docker
 
     with guarded("connecting for the concurrency sweep"):
@@ -216,5 +221,3 @@ def concurrency_summary(samples: pd.DataFrame) -> pd.DataFrame:
             "n": int(lat.size),
         })
     return pd.DataFrame(out)
-
-

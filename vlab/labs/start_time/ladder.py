@@ -22,7 +22,7 @@ from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, EngineError, ToolMissing, VlabError
 from vlab.core.lifecycle import MARKER_CMD, TOTAL, host_phases, progress_bar, run_lifecycle, sweep
 from vlab.core.provenance import collect
-from vlab.core.replay import args_ok, replayable
+from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.stats import summarize_frame
 from vlab.labs.start_time.phases import as_names, check_seed, check_trials, check_warmup
@@ -143,7 +143,20 @@ def _time_subprocess(cmd: list[str]) -> float:
     return ms
 
 
-@replayable("ladder")
+def _ladder_args(trials: int = 30, *, rungs: Sequence[str] | None = None, warmup: int = 1, seed: int = 0,
+                 progress: bool = True) -> tuple[int, list[str], int, int]:
+    """measure_ladder's arguments, checked: (trials, rungs, warmup, seed)."""
+    trials, warmup, seed = check_trials(trials), check_warmup(warmup), check_seed(seed)
+    rungs = as_names("rungs", list(LADDER) if rungs is None else rungs, list(LADDER))
+    for r in rungs:
+        if not isinstance(r, str) or r not in LADDER:
+            raise BadParameter(f"Unknown rung {r!r}", f"Use any of: {', '.join(LADDER)}.")
+    if not rungs:
+        raise BadParameter("rungs is empty", f"Name at least one of: {', '.join(LADDER)}.")
+    return trials, rungs, warmup, seed
+
+
+@replayable("ladder", check=_ladder_args)
 def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warmup: int = 1, seed: int = 0,
                    progress: bool = True) -> Results:
     """Time the same tiny program at each layer: native → runc → SDK → CLI → CLI + bridge.
@@ -151,16 +164,7 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
     Rungs are interleaved in a shuffled order every round. A rung that cannot run here (no
     runc, not root, no docker CLI) is skipped and the reason kept in ``extra["skipped"]``.
     """
-    trials = check_trials(trials)
-    warmup = check_warmup(warmup)
-    seed = check_seed(seed)
-    rungs = as_names("rungs", list(LADDER) if rungs is None else rungs, list(LADDER))
-    for r in rungs:
-        if not isinstance(r, str) or r not in LADDER:
-            raise BadParameter(f"Unknown rung {r!r}", f"Use any of: {', '.join(LADDER)}.")
-    if not rungs:
-        raise BadParameter("rungs is empty", f"Name at least one of: {', '.join(LADDER)}.")
-    args_ok()
+    trials, rungs, warmup, seed = _ladder_args(trials, rungs=rungs, warmup=warmup, seed=seed, progress=progress)
     client = connect()
     from vlab.core.images import find_busybox
 
@@ -226,5 +230,3 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
     cfg = {"trials": trials, "warmup": warmup, "seed": seed, "rungs": rungs, "command": list(MARKER_CMD)}
     return Results("ladder", samples, summary, collect(cfg),
                    extra={"skipped": skipped, "rung_doc": {r: LADDER[r] for r in rungs}}, partial=partial)
-
-

@@ -32,7 +32,7 @@ from vlab.core.lifecycle import (
     sweep,
 )
 from vlab.core.provenance import collect
-from vlab.core.replay import args_ok, replayable
+from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
 
@@ -224,7 +224,18 @@ def _runtimes(client) -> list[str]:
 
 
 # ---------------------------------------------------------------- 1. configurations, interleaved
-@replayable("start")
+def _start_args(trials: int = 30, *, network: str = "none", variants: Sequence[str] | None = None,
+                warmup: int = 1, seed: int = 0, progress: bool = True,
+                on_trial: Callable[[int], None] | None = None) -> tuple[int, int, int]:
+    """measure_start's arguments, checked: (trials, warmup, seed)."""
+    trials, warmup, seed = check_trials(trials), check_warmup(warmup), check_seed(seed)
+    configurations(network, variants)  # validate names before touching the engine
+    if on_trial is not None and not callable(on_trial):
+        raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
+    return trials, warmup, seed
+
+
+@replayable("start", check=_start_args)
 def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence[str] | None = None,
                   warmup: int = 1, seed: int = 0, progress: bool = True,
                   on_trial: Callable[[int], None] | None = None) -> Results:
@@ -235,13 +246,8 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
     flagged ``warmup=True`` and left out of the summary. Ctrl-C stops after cleaning up and
     returns what was measured, with ``partial=True``.
     """
-    trials = check_trials(trials)
-    warmup = check_warmup(warmup)
-    seed = check_seed(seed)
-    configurations(network, variants)  # validate names before touching the engine
-    if on_trial is not None and not callable(on_trial):
-        raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
-    args_ok()
+    trials, warmup, seed = _start_args(trials, network=network, variants=variants, warmup=warmup, seed=seed,
+                                       progress=progress, on_trial=on_trial)
     client = connect()
     from vlab.core import runtimes as rt
 
@@ -334,5 +340,3 @@ def _summary(samples: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     timed = samples[~samples["warmup"]] if "warmup" in samples else samples
     return summarize_frame(timed, by=["config", "clock", "phase"], value="ms")
-
-

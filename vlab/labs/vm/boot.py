@@ -168,11 +168,13 @@ def boot_vm(trials: int = 5, accel: str = "auto", memory: str | int = "256m", *,
     return res
 
 
-@replay.replayable(KIND)
-def _boot(s: Settings, *, progress: bool = True, save_to=None) -> Results:
+def _check_boot(s: Settings, *, progress: bool = True, save_to=None) -> None:
     if not isinstance(s, Settings):
         raise BadParameter(f"settings={s!r} is not a VM boot Settings", "Call boot_vm(…) instead.")
-    replay.args_ok()
+
+
+@replay.replayable(KIND, check=_check_boot)
+def _boot(s: Settings, *, progress: bool = True, save_to=None) -> Results:
     return run_live(s, progress=progress, save_to=save_to)
 
 

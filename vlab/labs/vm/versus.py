@@ -54,10 +54,12 @@ def _check(trials: int, warmup: int) -> None:
         raise BadParameter(f"warmup={warmup!r} must be a whole number from 0 to 10")
 
 
-@replay.replayable(KIND)
-def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
+def _check_starts(trials: int, *, warmup: int = 1, progress: bool = True) -> None:
     _check(trials, warmup)
-    replay.args_ok()
+
+
+@replay.replayable(KIND, check=_check_starts)
+def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
     return run_container_starts(trials, warmup=warmup, progress=progress)
 
 
