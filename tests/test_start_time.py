@@ -270,7 +270,8 @@ def test_sigint_keeps_partial_json_and_leaves_no_container(engine, tmp_path):
     threading.Thread(target=watch, daemon=True).start()
     proc = subprocess.Popen([sys.executable, "-m", "vlab", "bench", "start", "--trials", "200", "--configs",
                              "image", "--no-progress", "--json", str(out)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even under nohup
     try:
         assert destroyed.wait(120), proc.stderr.read1().decode() if proc.poll() is not None else "no progress"
         proc.send_signal(signal.SIGINT)
