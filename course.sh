@@ -5,6 +5,7 @@
 # "Prepare" = system packages (Debian/Ubuntu as root), a running Docker engine, a virtual
 # environment with vlab installed, and the course images. Both commands are idempotent.
 # Extra options: ./course.sh test --soak (also the soak/load tests), --no-browser, --fast (unit tests only).
+# For authors: ./course.sh notebooks [NN ...] [--execute] pairs notebooks/NN.ipynb with notebooks/src/NN.py (jupytext).
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -123,7 +124,8 @@ run_tests() {
   [ $browser = 0 ] && markers="$markers and not browser"
   say "0/4 lint (ruff) and notebooks in sync with their sources"
   "$VENV/bin/ruff" check vlab tests tools benchmarks || status=1
-  "$VENV/bin/python" tools/build_notebooks.py --check || status=1
+  "$VENV/bin/lint-imports" --no-cache >/dev/null || { "$VENV/bin/lint-imports" --no-cache | tail -20; status=1; }
+  pytest -q tests/test_notebook_sources.py || status=1
   say "1/4 unit and integration tests (real engine)"
   pytest tests -m "$markers" || status=1
   if [ $fast = 0 ]; then
@@ -152,9 +154,32 @@ run_tests() {
   exit $status
 }
 
+build_notebooks() {
+  # jupytext writes notebooks/NN.ipynb from notebooks/src/NN.py (the pairing is in notebooks/jupytext.toml);
+  # --execute runs it (quick mode, live when an engine answers) and nbstripout then keeps only the outputs of
+  # cells tagged keep_output: the facts nbval checks.
+  local execute=0 names=()
+  for a in "$@"; do case $a in --execute) execute=1 ;; *) names+=("$a") ;; esac; done
+  make_venv test
+  local srcs=()
+  if [ ${#names[@]} = 0 ]; then srcs=(notebooks/src/*.py); else
+    for n in "${names[@]}"; do srcs+=(notebooks/src/"$n"*.py); done; fi
+  for src in "${srcs[@]}"; do
+    local nb; nb="notebooks/$(basename "${src%.py}").ipynb"
+    if [ $execute = 1 ]; then
+      VLAB_QUICK=1 "$VENV/bin/jupytext" --quiet --set-kernel python3 --execute --to ipynb --update -o "$nb" "$src" || return 1
+    else
+      "$VENV/bin/jupytext" --quiet --set-kernel python3 --to ipynb --update -o "$nb" "$src" || return 1
+    fi
+    "$VENV/bin/nbstripout" --keep-id "$nb"
+    say "wrote $nb"
+  done
+}
+
 case "${1:-}" in
   lab) shift; run_lab "$@" ;;
   test) shift; run_tests "$@" ;;
   prepare) shift; prepare "${1:-test}" ;;
-  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast]"; exit 2 ;;
+  notebooks) shift; build_notebooks "$@" ;;
+  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute]"; exit 2 ;;
 esac

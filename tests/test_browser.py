@@ -380,7 +380,7 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, browser, target: Target):
     if target.name == HARNESS and lab.mode != "replay" and "replay" in modes():
         pytest.skip("the harness checks the widget machinery once, in the replay run")
     if not (lab.root / rel).exists():
-        pytest.skip(f"{rel} is not built yet (tools/build_notebooks.py {target.name})")
+        pytest.skip(f"{rel} is not built yet (./course.sh notebooks {target.stem} --execute)")
     source = nbformat.read(lab.root / rel, as_version=4)
     code_cells = [c for c in source.cells if c.cell_type == "code" and c.source.strip()]
 

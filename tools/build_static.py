@@ -57,11 +57,11 @@ def find_notebooks(folder: Path, names: Sequence[str] = ()) -> list[Path]:
         if missing:
             raise errors.BadParameter(
                 f"no notebook in {folder} starts with {', '.join(missing)}",
-                "Choose from: " + (", ".join(p.stem for p in found) or "(none: run tools/build_notebooks.py)") + ".",
+                "Choose from: " + (", ".join(p.stem for p in found) or "(none: run ./course.sh notebooks --execute)") + ".",
             )
         found = chosen
     if not found:
-        raise errors.DataError(f"no notebooks in {folder}", "Build them first: python tools/build_notebooks.py.")
+        raise errors.DataError(f"no notebooks in {folder}", "Build them first: ./course.sh notebooks --execute.")
     return found
 
 

@@ -59,8 +59,7 @@ report
 # %% [markdown]
 # The doctor decides the mode for the whole course:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("The doctor's verdict matches the banner:", report.mode == mode.name)
 
 # %% [markdown]
@@ -89,8 +88,7 @@ facts
 #   own**. (The kernel is the core of the operating system, the part that drives the hardware; notebook 04
 #   explains it.) This is why a container starts fast, and why it cannot run another operating system.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("PID of the first process inside the container:", facts.pid_inside)
 print("Container kernel is the host kernel:", facts.same_kernel)
 
@@ -100,8 +98,7 @@ print("Container kernel is the host kernel:", facts.same_kernel)
 # all capabilities dropped, not privileged, no network, a memory limit (in bytes: divide by 1,048,576 for MiB)
 # and a maximum number of processes.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 for key, value in facts.safety.items():
     print(f"{key:>12}: {value}")
 
@@ -113,8 +110,7 @@ for key, value in facts.safety.items():
 # %%
 answer = None  # ← your answer: "own" or "host"
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets.quiz import check
 
 check(answer, "host", explanation="A container shares the host's kernel: `uname -r` inside equals the host's.")

@@ -49,8 +49,7 @@ servers.inside(tour)
 # program it runs (its "software"). All four run the same program here, busybox `httpd`; what makes one a web
 # server and another a database is the **software behind it**: the files and programs it serves.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("Memory each server may use (MiB):", sorted(set(servers.inside(tour)["memory_limit_mib"])))
 print("Program running as PID 1 in every server:", sorted(set(servers.inside(tour)["software"])))
 
@@ -89,8 +88,7 @@ servers.table(tour)
 for r in servers.responses(tour, "web"):
     print(f"{r.status} GET {r.path:<20} sha256 {r.body_sha256[:16]}…  {r.content_type}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 facts = servers.facts(tour)
 print("Static page identical on two requests:", facts["static page identical on two requests"])
 
@@ -110,8 +108,7 @@ print("Static page identical on two requests:", facts["static page identical on 
 for r in servers.responses(tour, "app"):
     print(f"GET {r.path:<22} →", r.json())
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("Dynamic answer differs on two identical requests:", facts["dynamic answer differs on two identical requests"])
 print("Request counter went up by one:", facts["request counter went up by one"])
 print("WAS computed 1+2+…+100 = 5050:", facts["WAS computed 1+2+…+100 = 5050"])
@@ -149,8 +146,7 @@ for r in servers.responses(tour, "file") + servers.responses(tour, "db"):
     shown = f"<binary file, sha256 {r.body_sha256[:16]}…>" if r.path.endswith(".bin") else " ".join(r.body.split())[:80]
     print(f"{r.server:>4} {r.status} GET {r.path:<52} {shown}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 for key in ("downloaded files match the server's SHA-256", "database returns what was stored",
             "database answers 404 for a missing key"):
     print(f"{key}: {facts[key]}")
@@ -200,8 +196,7 @@ StackView("bare metal")
 # %%
 answer = None  # ← your answer: "web" or "app"
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets import quiz
 
 quiz.check(answer, "app", explanation="The WAS runs a program for every request (counter, server time); "
@@ -215,8 +210,7 @@ quiz.solution("The application server (<b>app</b>, WAS). Its two answers to <cod
 # %% [markdown]
 # And a check on **your own data**: every claim of this notebook holds for the responses above.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 assert all(facts.values()), {k: v for k, v in facts.items() if not v}
 print(f"All {len(facts)} claims hold on these responses.")
 

@@ -79,8 +79,7 @@ iac.destroy(env.name);  # start from a clean slate: remove anything an earlier r
 plan = iac.plan(env)
 print(plan)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print(plan.summary())
 
 # %% [markdown]
@@ -88,8 +87,7 @@ print(plan.summary())
 # **Apply** carries out the plan. Live, it starts two containers through vlab's sandbox (labelled, limited,
 # on their own private network) and waits until each answers.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 result = iac.apply(env)
 print(result.summary())
 
@@ -105,8 +103,7 @@ print("The web server answers:", iac.peek(env, "web"))
 # property is called **idempotence (멱등성)**: applying once or ten times gives the same result. It is what
 # makes IaC safe to run automatically, over and over, from a pipeline.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 again = iac.apply(env)
 print(again.summary())
 print("Containers replaced by the second apply:", len(again.plan.of("replace")))
@@ -124,8 +121,7 @@ edited = iac.loads(text.replace("Welcome to the vlab shop", "Big sale at the vla
 plan = iac.plan(edited)
 print(plan)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print(plan.summary())
 for change in plan.changes:
     if change.action != "keep":
@@ -143,8 +139,7 @@ print("The web server now answers:", iac.peek(edited, "web"))
 bigger = edited.with_server("db", kind="db")
 print(iac.to_toml(bigger))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print(iac.plan(bigger).summary())
 print(iac.apply(bigger).summary())
 
@@ -158,8 +153,7 @@ iac.break_server(bigger, "app")
 plan = iac.plan(bigger)
 print(plan)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print(plan.summary())
 print(iac.apply(bigger).summary())
 print(iac.plan(bigger).summary())
@@ -169,8 +163,7 @@ print(iac.plan(bigger).summary())
 # When the environment is no longer needed, **destroy** removes every server it declared (and its network).
 # Because everything is in code, it can be rebuilt identically at any time with one apply.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print(iac.destroy(bigger).summary())
 print("Servers of 'shop' left:", len(iac.show("shop")))
 print(iac.destroy("shop").summary())
@@ -184,8 +177,7 @@ print(iac.destroy("shop").summary())
 # %%
 answer = None  # ← your answer
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets import quiz
 
 quiz.check(answer, 0, explanation="Apply only changes the difference between the declaration and the actual "

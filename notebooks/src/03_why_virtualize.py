@@ -102,8 +102,7 @@ concepts.enterprise_servers(services=40, cpu=1.0, mem_gib=4.0);
 # 2 cores and 8 GiB. The numbers come from the same pure function the calculator uses
 # (`vlab.widgets.consolidation.plan`).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.labs.consolidation import plan
 
 example = plan(120, cpu=2.0, mem_gib=8.0)

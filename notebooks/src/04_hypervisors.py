@@ -88,8 +88,7 @@ from vlab.labs import syscalls
 number, pid = syscalls.raw_getpid()
 print(f"system call number {number} returned {pid}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("raw system call agrees with os.getpid():", syscalls.getpid_matches())
 
 # %% [markdown]
@@ -103,8 +102,7 @@ print("raw system call agrees with os.getpid():", syscalls.getpid_matches())
 counts = syscalls.count_syscalls(n=2000)
 counts.summary
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 for where, ok in syscalls.counted_at_least_n(counts).items():
     print(f"{where:9s}: kernel counted at least one read() and one write() per byte: {ok}")
 print("both counted by the same kernel:", counts.extra["same_kernel"])
@@ -126,8 +124,7 @@ print("both counted by the same kernel:", counts.extra["same_kernel"])
 # %%
 syscalls.SYSCALL_NUMBERS
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 t = syscalls.SYSCALL_NUMBERS
 linux, mac = t[(t.os == "Linux") & (t.arch == "x86-64")].iloc[0], t[t.os == "macOS"].iloc[0]
 print(f"write(): Linux x86-64 call {linux.write}, macOS call {mac.write}; same number: {linux.write == mac.write}")

@@ -77,8 +77,7 @@ for row in views.samples.query("group == 'namespace'").itertuples():
 # The container's first process asks the kernel for its own process id. In its own PID namespace the answer is 1,
 # the number of `init` on a whole machine, although on the host it is an ordinary process with a large PID.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 pid1 = namespaces.pid1()
 print("PID of the container's first process, seen from inside:", namespaces.container_pid(pid1))
 
@@ -121,8 +120,7 @@ explorer(views)
 
 # %%
 answer = None  # ← your answer
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets.quiz import check, solution
 
 check(answer, namespaces.container_pid(pid1),

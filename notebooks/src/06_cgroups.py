@@ -56,8 +56,7 @@ limits.samples
 oom = cgroups.memory_hog(limit="32m", allocate="64m")
 oom.samples[["case", "limit_mib", "allocate_mib", "exit_code", "oom_killed", "host_probe_beats", "host_probe_max_ms"]]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 code, killed = cgroups.oom_fact(oom)
 print(f"exit code: {code}, OOMKilled: {killed}")
 
@@ -95,8 +94,7 @@ isoplots.cpu_sweep(sweep);
 forks = cgroups.fork_limit(pids=16, attempts=40)
 forks.samples[["pids_limit", "attempts", "started", "fork_refused", "message"]]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 row = forks.samples.iloc[0]
 print("fork refused under the pids limit:", bool(row["fork_refused"]))
 print("started fewer processes than the limit:", int(row["started"]) < int(row["pids_limit"]))
@@ -151,8 +149,7 @@ playground()
 
 # %%
 answer = None  # ← your answer
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets.quiz import check, solution
 
 check(answer, cgroups.oom_fact(oom)[0], explanation="137 = 128 + 9: the OOM killer sent SIGKILL (signal 9).")

@@ -50,8 +50,7 @@ from vlab.plots import start_time as startplots
 res = start_time.measure_start(course.trials(30, 3))
 print(start_time.format_summary(res))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("host-clock phases:", ", ".join(p for p in start_time.HOST_PHASES if p in set(res.samples["phase"])))
 print("second clock:", ", ".join(p for p in start_time.DAEMON_PHASES if p in set(res.samples["phase"])))
 
@@ -199,8 +198,7 @@ startplots.concurrency_curve(conc);
 # the four host phases add up to the total: they are consecutive intervals of one clock, so the difference may only
 # be float rounding, far below 0.01 ms. Run the cell: it checks every trial above.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 check = start_time.self_check(res)
 assert check["phases_positive"], "a phase came out zero or negative"
 assert check["adds_up"], f"phases differ from the total by {check['max_difference_ms']} ms"

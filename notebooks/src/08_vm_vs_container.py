@@ -105,8 +105,7 @@ print(f"VM:        kernel {g['kernel']:28s} PID of /init: {g['pid']}   PID 1 is:
 print(f"container: kernel {c['kernel']:28s} PID of its command: {c['pid']}")
 print(f"host of the container engine: kernel {ct.extra['host_kernel']}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 per_trial = vm.samples.pivot(index="trial", columns="phase", values="ms")
 print("Inside the VM, /init is PID:", g["pid"])
 print("Inside the container, the command is PID:", c["pid"])

@@ -61,8 +61,7 @@ print(f"{len(res.samples)} samples,", "REPLAYED from a recorded run" if res.repl
 # (the container has none of its own), and only the container has a **seccomp** filter in front of its
 # system calls (`Seccomp: 2` in `/proc/self/status` means "filter"; 0 means none).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 facts = res.extra["facts"]
 print("The container runs on the host's kernel:", facts["same_kernel"])
 print("seccomp mode (0 = none, 2 = filter):", facts["seccomp_mode"])
@@ -85,8 +84,7 @@ from vlab.widgets.syscall_path import SyscallPathView, kernels_crossed
 
 SyscallPathView("read a file", "container", results={"overhead": res}).widget
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 for where in ("bare metal", "container", "virtual machine"):
     print(f"kernels that handle 'read a file' in a {where}: {kernels_crossed('read a file', where)}")
 
@@ -162,8 +160,7 @@ overhead_published.memory_figures()
 #
 # Their machines, workloads and definitions differ from yours, so compare the *pattern*, not the digits.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 table = overhead_published.published_ratios()
 for r in table.itertuples():
     print(f"{r.group:8s} {r.ratio:6.2f}  {r.label}")
@@ -192,8 +189,7 @@ for source_id, text in overhead_published.citations(sorted(set(table.source_id))
 # %%
 answer_ratio = None  # ← your answer
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets.quiz import check, solution
 
 check(answer_ratio, 1.0, tolerance=0.001,

@@ -28,8 +28,7 @@ from vlab.labs import security
 kernel = security.shared_kernel()
 kernel.samples[["where", "kernel"]]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 print("same kernel:", security.same_kernel(kernel))
 
 # %%
@@ -135,8 +134,7 @@ table
 
 # %%
 answer = None  # ← your answer
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.widgets.quiz import check, solution
 
 check(answer, not security.same_kernel(kernel),

@@ -39,8 +39,7 @@ pd.DataFrame({"question": range(1, len(QUESTIONS) + 1),
 # The quiz covers every concept of the course map: the check below compares the questions' concept
 # ids with the course map's.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 from vlab.labs.coverage import course_map
 
 ids = set(course_map()["id"])

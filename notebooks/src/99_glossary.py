@@ -31,8 +31,7 @@ HTML(glossary.to_html())
 # %%
 glossary.lookup("하이퍼바이저")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["keep_output", "nbval-check-output"]
 terms = glossary.terms()
 print(f"{len(terms)} terms; every term has a Korean term and a definition:",
       bool((terms["korean"] != "").all() and (terms["definition"] != "").all()))
