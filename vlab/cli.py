@@ -1,4 +1,4 @@
-"""Command line: ``vlab doctor | bench | record | clean``.
+"""Command line: ``vlab doctor | bench | record | compare | clean``.
 
 Benchmarks and recordings are contributed by the lab modules:
 - a module in BENCHES provides ``add_cli_arguments(parser)`` and ``run_cli(args) -> int``;
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
 
 from vlab.core.errors import VlabError
 
@@ -60,43 +62,88 @@ def recording_kinds() -> list[str]:
     return kinds
 
 
-def _record(args) -> int:
-    from vlab.core import provenance, replay
+def _record_folder(out: str | None) -> Path:
+    """Where ``vlab record`` writes: ``--out DIR``, else the shipped set in a source checkout (never site-packages)."""
+    from vlab.core import replay
     from vlab.core.errors import BadParameter
 
+    if out is not None:
+        folder = Path(out).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise BadParameter(f"--out {folder} is a file, not a folder", "Give a folder, e.g. --out rec/lab-pc.")
+    else:
+        folder = replay.shipped_dir()
+        if any(part in {"site-packages", "dist-packages"} for part in folder.parts):
+            raise BadParameter(f"vlab is installed as a package ({folder}): recordings never go into site-packages",
+                               "Give a folder: vlab record --out DIR, then replay it with VLAB_RECORDING=DIR.")
+    if any(part in {"site-packages", "dist-packages"} for part in folder.resolve().parts):
+        raise BadParameter(f"--out {folder} is inside site-packages", "Give a folder of your own, e.g. --out ~/rec.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadParameter(f"cannot create {folder}: {exc.strerror or exc}", "Give a folder you can write.") from exc
+    if not os.access(folder, os.W_OK):
+        raise BadParameter(f"cannot write to {folder}", "Give a folder you own: vlab record --out DIR.")
+    return folder
+
+
+def _record(args) -> int:
+    import time
+
+    from vlab.core import hostprobe, mode, replay, settings
+    from vlab.core.errors import BadParameter
+
+    kinds = recording_kinds()
     if args.only is not None:  # check the names before recording anything
         if not args.only:
-            raise BadParameter("--only needs at least one KIND", f"Kinds: {' '.join(recording_kinds())}.")
-        unknown = [k for k in args.only if k not in recording_kinds()]
+            raise BadParameter("--only needs at least one KIND", f"Kinds: {' '.join(kinds)}.")
+        unknown = [k for k in args.only if k not in kinds]
         if unknown:
-            raise BadParameter(f"unknown recording kind(s): {' '.join(unknown)}",
-                               f"Kinds: {' '.join(recording_kinds())}.")
-    done = []
-    for modname in LAB_MODULES:
-        try:
-            module = importlib.import_module(modname)
-        except ImportError:
-            continue
-        for kind, fn in getattr(module, "RECORDINGS", {}).items():
-            if args.only and kind not in args.only:
-                continue
-            print(f"recording {kind} …", flush=True)
+            raise BadParameter(f"unknown recording kind(s): {' '.join(unknown)}", f"Kinds: {' '.join(kinds)}.")
+    if settings.forced_mode() == "replay":
+        raise replay.RecordingRefused("vlab record measures live only, and VLAB_MODE=replay is set: nothing recorded.",
+                                      "Unset VLAB_MODE (or set VLAB_MODE=live) on a machine with Docker.")
+    folder = _record_folder(args.out)
+    current = mode.current()
+    if not current.live:
+        raise replay.RecordingRefused(f"vlab record measures live only, and this machine is in replay mode: "
+                                      f"{current.reason}", current.fix or replay.RecordingRefused.hint)
+    todo = [(k, fn) for modname in LAB_MODULES for k, fn in getattr(importlib.import_module(modname),
+                                                                      "RECORDINGS", {}).items()
+            if not args.only or k in args.only]
+    virt = hostprobe.virtualization()
+    print(f"recording {len(todo)} kind(s) into {folder}")
+    here = {"host_virtualization": virt, "cpu_count": os.cpu_count(), "load_before": hostprobe.load_average()}
+    print(f"this machine: {hostprobe.describe_machine(here)}")
+    done: list[str] = []
+    with replay.recording():
+        for i, (kind, fn) in enumerate(todo, 1):
+            print(f"[{i}/{len(todo)}] {kind} …", flush=True)
+            load_before, t0 = hostprobe.load_average(), time.monotonic()
             res = fn(args.quick)
-            path = replay.save(kind, res)
+            if res.replayed:
+                raise replay.RecordingRefused(f"the {kind!r} measurement returned replayed data: not saved.")
+            res.provenance.setdefault("host_virtualization", virt)
+            res.provenance.update({"load_before": load_before, "load_after": hostprobe.load_average(),
+                                   "recorded_by": "vlab record", "quick": bool(args.quick)})
+            path = replay.save(kind, res, folder)
             done.append(kind)
-            print(f"  saved {path}")
-    if not done:
-        print("recorded 0 measurement(s): none")
-        return 1
-    prov = provenance.collect()
-    replay.set_provenance({
-        "host": prov["host"], "kernel": prov["kernel"], "date": prov["date"],
-        "engine_version": prov.get("engine", {}).get("server_version", "?"),
-        "cgroup_version": prov["cgroup_version"], "cpu_count": prov["cpu_count"],
-        "vlab_version": prov["vlab_version"], "quick": bool(args.quick),
-    })
-    print(f"recorded {len(done)} measurement(s): {', '.join(done) or 'none'}")
+            partial = " (partial: interrupted)" if res.partial else ""
+            loads = [x[0] if x else "?" for x in (load_before, res.provenance["load_after"])]
+            print(f"      saved {path} ({len(res.samples)} samples, {time.monotonic() - t0:.0f} s, "
+                  f"load {loads[0]} → {loads[1]}){partial}")
+    print(f"recorded {len(done)} measurement(s) into {folder}: {', '.join(done) or 'none'}")
+    if done and folder != replay.shipped_dir():
+        print(f"replay them with: VLAB_RECORDING={folder}  (compare machines: vlab compare {folder} OTHER_DIR)")
     return 0 if done else 1
+
+
+def _compare(args) -> int:
+    from vlab.labs import machines
+
+    table = machines.compare(args.recordings)
+    print(machines.format_table(table))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,7 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("record", help="record real measurements for replay mode (instructors)")
     p.add_argument("--quick", action="store_true", help="few trials (fast, for testing)")
     p.add_argument("--only", nargs="*", metavar="KIND", help="record only these kinds")
+    p.add_argument("--out", metavar="DIR", help="write the recording set here (replay it with VLAB_RECORDING=DIR); "
+                   "default: the set shipped with a source checkout of vlab")
     p.set_defaults(func=_record)
+
+    p = sub.add_parser("compare", help="several machines' recordings side by side (headline figures)")
+    p.add_argument("recordings", nargs="+", metavar="DIR_OR_FILE",
+                   help="a recording folder (vlab record --out DIR) or one recording file (e.g. DIR/start.json)")
+    p.set_defaults(func=_compare)
 
     bench = sub.add_parser("bench", help="run a measurement headless and write JSON")
     bsub = bench.add_subparsers(dest="bench", required=True, metavar="BENCH")
