@@ -47,12 +47,10 @@ def solution(line: str, cell: str) -> None:
     With ``VLAB_SOLUTIONS=1`` (the exercise tests) the cell runs, so every checker can be
     tested against its solution.
     """
-    import os
-
     from IPython import get_ipython
     from IPython.display import HTML, display
 
-    if os.environ.get("VLAB_SOLUTIONS", "").strip() == "1":
+    if settings.get().solutions:
         result = get_ipython().run_cell(cell)
         result.raise_error()
     else:

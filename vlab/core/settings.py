@@ -11,6 +11,7 @@
                            of the recordings shipped with vlab.
 ``VLAB_VM_KERNEL``         the guest kernel (a ``vmlinuz`` file) for the live VM lab.
 ``VLAB_REQUIRE_ENGINE``    ``1``: tests that need Docker/QEMU fail instead of skipping (CI).
+``VLAB_SOLUTIONS``         ``1``: ``%%solution`` cells run instead of showing a note (exercise tests).
 =========================  ==================================================================
 
 Test-harness knobs (``VLAB_BROWSER_NOTEBOOKS``, ``VLAB_BROWSER_MODES``, ``VLAB_CHROMIUM``) are
@@ -71,6 +72,7 @@ class Settings:
     recording: Path | None = None
     vm_kernel: Path | None = None
     require_engine: bool = False
+    solutions: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -99,6 +101,7 @@ class Settings:
             recording=_path(env, "VLAB_RECORDING"),
             vm_kernel=_path(env, "VLAB_VM_KERNEL"),
             require_engine=_flag(env, "VLAB_REQUIRE_ENGINE"),
+            solutions=_flag(env, "VLAB_SOLUTIONS"),
         )
 
 

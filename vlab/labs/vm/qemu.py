@@ -23,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from vlab.core import settings
 from vlab.core.errors import BadParameter, ToolMissing, VlabError
 
 QEMU_NAMES = ("qemu-system-x86_64", "qemu-kvm")
@@ -100,9 +101,9 @@ def _readable_kernel(p: Path) -> bool:
 def find_kernel(boot: str | os.PathLike = "/boot") -> Path:
     """A bootable guest kernel: the host's own ``vmlinuz-$(uname -r)`` if readable, else the newest
     ``vmlinuz-*`` (e.g. Debian's cloud kernel). ``VLAB_VM_KERNEL`` overrides. ToolMissing otherwise."""
-    override = os.environ.get("VLAB_VM_KERNEL")
+    override = settings.get().vm_kernel
     if override:
-        p = Path(override).expanduser()
+        p = override
         if _readable_kernel(p):
             return p
         raise ToolMissing(f"VLAB_VM_KERNEL={override} is not a readable kernel image.",
