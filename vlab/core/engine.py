@@ -69,6 +69,10 @@ _RUNTIME_WORDS = ("oci runtime", "oci permission denied", "runc create failed", 
                   "container init", "error setting rlimit", "runsc", "container_linux.go", "conmon")
 
 
+#: Words in a Podman 500 reply that mean it rejected the request's arguments (Docker says 400).
+_REJECTED_WORDS = ("invalid argument", "is not a valid", "invalid --", "are not available", "fill out specgen")
+
+
 def _translate_api_error(exc, during: str) -> EngineError:
     import docker.errors
 
@@ -80,22 +84,24 @@ def _translate_api_error(exc, during: str) -> EngineError:
         return ImageMissing(f"Image missing while {during}; the engine said: {said}")
     if isinstance(exc, docker.errors.NotFound) or status == 404:
         return ContainerGone(f"The engine no longer has it while {during}; the engine said: {said}")
-    if status == 409:
+    # Podman answers 500 where Docker answers 409 or 400: its reply's words tell which
+    if status == 409 or (status == 500 and "already in use" in lower):
         return EngineConflict(f"The engine refused while {during} (conflict); the engine said: {said}")
     if status == 400 and ("client version" in lower and "too old" in lower):
         return EngineTooOld(f"The engine refused this client while {during}; the engine said: {said}")
     if any(w in lower for w in _RUNTIME_WORDS):
         err = RuntimeRefused(f"The container runtime refused while {during}; it said: {said}")
         if "rlimit" in lower:
-            err.hint = ("The runtime could not set a resource limit without CAP_SYS_RESOURCE. vlab sets "
-                        "`nofile`/`nproc` within the engine's own limits; if you changed `Limits`, lower them.")
+            err.hint = ("The runtime could not raise an rlimit without CAP_SYS_RESOURCE. vlab sets `nofile` and "
+                        "`nproc` within the engine's own limits; an engine restarted with lower limits needs "
+                        "a new kernel/Python session (`vlab.core.engine.connect(fresh=True)`).")
         elif "hybrid mode" in lower or ("crun" in lower and "cgroup" in lower):
             err.hint = ("crun cannot run on this host's hybrid cgroups: start Podman with runc "
                         "(`podman --runtime runc system service --time=0 unix:///PATH.sock`).")
         elif "executable file not found" in lower or "no such file or directory" in lower:
             err.hint = "The command does not exist in the image; check its name and the image's PATH."
         return err
-    if status == 400:
+    if status == 400 or (status == 500 and any(w in lower for w in _REJECTED_WORDS)):
         return EngineRejected(f"The engine rejected the request while {during}; it said: {said}")
     if status in (401, 403):
         return EngineRejected(f"The engine forbade the request while {during}; it said: {said}",
@@ -132,7 +138,8 @@ def _not_running(exc: BaseException | str) -> EngineError:
     context, context_host = current_context()
     host = context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     where = f" (docker context {context!r})" if context not in ("default", "DOCKER_HOST") else ""
-    err = EngineNotRunning(f"No Docker engine answers at {host}{where}.")
+    said = f" ({_short(detail)})" if isinstance(exc, BaseException) else ""
+    err = EngineNotRunning(f"No Docker engine answers at {host}{where}.{said}")
     if context_in_vm(context):
         err.hint = (f"The docker context {context!r} points at an engine inside a VM: start it "
                     "(Docker Desktop, `colima start`, …), or `docker context use default`.")
@@ -172,6 +179,7 @@ def connect(timeout: float = CONNECT_TIMEOUT_S, *, fresh: bool = False):
         raise BadParameter(f"timeout={timeout!r} s is out of range", "Use a timeout between 0 and 600 seconds.")
     if fresh:
         _cached_client.cache_clear()
+        _container_rlimits.cache_clear()
     return _cached_client(timeout)
 
 
