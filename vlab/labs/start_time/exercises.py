@@ -1,0 +1,137 @@
+"""Notebook 07, learning by doing: the glass box's replay stand-in, predictions and exercise checkers.
+
+Every checker runs on the learner's own ``measure_start`` results (live or replayed) and never raises
+(:func:`vlab.core.exercise.checker`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
+from vlab.core.lifecycle import HOST_PHASES
+from vlab.core.results import Results
+
+#: numpy's percentile methods: a p95 computed with any of them is accepted.
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf", "averaged_inverted_cdf",
+            "closest_observation", "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased",
+            "normal_unbiased")
+
+
+def recorded_trial() -> tuple[dict[str, float], str]:
+    """Replay stand-in for the glass-box cell: one recorded baseline trial's phases (ms) and a note."""
+    from vlab.core import replay
+
+    res = replay.load("start")
+    s = res.samples
+    rows = s[(s["config"] == "baseline") & ~s["warmup"].astype(bool) & s["phase"].isin(HOST_PHASES)]
+    first = rows[rows["trial"] == rows["trial"].min()]
+    phases = {p: float(first.loc[first["phase"] == p, "ms"].iloc[0]) for p in HOST_PHASES if p in set(first["phase"])}
+    return phases, "replay: no engine here; one baseline trial as recorded on a real machine."
+
+
+def baseline_start(res: Results, phase: str = "start", config: str = "baseline") -> pd.Series:
+    """The measured (not warm-up) times of one phase in one configuration, in ms."""
+    s = res.samples
+    return s[(s["config"] == config) & (s["phase"] == phase) & ~s["warmup"].astype(bool)]["ms"]
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+@checker
+def check_start_stats(median_ms, p95_ms, res: Results) -> Feedback:
+    """Exercise: the median and p95 of the baseline's `start` phase, warm-up excluded."""
+    x = baseline_start(res).to_numpy(dtype=float)
+    if x.size == 0:
+        return wrong("these results have no baseline `start` trials", "Run measure_start() first.")
+    if not isinstance(median_ms, int | float | np.number) or not isinstance(p95_ms, int | float | np.number):
+        return wrong("give two numbers (milliseconds)", "A Series' .median() and .quantile(0.95) return numbers.")
+    median = float(np.median(x))
+    p95s = [float(np.percentile(x, 95, method=m)) for m in _METHODS]
+    if not _close(median_ms, median):
+        s = res.samples
+        with_warm = s[(s["config"] == "baseline") & (s["phase"] == "start")]["ms"]
+        every_config = s[(s["phase"] == "start") & ~s["warmup"].astype(bool)]["ms"]
+        if _close(median_ms, float(with_warm.median())):
+            return wrong("your median includes the warm-up trial", "Keep only rows where warmup is False.")
+        if _close(median_ms, float(every_config.median())):
+            return wrong("your median mixes every configuration", "Keep only config == 'baseline'.")
+        if _close(median_ms, float(x.mean())):
+            return wrong(f"{median_ms:.2f} ms is the mean, not the median", "Use .median().")
+        return wrong(f"{median_ms:.2f} ms is not the median of your {x.size} baseline start trials",
+                     "Filter config == 'baseline', phase == 'start', warmup False; then take the `ms` column.")
+    if not any(_close(p95_ms, p) for p in p95s):
+        if _close(p95_ms, float(x.max())):
+            return wrong("that is the maximum; p95 is the time 95 % of trials stay under",
+                         "Use .quantile(0.95).")
+        if _close(p95_ms, float(np.percentile(x, 5))):
+            return wrong("that is the 5th percentile, not the 95th", "quantile takes a fraction: 0.95.")
+        return wrong(f"{p95_ms:.2f} ms is not the p95 of your trials (pandas gives {p95s[0]:.2f} ms)",
+                     "Use .quantile(0.95) on the same filtered times.")
+    return passed(f"median {median:.1f} ms, p95 {p95_ms:.1f} ms over {x.size} trials: half of your starts took "
+                  f"under {median:.1f} ms, and the slowest 5 % took longer than {p95_ms:.1f} ms.")
+
+
+def _median_total(res: Results, config: str) -> float:
+    return float(baseline_start(res, "total", config).median())
+
+
+@checker
+def check_bridge_ratio(ratio, extra_ms, res: Results) -> Feedback:
+    """Exercise: median total with a bridge network over the baseline's, and the extra milliseconds."""
+    configs = set(res.samples["config"])
+    if "network:bridge" not in configs:
+        return wrong("these results have no network:bridge configuration", "Run measure_start() with defaults.")
+    bridge, base = _median_total(res, "network:bridge"), _median_total(res, "baseline")
+    if not isinstance(ratio, int | float | np.number) or not isinstance(extra_ms, int | float | np.number):
+        return wrong("give two numbers: a ratio and milliseconds", "Divide and subtract two medians.")
+    if not _close(ratio, bridge / base):
+        if _close(ratio, base / bridge):
+            return wrong(f"{ratio:.3f} is baseline / bridge, upside down", "ratio = bridge median / baseline median.")
+        return wrong(f"{ratio:.3f} is not your bridge/baseline ratio of median totals",
+                     "Use the `total` phase, warm-up excluded, median per configuration.")
+    if not _close(extra_ms, bridge - base):
+        return wrong(f"{extra_ms:.2f} ms is not the difference of the two medians",
+                     "extra = bridge median − baseline median.")
+    return passed(f"a bridge network makes your median start {ratio:.2f}× as long, {extra_ms:+.1f} ms: a veth pair, "
+                  "an address and a bridge port are set up on every start.")
+
+
+_WHY = {
+    "start": "In *start* runc builds the namespaces and cgroups, mounts the root filesystem and executes the program; "
+             "create and remove are the engine's bookkeeping on disk.",
+    "exit": "*exit* covers the program's run and the engine noticing its end; a slow wake-up of the engine's "
+            "event path makes it long on some machines.",
+    "create": "*create* prepares the writable layer and the configuration on disk; a slow disk makes it long.",
+    "remove": "*remove* deletes the writable layer; a slow disk makes it long.",
+}
+
+
+def compare_predictions(longest, bridge_extra_ms, res: Results) -> str:
+    """Set the learner's predictions (longest phase; extra ms of a bridge) against the measurement."""
+    s = res.samples
+    base = s[(s["config"] == "baseline") & ~s["warmup"].astype(bool) & s["phase"].isin(HOST_PHASES)]
+    med = base.groupby("phase")["ms"].median()
+    top = str(med.idxmax())
+    lines = [f"Longest baseline phase on your machine: {top} ({med.max():.1f} ms of "
+             f"{float(med.sum()):.1f} ms)."]
+    if is_blank(longest) or longest is None:
+        lines.append("  You made no prediction.")
+    elif longest == top:
+        lines.append(f"  You predicted {longest!r}: right.")
+    else:
+        lines.append(f"  You predicted {longest!r} ({med.get(longest, float('nan')):.1f} ms). {_WHY.get(top, '')}")
+    if "network:bridge" in set(s["config"]):
+        extra = _median_total(res, "network:bridge") - _median_total(res, "baseline")
+        lines.append(f"A bridge network added {extra:+.1f} ms to the median start.")
+        if is_blank(bridge_extra_ms) or bridge_extra_ms is None:
+            lines.append("  You made no prediction.")
+        else:
+            lines.append(f"  You predicted {float(bridge_extra_ms):+.1f} ms (off by "
+                         f"{extra - float(bridge_extra_ms):+.1f} ms). A bridge costs real work on every start: a "
+                         "virtual ethernet pair, moving one end into the container's network namespace, an address "
+                         "and a port on the bridge; that is tens of ms on most machines, not microseconds.")
+    return "\n".join(lines)
