@@ -86,10 +86,13 @@ def test_budget_stops_a_noisy_run_without_overrunning():
     assert r.done == 9 and len([s for s in seen if s[0] < 0]) == 2
 
 
-def test_min_trials_is_a_floor_even_over_budget():
+def test_budget_is_kept_before_min_trials_but_never_before_two_rounds():
     rule = StopRule(precision=0.05, budget_s=1.0, min_trials=4, max_trials=10)
     r, _ = drive(rule, {"a": stream(100, 0.3)}, seconds_per_trial=2.0)
-    assert r.reason == "budget" and r.done == 4
+    assert r.reason == "budget" and r.done == 2
+    r, _ = drive(StopRule(precision=0.05, budget_s=5.0, min_trials=1, max_trials=10), {"a": stream(100, 0.3)},
+                 seconds_per_trial=2.0)
+    assert r.reason == "budget" and r.done == 2  # 2 s per round, 5 s budget: a third round would not fit
 
 
 def test_exactly_n_is_exactly_n():

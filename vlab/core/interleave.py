@@ -27,6 +27,8 @@ from vlab.core.stats import bootstrap_ci
 T = TypeVar("T")
 
 MAX_ROUNDS = 1000
+#: The budget may end a run before ``min_trials``, but not before this many rounds (the least that gives a CI).
+MIN_ROUNDS_FOR_BUDGET = 2
 N_BOOT = 400  # resamples per check: cheap enough for every round, steady to about ±0.3 % of the median
 #: Why a run stopped. "fixed" = exactly N trials were asked for (``--trials N``).
 REASONS = ("precision", "budget", "max_trials", "fixed", "interrupt", "error")
@@ -70,6 +72,8 @@ class StopRule:
     ``precision``: target relative half-width of the bootstrap 95 % CI of each median (0.05 = ±5 %),
     or None to stop on budget/max trials only. ``budget_s``: seconds for the whole run, warm-up
     included, or None for no limit; a round that would not fit in what is left is not started.
+    ``min_trials`` is the floor for stopping on precision (few values can look precise by chance);
+    the budget is kept even before it, once two rounds (the least that gives a CI) are done.
     """
 
     precision: float | None = 0.05
@@ -136,6 +140,19 @@ class StopRule:
         parts.append(f"budget {self.budget_s:g} s" if self.budget_s else "no time budget")
         parts.append(f"{self.min_trials}–{self.max_trials} trials")
         return ", ".join(parts)
+
+
+def rule_for(default: StopRule, trials: int | None = None, *, quick_trials: int = 3, budget: float | None = None,
+             precision: float | None = None, min_trials: int | None = None,
+             max_trials: int | None = None) -> StopRule:
+    """The rule of one measurement: ``trials=N`` → exactly N; quick mode (``VLAB_QUICK``) with no rule
+    option given → exactly ``quick_trials``; else ``default`` with the given options replaced."""
+    from vlab.core import settings
+
+    opts = {"budget": budget, "precision": precision, "min_trials": min_trials, "max_trials": max_trials}
+    if trials is None and settings.quick() and all(v is None for v in opts.values()):
+        trials = quick_trials
+    return StopRule.choose(default, trials, **opts)
 
 
 def order_stat_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float]:
@@ -232,12 +249,11 @@ class Rounds(Generic[T]):
         r = self.rule
         if self.done >= r.max_trials:
             return "fixed" if r.fixed else "max_trials"
-        if self.done < r.min_trials:
-            return None
-        if r.precision is not None and self.precision and self.worst() <= r.precision:
+        if self.done >= r.min_trials and r.precision is not None and self.precision \
+                and self.worst() <= r.precision:
             return "precision"
-        if r.budget_s is not None:
-            per_round = sorted(self._round_s)[len(self._round_s) // 2] if self._round_s else 0.0
+        if r.budget_s is not None and self.done >= min(r.min_trials, MIN_ROUNDS_FOR_BUDGET):
+            per_round = statistics.median(self._round_s) if self._round_s else 0.0
             if self.elapsed() + per_round > r.budget_s:
                 return "budget"
         return None
@@ -305,8 +321,7 @@ class Rounds(Generic[T]):
 
         budget = self.rule.budget_s
         total = float(budget) if budget else float(self.rule.max_trials + self.warmup)
-        self._bar = tqdm(total=total, desc=self._desc, leave=False,
-                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+        self._bar = tqdm(total=total, desc=self._desc, leave=False, bar_format="{desc} |{bar}|")
         self._tick()
 
     def _tick(self) -> None:
@@ -322,7 +337,7 @@ class Rounds(Generic[T]):
         prec = "warming up" if self.done == 0 else (
             f"±{self.worst() * 100:.1f} %" if math.isfinite(self.worst()) else "± ?")
         target = f" (target ±{r.precision * 100:g} %)" if r.precision else ""
-        self._bar.set_postfix_str(f"round {self.done}, {left}, {prec}{target}", refresh=True)
+        self._bar.set_description_str(f"{self._desc}: round {self.done}, {left}, {prec}{target}", refresh=True)
 
     def _close_bar(self) -> None:
         if self._bar is not None:
@@ -345,6 +360,22 @@ def describe(stopping: Mapping | None) -> str:
                         float(stopping.get("seconds") or 0.0), str(stopping.get("reason") or "?"))
 
 
+def note(res: object) -> str:
+    """For notebooks: the stopping line of a Results, e.g. "precision: ±3.1 % after 14 rounds (precision reached)"."""
+    line = describe(getattr(res, "extra", {}).get("stopping"))
+    if not line:
+        return "precision: this recording was made with a fixed number of trials (before the stopping rule)"
+    return f"precision: {line}"
+
+
+def describe_rule(rule: Mapping | None) -> str:
+    """The one-line description of a saved rule ("?" when missing or not a valid rule)."""
+    try:
+        return StopRule(**rule).describe() if isinstance(rule, Mapping) else "?"
+    except (BadParameter, TypeError):
+        return "?"
+
+
 def _key(key: Hashable) -> str:
     if isinstance(key, tuple):
         return "/".join(str(k) for k in key)
@@ -353,3 +384,31 @@ def _key(key: Hashable) -> str:
 
 def _finite(x: float) -> float | None:
     return round(float(x), 5) if x is not None and math.isfinite(x) else None
+
+
+# ---------------------------------------------------------------- command line (every `vlab bench`)
+def add_cli_arguments(parser, default: StopRule) -> None:
+    """``--budget``, ``--precision``, ``--min-trials``, ``--max-trials`` (defaults from ``default``)."""
+    g = parser.add_argument_group(
+        "stopping rule", "without --trials N: interleaved rounds run until every median is known to "
+        "±PRECISION (95 % CI) or the budget is spent, between min and max trials; the JSON records why it stopped")
+    budget = f"{default.budget_s:g}" if default.budget_s else "none"
+    pct = f"{default.precision * 100:g}" if default.precision else "none"
+    g.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help=f"time budget of the measurement, warm-up included (default {budget})")
+    g.add_argument("--precision", type=float, default=None, metavar="PERCENT",
+                   help=f"target half-width of each median's 95 %% CI, in %% (default {pct})")
+    g.add_argument("--min-trials", type=int, default=None, metavar="N",
+                   help=f"never stop before N rounds (default {default.min_trials})")
+    g.add_argument("--max-trials", type=int, default=None, metavar="N",
+                   help=f"never run more than N rounds (default {default.max_trials})")
+
+
+def cli_options(args) -> dict:
+    """The stopping-rule options given on the command line, as keyword arguments (precision as a fraction)."""
+    pct = getattr(args, "precision", None)
+    if pct is not None and (isinstance(pct, bool) or not 0 < pct < 100):
+        raise BadParameter(f"--precision {pct:g} is not a percentage above 0 and below 100",
+                           "For ±5 % use --precision 5.")
+    return {"budget": getattr(args, "budget", None), "precision": None if pct is None else pct / 100,
+            "min_trials": getattr(args, "min_trials", None), "max_trials": getattr(args, "max_trials", None)}

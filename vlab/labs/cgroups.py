@@ -18,10 +18,11 @@ import re
 
 import pandas as pd
 
-from vlab.core import interleave, provenance, sandbox, settings
+from vlab.core import provenance, sandbox, settings
 from vlab.core.errors import BadParameter, VlabError
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
 from vlab.core.hostprobe import HostProbe
+from vlab.core.interleave import Rounds, StopRule, rule_for
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
@@ -33,6 +34,8 @@ CGROUP_FILES = {
           "pids": "pids/pids.max"},
     "2": {"memory": "memory.max", "cpu": "cpu.max", "pids": "pids.max"},
 }
+#: Stopping rule of the CPU sweep and the noisy neighbour (each): medians within ±5 %, or 15 s spent.
+SWEEP_RULE = StopRule(precision=0.05, budget_s=15.0, min_trials=3, max_trials=20)
 UNLIMITED_V1 = 2**62  # v1 writes a huge page-rounded number for "no limit"
 
 LIMIT_SCRIPT = r"""
@@ -202,24 +205,40 @@ def check_quotas(quotas) -> list[float]:
 
 
 def _sweep_args(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
-                repeats: int | None = None, seed: int = 0) -> tuple:
-    """cpu_sweep's arguments, checked and with defaults filled in."""
+                repeats: int | None = None, seed: int = 0, budget: float | None = None,
+                precision: float | None = None, min_trials: int | None = None,
+                max_trials: int | None = None) -> tuple:
+    """cpu_sweep's arguments, checked and with defaults filled in (``repeats`` → a stopping rule)."""
     qs = check_quotas(quotas)
     workers = _whole("workers", workers, 1, 8)
     if iterations is None:
         iterations = 200_000 if settings.quick() else 500_000
     iterations = _whole("iterations", iterations, 1_000, 10_000_000)
-    repeats = _whole("repeats", settings.trials(3, 1) if repeats is None else repeats, 1, 100)
+    rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     seed = _whole("seed", seed, 0, 2**32 - 1)
-    return qs, workers, iterations, repeats, seed
+    return qs, workers, iterations, rule, seed
+
+
+def _rule(repeats: int | None, **opts) -> StopRule:
+    """``repeats=N``: exactly N rounds; else ``SWEEP_RULE`` with ``opts`` (quick mode: exactly 1)."""
+    if repeats is not None:
+        repeats = _whole("repeats", repeats, 1, 100)
+    return rule_for(SWEEP_RULE, repeats, quick_trials=1, **opts)
 
 
 @replayable("cg_cpu", check=_sweep_args)
 def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
-              repeats: int | None = None, seed: int = 0) -> Results:
-    """Run the same CPU work (``workers`` shell loops) under each quota, interleaved; throughput per quota."""
-    qs, workers, iterations, repeats, seed = _sweep_args(quotas, workers=workers, iterations=iterations,
-                                                         repeats=repeats, seed=seed)
+              repeats: int | None = None, seed: int = 0, budget: float | None = None,
+              precision: float | None = None, min_trials: int | None = None,
+              max_trials: int | None = None) -> Results:
+    """Run the same CPU work (``workers`` shell loops) under each quota, interleaved; throughput per quota.
+
+    ``repeats=N`` runs exactly N rounds; otherwise ``SWEEP_RULE`` (or ``budget``, ``precision``,
+    ``min_trials``, ``max_trials``) stops them, recorded in ``extra["stopping"]``.
+    """
+    qs, workers, iterations, rule, seed = _sweep_args(quotas, workers=workers, iterations=iterations,
+                                                      repeats=repeats, seed=seed, budget=budget, precision=precision,
+                                                      min_trials=min_trials, max_trials=max_trials)
     ncpu = engine_cpus()
     skipped = [q for q in qs if q > ncpu]
     qs = [q for q in qs if q <= ncpu]
@@ -227,23 +246,29 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
         raise BadParameter(f"every quota is above the engine's {ncpu} CPUs", f"Use quotas up to {ncpu}.")
     load_before = _loadavg()
     rows, partial, error = [], False, None
+    runs = Rounds(qs, rule, seed)
     try:
-        for rep, _, q in interleave.rounds(qs, repeats, seed):
+        for rep, _, q in runs:
             res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
                               purpose="cgroups-cpu-sweep", timeout=600)
             us = int(res.stdout.strip().splitlines()[-1])
             rows.append({"cpus": q, "repeat": rep, "elapsed_ms": us / 1e3,
                          "throughput": workers * iterations / (us / 1e6)})
+            runs.add(q, rows[-1]["throughput"])
     except KeyboardInterrupt:
         partial = True
+        runs.interrupted()
     except VlabError as exc:
         partial, error = True, exc
+        runs.failed()
     samples = pd.DataFrame(rows)
     summary = _cpu_summary(samples, workers, ncpu)
     result = Results("cg_cpu", samples, summary, provenance.collect(
-        {"quotas": qs, "workers": workers, "iterations": iterations, "repeats": repeats},
+        {"quotas": qs, "workers": workers, "iterations": iterations,
+         "repeats": rule.max_trials if rule.fixed else None, "stop_rule": rule.to_dict()},
         loadavg_before=load_before, loadavg_after=_loadavg()),
-        extra={"skipped_quotas": skipped, "engine_cpus": ncpu, "workers": workers}, partial=partial)
+        extra={"skipped_quotas": skipped, "engine_cpus": ncpu, "workers": workers, "stopping": runs.report()},
+        partial=partial)
     return _partial_on_error(result, error)
 
 
@@ -293,45 +318,58 @@ def _victim_script(rounds: int, work: int) -> str:
 
 
 def _noisy_args(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
-                repeats: int | None = None, cpuset: str = "0", seed: int = 0) -> tuple:
+                repeats: int | None = None, cpuset: str = "0", seed: int = 0, budget: float | None = None,
+                precision: float | None = None, min_trials: int | None = None,
+                max_trials: int | None = None) -> tuple:
     """noisy_neighbour's arguments, checked and with defaults filled in."""
     hog_cpus = check_cpus(hog_cpus)
     if hog_cpus >= 1:
         raise BadParameter(f"hog_cpus={hog_cpus} does not limit the hog on one CPU", "Use a value below 1, e.g. 0.2.")
     rounds = _whole("rounds", settings.trials(40, 15) if rounds is None else rounds, 1, 1000)
-    repeats = _whole("repeats", settings.trials(3, 1) if repeats is None else repeats, 1, 100)
+    rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     work = _whole("work", work, 100, 1_000_000)
     cpuset = check_cpuset(cpuset)
     seed = _whole("seed", seed, 0, 2**32 - 1)
-    return hog_cpus, rounds, work, repeats, cpuset, seed
+    return hog_cpus, rounds, work, rule, cpuset, seed
 
 
 @replayable("cg_noisy", check=_noisy_args)
 def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
-                    repeats: int | None = None, cpuset: str = "0", seed: int = 0) -> Results:
+                    repeats: int | None = None, cpuset: str = "0", seed: int = 0, budget: float | None = None,
+                    precision: float | None = None, min_trials: int | None = None,
+                    max_trials: int | None = None) -> Results:
     """A victim's per-request latency: alone, beside an unconstrained hog, beside a hog limited to ``hog_cpus``.
 
-    Victim and hog are pinned to the same CPU (``cpuset``) so they really compete.
+    Victim and hog are pinned to the same CPU (``cpuset``) so they really compete. ``repeats=N``
+    runs exactly N rounds of the three conditions; otherwise ``SWEEP_RULE`` (or the given options)
+    stops them when each condition's median of per-run medians is known (``extra["stopping"]``).
     """
-    hog_cpus, rounds, work, repeats, cpuset, seed = _noisy_args(hog_cpus=hog_cpus, rounds=rounds, work=work,
-                                                                repeats=repeats, cpuset=cpuset, seed=seed)
+    hog_cpus, rounds, work, rule, cpuset, seed = _noisy_args(
+        hog_cpus=hog_cpus, rounds=rounds, work=work, repeats=repeats, cpuset=cpuset, seed=seed, budget=budget,
+        precision=precision, min_trials=min_trials, max_trials=max_trials)
     conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
     load_before = _loadavg()
     rows, partial, error = [], False, None
+    runs = Rounds(list(conditions), rule, seed)
     try:
-        for rep, _, cond in interleave.rounds(list(conditions), repeats, seed):
-            rows += [dict(condition=cond, repeat=rep, round=i, ms=ms)
-                     for i, ms in enumerate(_victim_under(cond, conditions[cond], rounds, work, cpuset))]
+        for rep, _, cond in runs:
+            got = _victim_under(cond, conditions[cond], rounds, work, cpuset)
+            rows += [dict(condition=cond, repeat=rep, round=i, ms=ms) for i, ms in enumerate(got)]
+            if got:  # one value per run: requests within a run are not independent
+                runs.add(cond, float(pd.Series(got).median()))
     except KeyboardInterrupt:
         partial = True
+        runs.interrupted()
     except VlabError as exc:
         partial, error = True, exc
+        runs.failed()
     samples = pd.DataFrame(rows)
     summary = _noisy_summary(samples)
     result = Results("cg_noisy", samples, summary, provenance.collect(
-        {"hog_cpus": hog_cpus, "rounds": rounds, "work": work, "repeats": repeats, "cpuset": cpuset},
+        {"hog_cpus": hog_cpus, "rounds": rounds, "work": work, "repeats": rule.max_trials if rule.fixed else None,
+         "stop_rule": rule.to_dict(), "cpuset": cpuset},
         loadavg_before=load_before, loadavg_after=_loadavg()),
-        extra={"conditions": list(conditions)}, partial=partial)
+        extra={"conditions": list(conditions), "stopping": runs.report()}, partial=partial)
     return _partial_on_error(result, error)
 
 

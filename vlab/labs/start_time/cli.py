@@ -8,13 +8,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from vlab.core import settings
+from vlab.core import interleave, settings
 from vlab.core.errors import VlabError
 from vlab.core.lifecycle import HOST_PHASES, TOTAL
 from vlab.core.results import Results
 from vlab.labs.start_time.concurrency import default_levels, measure_concurrency
 from vlab.labs.start_time.ladder import measure_ladder
-from vlab.labs.start_time.phases import VARIANTS, check_seed, check_trials, check_warmup, configurations, measure_start
+from vlab.labs.start_time.phases import (
+    START_RULE,
+    VARIANTS,
+    check_seed,
+    check_warmup,
+    configurations,
+    measure_start,
+    stop_rule,
+)
 
 # ---------------------------------------------------------------- recordings and command line
 RECORDINGS: dict[str, Callable[[bool], Results]] = {
@@ -28,7 +36,8 @@ RECORDINGS: dict[str, Callable[[bool], Results]] = {
 def add_cli_arguments(parser) -> None:
     """Options of ``vlab bench start``."""
     parser.add_argument("--trials", type=int, default=None, metavar="N",
-                        help="timed rounds per configuration after the warm-up (default 30; 3 with --quick)")
+                        help="exactly N timed rounds per configuration after the warm-up (default: the "
+                             "stopping rule below; 3 with --quick)")
     parser.add_argument("--network", choices=["none", "bridge"], default="none",
                         help="network of the baseline configuration; the 'network' variant uses the other one "
                              "(default none)")
@@ -52,6 +61,7 @@ def add_cli_arguments(parser) -> None:
                         help="write results as JSON (format: docs/results-format.md); written atomically, and "
                              "also after Ctrl-C with \"partial\": true")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    interleave.add_cli_arguments(parser, START_RULE)
 
 
 def side_path(path: Path, kind: str) -> Path:
@@ -64,7 +74,11 @@ def run_cli(args) -> int:
     from vlab.core.results import check_output_path
 
     quick = bool(args.quick) or settings.quick()
-    trials = check_trials(args.trials if args.trials is not None else (3 if quick else 30))
+    opts = interleave.cli_options(args)
+    trials = args.trials
+    if trials is None and quick and not any(v is not None for v in opts.values()):
+        trials = 3
+    stop_rule(trials, START_RULE, **opts)  # check before any container starts
     check_warmup(args.warmup)
     check_seed(args.seed)
     path = check_output_path(args.json) if args.json else None
@@ -85,7 +99,7 @@ def run_cli(args) -> int:
 
     try:
         res = measure_start(trials, network=args.network, variants=variants, warmup=args.warmup,
-                            seed=args.seed, progress=progress)
+                            seed=args.seed, progress=progress, **opts)
     except VlabError as exc:
         if isinstance(exc.partial, Results) and path:
             exc.partial.save(path)
@@ -93,7 +107,7 @@ def run_cli(args) -> int:
         raise
     finish(res, path)
     if args.ladder and not interrupted:
-        finish(measure_ladder(trials, seed=args.seed, warmup=args.warmup, progress=progress),
+        finish(measure_ladder(trials, seed=args.seed, warmup=args.warmup, progress=progress, **opts),
                side_path(path, "ladder") if path else None)
     if args.concurrency and not interrupted:
         finish(measure_concurrency(default_levels(quick), progress=progress),
@@ -125,4 +139,16 @@ def format_summary(res: Results) -> str:
             lines.append(f"  skipped {rung}: {why}")
     else:
         lines.append(s.round(1).to_string(index=False))
+    lines += stopping_lines(res)
     return "\n".join(lines)
+
+
+def stopping_lines(res: Results) -> list[str]:
+    """How precise each median got and why the run stopped (none for recordings made before the rule)."""
+    stop = res.extra.get("stopping")
+    if not stop:
+        return []
+    prec = ", ".join(f"{k} ±{v * 100:.1f} %" if v is not None else f"{k} ± ?"
+                     for k, v in (stop.get("precision") or {}).items())
+    lines = [f"precision: {interleave.describe(stop)}; rule: {interleave.describe_rule(stop.get('rule'))}"]
+    return lines + ([f"  per configuration: {prec}"] if prec else [])

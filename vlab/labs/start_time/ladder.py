@@ -17,17 +17,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from vlab.core import interleave, sandbox, settings
+from vlab.core import sandbox, settings
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, EngineError, ToolMissing, VlabError
-from vlab.core.lifecycle import MARKER_CMD, TOTAL, host_phases, progress_bar, run_lifecycle, sweep
+from vlab.core.interleave import Rounds, StopRule
+from vlab.core.lifecycle import MARKER_CMD, TOTAL, host_phases, run_lifecycle, sweep
 from vlab.core.provenance import collect
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.stats import summarize_frame
-from vlab.labs.start_time.phases import as_names, check_seed, check_trials, check_warmup
+from vlab.labs.start_time.phases import as_names, check_seed, check_warmup, stop_rule
 
 LADDER_PURPOSE = "start-ladder"
+#: Default stopping rule: every rung's median within ±5 %, or 12 s spent (warm-up included).
+LADDER_RULE = StopRule(precision=0.05, budget_s=12.0, min_trials=5, max_trials=1000)
 
 
 # ---------------------------------------------------------------- 2. the latency ladder
@@ -143,28 +146,36 @@ def _time_subprocess(cmd: list[str]) -> float:
     return ms
 
 
-def _ladder_args(trials: int = 30, *, rungs: Sequence[str] | None = None, warmup: int = 1, seed: int = 0,
-                 progress: bool = True) -> tuple[int, list[str], int, int]:
-    """measure_ladder's arguments, checked: (trials, rungs, warmup, seed)."""
-    trials, warmup, seed = check_trials(trials), check_warmup(warmup), check_seed(seed)
+def _ladder_args(trials: int | None = None, *, rungs: Sequence[str] | None = None, warmup: int = 1, seed: int = 0,
+                 progress: bool = True, budget: float | None = None, precision: float | None = None,
+                 min_trials: int | None = None, max_trials: int | None = None) -> tuple[StopRule, list[str], int, int]:
+    """measure_ladder's arguments, checked: (stopping rule, rungs, warmup, seed)."""
+    rule = stop_rule(trials, LADDER_RULE, budget=budget, precision=precision, min_trials=min_trials,
+                     max_trials=max_trials)
+    warmup, seed = check_warmup(warmup), check_seed(seed)
     rungs = as_names("rungs", list(LADDER) if rungs is None else rungs, list(LADDER))
     for r in rungs:
         if not isinstance(r, str) or r not in LADDER:
             raise BadParameter(f"Unknown rung {r!r}", f"Use any of: {', '.join(LADDER)}.")
     if not rungs:
         raise BadParameter("rungs is empty", f"Name at least one of: {', '.join(LADDER)}.")
-    return trials, rungs, warmup, seed
+    return rule, rungs, warmup, seed
 
 
 @replayable("ladder", check=_ladder_args)
-def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warmup: int = 1, seed: int = 0,
-                   progress: bool = True) -> Results:
+def measure_ladder(trials: int | None = None, *, rungs: Sequence[str] | None = None, warmup: int = 1, seed: int = 0,
+                   progress: bool = True, budget: float | None = None, precision: float | None = None,
+                   min_trials: int | None = None, max_trials: int | None = None) -> Results:
     """Time the same tiny program at each layer: native → runc → SDK → CLI → CLI + bridge.
 
     Rungs are interleaved in a shuffled order every round. A rung that cannot run here (no
     runc, not root, no docker CLI) is skipped and the reason kept in ``extra["skipped"]``.
+    ``trials=N`` runs exactly N rounds; otherwise ``LADDER_RULE`` (or the given ``budget``,
+    ``precision``, ``min_trials``, ``max_trials``) decides, recorded in ``extra["stopping"]``.
     """
-    trials, rungs, warmup, seed = _ladder_args(trials, rungs=rungs, warmup=warmup, seed=seed, progress=progress)
+    rule, rungs, warmup, seed = _ladder_args(trials, rungs=rungs, warmup=warmup, seed=seed, progress=progress,
+                                             budget=budget, precision=precision, min_trials=min_trials,
+                                             max_trials=max_trials)
     client = connect()
     from vlab.core.images import find_busybox
 
@@ -200,22 +211,24 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
                     skipped[name] = exc.message
         rows: list[dict] = []
         partial = False
+        runs = Rounds(timers, rule, seed, warmup=warmup, progress=progress, desc="ladder rounds")
         try:
-            with progress_bar((warmup + trials) * len(timers), "ladder", progress) as bar:
-                for rnd, slot, name in interleave.rounds(timers, warmup + trials, seed, first=-warmup):
-                    try:
-                        ms = timers[name]()
-                    except VlabError as exc:
-                        if rnd != -warmup:
-                            raise
-                        skipped[name] = exc.message  # first warm-up round probes each rung
-                        del timers[name]
-                        bar.total -= warmup + trials
-                        continue
-                    rows.append({"rung": name, "trial": rnd, "warmup": rnd < 0, "slot": slot, "ms": ms})
-                    bar.update(1)
+            for rnd, slot, name in runs:
+                try:
+                    ms = timers[name]()
+                except VlabError as exc:
+                    if rnd != -warmup:
+                        runs.failed()
+                        raise
+                    skipped[name] = exc.message  # first warm-up round probes each rung
+                    del timers[name]
+                    continue
+                rows.append({"rung": name, "trial": rnd, "warmup": rnd < 0, "slot": slot, "ms": ms})
+                if rnd >= 0:
+                    runs.add(name, ms)
         except KeyboardInterrupt:
             partial = True
+            runs.interrupted()
     finally:
         if bundle:
             bundle.close()
@@ -227,6 +240,10 @@ def measure_ladder(trials: int = 30, *, rungs: Sequence[str] | None = None, warm
         order = {r: i for i, r in enumerate(LADDER)}
         summary = summary.sort_values("rung", key=lambda s: s.map(order)).reset_index(drop=True)
         summary["what"] = summary["rung"].map(LADDER)
-    cfg = {"trials": trials, "warmup": warmup, "seed": seed, "rungs": rungs, "command": list(MARKER_CMD)}
+    cfg = {"trials": rule.max_trials if rule.fixed else None, "stop_rule": rule.to_dict(), "warmup": warmup,
+           "seed": seed, "rungs": rungs, "command": list(MARKER_CMD)}
     return Results("ladder", samples, summary, collect(cfg),
-                   extra={"skipped": skipped, "rung_doc": {r: LADDER[r] for r in rungs}}, partial=partial)
+                   extra={"skipped": skipped, "rung_doc": {r: LADDER[r] for r in rungs},
+                          "stopping": runs.report()}, partial=partial)
+
+

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import random
 import tarfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -18,6 +17,7 @@ from vlab.core import sandbox, settings
 from vlab.core.engine import connect, describe, guarded
 from vlab.core.errors import BadParameter, EngineError, VlabError
 from vlab.core.images import ensure
+from vlab.core.interleave import Rounds, StopRule, rule_for
 from vlab.core.lifecycle import (
     HOST_PHASES,
     MARKER_CMD,
@@ -27,7 +27,6 @@ from vlab.core.lifecycle import (
     Lifecycle,
     daemon_phases,
     phase_rows,
-    progress_bar,
     run_lifecycle,
     sweep,
 )
@@ -40,6 +39,8 @@ PURPOSE = "start-time"
 SUM_TOLERANCE_MS = 0.01  # phases vs total: float rounding only (they share one clock)
 DAEMON_SLACK_MS = 2.0  # daemon span may exceed the host span by at most this (clock reading jitter)
 MAX_TRIALS = 1000
+#: Default stopping rule: every configuration's median total within ±5 %, or 20 s spent (warm-up included).
+START_RULE = StopRule(precision=0.05, budget_s=20.0, min_trials=5, max_trials=MAX_TRIALS)
 MAX_FAILURES = 3  # trials that fail (engine hiccup) are dropped and reported; more than this stops the run
 
 
@@ -224,30 +225,53 @@ def _runtimes(client) -> list[str]:
 
 
 # ---------------------------------------------------------------- 1. configurations, interleaved
-def _start_args(trials: int = 30, *, network: str = "none", variants: Sequence[str] | None = None,
+def stop_rule(trials: int | None, default: StopRule, quick_trials: int = 3, *, budget: float | None = None,
+              precision: float | None = None, min_trials: int | None = None,
+              max_trials: int | None = None) -> StopRule:
+    """``trials=N``: exactly N; quick mode with nothing asked: exactly ``quick_trials``; else ``default``
+    with the given options (``precision`` as a fraction, 0.05 = ±5 %)."""
+    if trials is not None:
+        check_trials(trials)
+    return rule_for(default, trials, quick_trials=quick_trials, budget=budget, precision=precision,
+                    min_trials=min_trials, max_trials=max_trials)
+
+
+def _start_args(trials: int | None = None, *, network: str = "none", variants: Sequence[str] | None = None,
                 warmup: int = 1, seed: int = 0, progress: bool = True,
-                on_trial: Callable[[int], None] | None = None) -> tuple[int, int, int]:
-    """measure_start's arguments, checked: (trials, warmup, seed)."""
-    trials, warmup, seed = check_trials(trials), check_warmup(warmup), check_seed(seed)
+                on_trial: Callable[[int], None] | None = None, budget: float | None = None,
+                precision: float | None = None, min_trials: int | None = None,
+                max_trials: int | None = None) -> tuple[StopRule, int, int]:
+    """measure_start's arguments, checked: (stopping rule, warmup, seed)."""
+    rule = stop_rule(trials, START_RULE, budget=budget, precision=precision, min_trials=min_trials,
+                     max_trials=max_trials)
+    warmup, seed = check_warmup(warmup), check_seed(seed)
     configurations(network, variants)  # validate names before touching the engine
     if on_trial is not None and not callable(on_trial):
         raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
-    return trials, warmup, seed
+    return rule, warmup, seed
 
 
 @replayable("start", check=_start_args)
-def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence[str] | None = None,
+def measure_start(trials: int | None = None, *, network: str = "none", variants: Sequence[str] | None = None,
                   warmup: int = 1, seed: int = 0, progress: bool = True,
-                  on_trial: Callable[[int], None] | None = None) -> Results:
+                  on_trial: Callable[[int], None] | None = None, budget: float | None = None,
+                  precision: float | None = None, min_trials: int | None = None,
+                  max_trials: int | None = None) -> Results:
     """Time every phase of a container's life for several configurations, interleaved.
 
     Each round runs every configuration once in a shuffled order (seeded), so slow drifts of a
     shared machine hit all configurations alike. ``warmup`` rounds run first and are kept but
     flagged ``warmup=True`` and left out of the summary. Ctrl-C stops after cleaning up and
     returns what was measured, with ``partial=True``.
+
+    How many rounds: ``trials=N`` runs exactly N. Otherwise the stopping rule (``START_RULE``,
+    changed by ``budget`` seconds, ``precision`` as a fraction, ``min_trials``, ``max_trials``)
+    stops when every configuration's median total is known to ±precision, or the budget is
+    spent; ``extra["stopping"]`` records the rule, the precision reached and why it stopped.
     """
-    trials, warmup, seed = _start_args(trials, network=network, variants=variants, warmup=warmup, seed=seed,
-                                       progress=progress, on_trial=on_trial)
+    rule, warmup, seed = _start_args(trials, network=network, variants=variants, warmup=warmup, seed=seed,
+                                     progress=progress, on_trial=on_trial, budget=budget, precision=precision,
+                                     min_trials=min_trials, max_trials=max_trials)
     client = connect()
     from vlab.core import runtimes as rt
 
@@ -264,7 +288,6 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
     skipped: dict[str, str] = {}
     failures: list[dict] = []
     error: EngineError | None = None
-    rng = random.Random(seed)
     partial = False
     events = DaemonEvents(client, PURPOSE)
     counter = iter(range(1, 1 << 30))
@@ -279,38 +302,41 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
                 with contextlib.suppress(Exception):
                     client.api.remove_image(fresh, force=True)
 
+    runs = Rounds(configs, rule, seed, warmup=warmup, progress=progress, desc="start rounds")
     try:
-        with progress_bar((warmup + trials) * len(configs), "start trials", progress) as bar:
-            for rnd in range(-warmup, trials):
-                order = list(configs)
-                rng.shuffle(order)
-                for slot, c in enumerate(order):
-                    try:
-                        lc = one(c)
-                    except EngineError as exc:
-                        if rnd == -warmup and c.name != "baseline":
-                            # the first warm-up round is also a probe: a configuration this engine cannot
-                            # run (e.g. a broken bridge network) is skipped, and the reason kept
-                            skipped[c.name] = exc.message
-                            configs.remove(c)
-                            bar.total -= warmup + trials
-                            continue
-                        failures.append({"config": c.name, "trial": rnd, "error": exc.message})
-                        if len(failures) > MAX_FAILURES:
-                            raise
-                        bar.update(1)
-                        continue
-                    base = {"config": c.name, "trial": rnd, "warmup": rnd < 0, "slot": slot,
-                            "container": lc.container[:12], "exit_code": lc.exit_code}
-                    rows.extend(phase_rows(lc, base))
-                    lifecycles.append((base, lc))
-                    bar.update(1)
-                if on_trial and rnd >= 0:
-                    on_trial(rnd)
+        last = -warmup
+        for rnd, slot, c in runs:
+            if on_trial and rnd > last and last >= 0:
+                on_trial(last)
+            last = rnd
+            try:
+                lc = one(c)
+            except EngineError as exc:
+                if rnd == -warmup and c.name != "baseline":
+                    # the first warm-up round is also a probe: a configuration this engine cannot
+                    # run (e.g. a broken bridge network) is skipped, and the reason kept
+                    skipped[c.name] = exc.message
+                    configs.remove(c)
+                    continue
+                failures.append({"config": c.name, "trial": rnd, "error": exc.message})
+                if len(failures) > MAX_FAILURES:
+                    raise
+                continue
+            base = {"config": c.name, "trial": rnd, "warmup": rnd < 0, "slot": slot,
+                    "container": lc.container[:12], "exit_code": lc.exit_code}
+            new = phase_rows(lc, base)
+            rows.extend(new)
+            lifecycles.append((base, lc))
+            if rnd >= 0:
+                runs.add(c.name, next(r["ms"] for r in new if r["phase"] == TOTAL and r["clock"] == "host"))
+        if on_trial and last >= 0:
+            on_trial(last)
     except KeyboardInterrupt:
         partial = True
+        runs.interrupted()
     except EngineError as exc:
         error, partial = exc, True
+        runs.failed()
     finally:
         try:
             events.wait_for([lc.container for _, lc in lifecycles], timeout=0 if partial else 3.0)
@@ -321,11 +347,13 @@ def measure_start(trials: int = 30, *, network: str = "none", variants: Sequence
         for phase, ms in daemon_phases(events.by_id.get(lc.container, [])).items():
             rows.append({**base, "phase": phase, "clock": "daemon", "ms": ms, "harness_ms": np.nan})
     samples = pd.DataFrame(rows)
-    cfg = {"trials": trials, "warmup": warmup, "network": network, "seed": seed,
+    cfg = {"trials": rule.max_trials if rule.fixed else None, "stop_rule": rule.to_dict(), "warmup": warmup,
+           "network": network, "seed": seed,
            "configs": {c.name: c.what for c in configs}, "command": list(MARKER_CMD),
            "runtimes": runtime_provenance(client, [c.runtime for c in configs if c.runtime])}
     res = Results("start", samples, _summary(samples), collect(cfg),
-                  extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures}, partial=partial)
+                  extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures,
+                         "stopping": runs.report()}, partial=partial)
     if not samples.empty:
         res.extra["ratios"] = ratios(res).to_dict(orient="records")
         res.extra["self_check"] = self_check(res)

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from vlab.core import provenance, replay, settings
+from vlab.core import interleave, provenance, replay, settings
 from vlab.core.errors import BadParameter, ToolMissing
+from vlab.core.interleave import Rounds, StopRule
 from vlab.core.results import Results, check_output_path
 from vlab.core.sandbox import parse_memory
 from vlab.core.stats import summarize_frame
@@ -37,6 +38,8 @@ from vlab.labs.vm.qemu import ACCELS, BootRun, VmError
 KIND = "vm_boot"
 PHASES = ("launch_to_marker", "guest_uptime", "before_guest_clock", "total")
 MACHINES = ("auto", "microvm", "pc", "q35")
+#: Default stopping rule: median launch → marker within ±5 %, or 20 s of boots (warm-up included).
+VM_RULE = StopRule(precision=0.05, budget_s=20.0, min_trials=3, max_trials=50)
 METRIC = ("QEMU process launch → guest /init marker on the serial console, host perf_counter_ns; "
           "a full Linux kernel boot with a busybox initramfs")
 
@@ -45,17 +48,23 @@ METRIC = ("QEMU process launch → guest /init marker on the serial console, hos
 class Settings:
     """Validated settings of a VM boot run."""
 
-    trials: int = 5
+    trials: int | None = None  # exactly this many boots; None: the stopping rule (VM_RULE + options below)
     accel: str = "auto"
     memory_mib: int = 256
     machine: str = "auto"
     timeout: float = 60.0
     warmup: int = 1
     kernel: str | None = None
+    budget: float | None = None
+    precision: float | None = None
+    min_trials: int | None = None
+    max_trials: int | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.trials, bool) or not isinstance(self.trials, int) or not 1 <= self.trials <= 200:
+        if self.trials is not None and (isinstance(self.trials, bool) or not isinstance(self.trials, int)
+                                        or not 1 <= self.trials <= 200):
             raise BadParameter(f"trials={self.trials!r} must be a whole number from 1 to 200", "For example trials=5.")
+        self.rule  # noqa: B018 - validates the stopping rule's options now
         if self.accel not in ACCELS:
             raise BadParameter(f"accel={self.accel!r} is not an accelerator", "Use 'auto', 'kvm' or 'tcg'.")
         if isinstance(self.memory_mib, bool) or not isinstance(self.memory_mib, int) \
@@ -72,8 +81,14 @@ class Settings:
                                         or not Path(self.kernel).is_file()):
             raise BadParameter(f"kernel={self.kernel!r} is not a file", "Point kernel= at a vmlinuz image, or omit it.")
 
+    @property
+    def rule(self) -> StopRule:
+        """``trials=N``: exactly N boots; else ``VM_RULE`` with the given options."""
+        return StopRule.choose(VM_RULE, self.trials, budget=self.budget, precision=self.precision,
+                               min_trials=self.min_trials, max_trials=self.max_trials)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "stop_rule": self.rule.to_dict()}
 
 
 def memory_mib(value: str | int) -> int:
@@ -149,18 +164,27 @@ def prepare(accel: str = "auto", memory: str | int = "256m", machine: str = "aut
 
 
 # ---------------------------------------------------------------- the measurement
-def boot_vm(trials: int = 5, accel: str = "auto", memory: str | int = "256m", *, machine: str = "auto",
+def boot_vm(trials: int | None = None, accel: str = "auto", memory: str | int = "256m", *, machine: str = "auto",
             timeout: float = 60.0, warmup: int = 1, kernel: str | None = None, progress: bool = True,
-            save_to: str | None = None) -> Results:
+            save_to: str | None = None, budget: float | None = None, precision: float | None = None,
+            min_trials: int | None = None, max_trials: int | None = None) -> Results:
     """Boot a real VM ``trials`` times (after ``warmup`` unrecorded boots) and time each boot.
+
+    Without ``trials``, the stopping rule decides (``VM_RULE``: the median launch → marker time
+    within ±5 %, or the budget spent, warm-up boots included; quick mode: exactly 2 boots), changed
+    by ``budget`` (s), ``precision`` (fraction), ``min_trials``, ``max_trials``; ``extra["stopping"]``
+    records the rule, the precision reached and why it stopped.
 
     Returns Results (kind ``vm_boot``): tidy samples (one row per trial and phase, ms), a summary per
     accelerator and phase, provenance (accelerator, QEMU version, kernel) and, in ``extra``, the
     guest's own kernel release and PID-1 view. Interrupted runs return ``partial=True``.
     In replay mode, returns the recording shipped with vlab.
     """
+    opts = dict(budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
+    if trials is None and settings.quick() and all(v is None for v in opts.values()):
+        trials = 2
     s = Settings(trials=trials, accel=accel, memory_mib=memory_mib(memory), machine=machine,
-                 timeout=timeout, warmup=warmup, kernel=kernel)
+                 timeout=timeout, warmup=warmup, kernel=kernel, **opts)
     path = check_output_path(save_to) if save_to else None
     res = _boot(s, progress=progress, save_to=path)
     if res.replayed and path is not None:
@@ -180,36 +204,37 @@ def _boot(s: Settings, *, progress: bool = True, save_to=None) -> Results:
 
 def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
     """Boot and measure on this machine (no replay). Saves to ``save_to`` when given, partial included."""
-    from tqdm.auto import tqdm
-
     rows: list[dict] = []
     guest_facts: dict = {}
     partial = False
     fallback = ""
     with prepare(s.accel, s.memory_mib, s.machine, s.kernel) as guest:
-        for i in tqdm(range(s.warmup + s.trials), desc=f"VM boots ({guest.accel})", disable=not progress,
-                      leave=False):
+        runs = Rounds(["boot"], s.rule, 0, warmup=s.warmup, progress=progress, desc=f"VM boots ({guest.accel})")
+        for i, _, _ in runs:
             try:
                 try:
                     run = guest.boot(s.timeout)
                 except VmError:
-                    if i == 0 and s.machine == "auto" and guest.machine == "microvm":
+                    if i == -s.warmup and s.machine == "auto" and guest.machine == "microvm":
                         guest.machine, fallback = "pc", "microvm failed to boot; fell back to -M pc"
                         run = guest.boot(s.timeout)
                     else:
                         raise
             except KeyboardInterrupt:
                 partial = True
+                runs.interrupted()
                 break
             except VmError as exc:
-                exc.partial = _results(s, guest, rows, guest_facts, True, fallback)
+                runs.failed()
+                exc.partial = _results(s, guest, rows, guest_facts, True, fallback, runs.report())
                 if save_to is not None and rows:
                     exc.partial.save(save_to)
                 raise
             guest_facts = run.marker.as_dict() if run.marker else guest_facts
-            if i >= s.warmup:
-                rows.extend(_rows(run, guest, i - s.warmup))
-        res = _results(s, guest, rows, guest_facts, partial, fallback)
+            if i >= 0:
+                rows.extend(_rows(run, guest, i))
+                runs.add("launch_to_marker", run.launch_to_marker_ms)
+        res = _results(s, guest, rows, guest_facts, partial, fallback, runs.report())
     if save_to is not None:
         res.save(save_to)
     return res
@@ -231,7 +256,8 @@ def _rows(run: BootRun, guest: Guest, trial: int) -> list[dict]:
              "clock": "guest" if phase == "guest_uptime" else "host"} for phase in PHASES]
 
 
-def _results(s: Settings, guest: Guest, rows: list[dict], facts: dict, partial: bool, fallback: str) -> Results:
+def _results(s: Settings, guest: Guest, rows: list[dict], facts: dict, partial: bool, fallback: str,
+             stopping: dict | None = None) -> Results:
     samples = pd.DataFrame(rows, columns=["config", "accel", "machine", "qemu_version", "kernel", "memory_mib",
                                           "trial", "phase", "ms", "clock"])
     summary = summarize_frame(samples, by=["accel", "phase"], value="ms")
@@ -250,6 +276,8 @@ def _results(s: Settings, guest: Guest, rows: list[dict], facts: dict, partial: 
     }
     if fallback:
         extra["machine_fallback"] = fallback
+    if stopping:
+        extra["stopping"] = stopping
     return Results(KIND, samples, summary, prov, extra, partial=partial)
 
 
@@ -278,6 +306,9 @@ def format_report(res: Results) -> str:
     for r in res.summary.itertuples():
         lines.append(f"  {r.phase:19s} median {r.median:9.1f} ms  [95% CI {r.ci_low:.1f}–{r.ci_high:.1f}]  "
                      f"min {r.min:9.1f}  p95 {r.p95:9.1f}  n={r.n}")
+    stop = res.extra.get("stopping")
+    if stop:
+        lines.append(f"  precision: {interleave.describe(stop)}; rule: {interleave.describe_rule(stop.get('rule'))}")
     g = guest_facts(res)
     if g:
         lines.append(f"  the guest said: kernel {g.get('kernel')}, its /init is PID {g.get('pid')}, "
@@ -289,21 +320,22 @@ def format_report(res: Results) -> str:
 # ---------------------------------------------------------------- CLI and recordings
 def add_cli_arguments(parser) -> None:
     """Arguments of ``vlab bench vm``."""
-    parser.add_argument("--trials", type=int, default=None, help="boots to time (default 5, quick 2)")
+    parser.add_argument("--trials", type=int, default=None,
+                        help="exactly N boots to time (default: the stopping rule below; quick 2)")
     parser.add_argument("--accel", choices=ACCELS, default="auto",
                         help="auto (KVM only if a probe guest really boots, else TCG), kvm or tcg")
     parser.add_argument("--memory", default="256m", help="guest memory (default 256m)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a boot is killed (default 60)")
     parser.add_argument("--warmup", type=int, default=1, help="unrecorded warm-up boots (default 1)")
     parser.add_argument("--json", metavar="PATH", help="write samples, summary and provenance as JSON")
+    interleave.add_cli_arguments(parser, VM_RULE)
 
 
 def run_cli(args) -> int:
     """``vlab bench vm``: boot, print the summary, write JSON if asked."""
     path = check_output_path(args.json) if args.json else None
-    trials = args.trials if args.trials is not None else settings.trials(5, 2)
-    res = boot_vm(trials=trials, accel=args.accel, memory=args.memory, timeout=args.timeout,
-                  warmup=args.warmup, progress=True, save_to=path)
+    res = boot_vm(trials=args.trials, accel=args.accel, memory=args.memory, timeout=args.timeout,
+                  warmup=args.warmup, progress=True, save_to=path, **interleave.cli_options(args))
     print(format_report(res))
     if path is not None:
         print(f"wrote {path}")
@@ -323,7 +355,8 @@ def _record_container(quick: bool) -> Results:
 RECORDINGS = {KIND: _record, "vm_container_start": _record_container}
 
 
-def boot_vm_or_recording(trials: int = 5, accel: str = "auto", memory: str | int = "256m", **kwargs) -> Results:
+def boot_vm_or_recording(trials: int | None = None, accel: str = "auto", memory: str | int = "256m",
+                         **kwargs) -> Results:
     """Like :func:`boot_vm`, but when QEMU or a guest kernel is missing, return the shipped recording
     (marked ``replayed``, with the reason and the fix in ``extra["why_replayed"]``) instead of failing."""
     try:
