@@ -124,3 +124,77 @@ def test_live_tour_claims_hold(engine):
     assert len(res.samples) == len(servers.TOUR)
     assert set(servers.inside(res)["memory_limit_mib"]) == {32}
     assert res.provenance.get("engine", {}).get("server_version")
+
+
+# ----------------------------------------------------------------- behind a proxy (common at universities)
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens here once the socket is closed
+
+
+def _proxy_env(monkeypatch) -> str:
+    proxy = f"http://127.0.0.1:{_closed_port()}"
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(var, proxy)
+    for var in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    return proxy
+
+
+def test_request_bypasses_a_proxy_that_cannot_reach_the_containers(monkeypatch):
+    import http.server
+    import threading
+    import urllib.error
+    import urllib.request
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            body = b"direct"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        _proxy_env(monkeypatch)
+        url = f"http://127.0.0.1:{srv.server_port}/"
+        with pytest.raises(urllib.error.URLError):  # the environment really sends plain urllib to the dead proxy
+            urllib.request.urlopen(url, timeout=5)
+        r = servers.request("127.0.0.1", "/", port=srv.server_port, server="test")
+        assert r.status == 200 and r.body == "direct"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_live_servers_answer_with_a_dead_proxy_set(engine, monkeypatch):
+    _proxy_env(monkeypatch)
+    with servers.running(["web"], pages={"web": "<p>no proxy</p>"}) as lab:
+        assert lab.get("web", "/").body == "<p>no proxy</p>"
+
+
+def test_notebook_01_passes_live_behind_a_dead_proxy(engine, tmp_path):
+    """Done-when of issue 11: with http_proxy/HTTP_PROXY at a closed local port, notebook 01 passes nbval live."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    proxy = f"http://127.0.0.1:{_closed_port()}"
+    env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy" and k != "VLAB_MODE"}
+    env.update({v: proxy for v in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ALL_PROXY")},
+               VLAB_QUICK="1")
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                          str(root / "notebooks" / "01_servers.ipynb")], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert " passed" in out.stdout and " failed" not in out.stdout
