@@ -76,7 +76,7 @@ def test_measure_validates_before_any_container(monkeypatch):
 
 def test_quick_settings_are_smaller_and_groups_expand():
     q, f = o.Settings.for_mode(True), o.Settings.for_mode(False)
-    assert q.trials < f.trials and q.io_mib < f.io_mib and q.cpu_iterations < f.cpu_iterations
+    assert q.rule.max_trials < f.rule.max_trials and q.io_mib < f.io_mib and q.cpu_iterations < f.cpu_iterations
     s = o.Settings(only=("io", "net", "io"))
     assert s.only == ("io", "net")
     assert s.metrics == ("io_write", "io_read", "net_throughput", "net_latency")

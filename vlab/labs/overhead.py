@@ -18,15 +18,15 @@ Workloads (all fixed amounts of work; every value is the time it took, in ms, so
 - ``memory``: MiB per idle container seen from the host (cgroup usage via the stats API, the process's
   RSS and its containerd shim's RSS), a native ``sleep``'s RSS, and the engine's own RSS (dockerd, containerd).
 
-Configurations run interleaved in a seeded random order after one warm-up each; ratios
-container/native come with bootstrap 95% CIs (``vlab.core.stats.ratio_ci``).
+Configurations run in interleaved rounds (``vlab.core.interleave.Rounds``: seeded order, one warm-up
+round) until every median is known to ±5 % or the time budget is spent (``OVERHEAD_RULE``; ``trials=N``
+runs exactly N); ratios container/native come with bootstrap 95% CIs (``vlab.core.stats.ratio_ci``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import random
 import re
 import shutil
 import socket
@@ -39,8 +39,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from vlab.core import replay, settings, stats
+from vlab.core import interleave, replay, settings, stats
 from vlab.core.errors import BadParameter, DataError, EngineError, VlabError
+from vlab.core.interleave import StopRule
 from vlab.core.results import Results, check_output_path
 
 KIND = "overhead"
@@ -71,6 +72,8 @@ WHAT = {
     "net_latency": "network latency: one small HTTP request",
     "memory": "memory per idle container",
 }
+#: Default stopping rule of the timed workloads: each median within ±5 %, or 15 s spent (warm-up round included).
+OVERHEAD_RULE = StopRule(precision=0.05, budget_s=15.0, min_trials=5, max_trials=200)
 BB_IN_CONTAINER = "/bin/busybox"
 HTTP_PORT = 8080
 _STAMP = re.compile(r"time\.tv_sec:\s*(\d+)\s*\n\s*time\.tv_usec:\s*(\d+)")
@@ -81,7 +84,11 @@ _STAMP = re.compile(r"time\.tv_sec:\s*(\d+)\s*\n\s*time\.tv_usec:\s*(\d+)")
 class Settings:
     """What to run and how much: validated before any container starts."""
 
-    trials: int = 10
+    trials: int | None = None  # exactly this many rounds; None: the stopping rule below
+    budget: float | None = None  # the stopping rule's options (None: OVERHEAD_RULE's)
+    precision: float | None = None
+    min_trials: int | None = None
+    max_trials: int | None = None
     only: tuple[str, ...] = ("cpu", "syscall", "io", "net", "memory")
     seed: int = 0
     cpu_iterations: int = 1_000_000
@@ -93,9 +100,13 @@ class Settings:
     cpu: int | None = None
     workdir: str | None = None
     metrics: tuple[str, ...] = field(init=False, default=())
+    rule: StopRule = field(init=False, default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        self.trials = _int_in("trials", self.trials, 1, 1000)
+        if self.trials is not None:
+            self.trials = _int_in("trials", self.trials, 1, 1000)
+        self.rule = StopRule.choose(OVERHEAD_RULE, self.trials, budget=self.budget, precision=self.precision,
+                                    min_trials=self.min_trials, max_trials=self.max_trials)
         if isinstance(self.only, str):
             self.only = (self.only,)
         only = tuple(dict.fromkeys(self.only))
@@ -127,8 +138,9 @@ class Settings:
     def for_mode(cls, quick: bool, **overrides) -> Settings:
         """Full-size settings, or the small quick-mode ones (CI, notebook quick runs)."""
         if quick:
-            base = dict(trials=5, cpu_iterations=150_000, syscall_bytes=40_000, io_mib=8, net_mib=8,
-                        latency_requests=30, idle_containers=2)
+            rule_given = any(overrides.get(k) is not None for k in ("budget", "precision", "min_trials", "max_trials"))
+            base = dict(trials=None if rule_given else 5, cpu_iterations=150_000, syscall_bytes=40_000, io_mib=8,
+                        net_mib=8, latency_requests=30, idle_containers=2)
             base.update(overrides)
             return cls(**base)
         return cls(**overrides)
@@ -209,10 +221,8 @@ def free_port() -> int:
 
 
 def schedule(pairs: Sequence[tuple[str, str]], trials: int, seed: int) -> list[tuple[str, str, int]]:
-    """Every (metric, config) ``trials`` times, in one seeded random interleaved order."""
-    order = [(m, c, t) for t in range(trials) for m, c in pairs]
-    random.Random(seed).shuffle(order)
-    return order
+    """Every (metric, config) ``trials`` times: the order ``run_live`` uses with ``trials`` fixed."""
+    return [(m, c, t) for t, _, (m, c) in interleave.rounds(list(pairs), trials, seed)]
 
 
 # ---------------------------------------------------------------- runners
@@ -464,11 +474,15 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
 
 # ---------------------------------------------------------------- the measurement
 def measure(trials: int | None = None, only: Iterable[str] | None = None, *, quick: bool | None = None,
-            seed: int = 0, progress: bool = True, save_to: str | os.PathLike | None = None, **sizes) -> Results:
+            seed: int = 0, progress: bool = True, save_to: str | os.PathLike | None = None,
+            budget: float | None = None, precision: float | None = None, min_trials: int | None = None,
+            max_trials: int | None = None, **sizes) -> Results:
     """Measure container overhead against native; returns Results with samples, summary and ratios.
 
     ``only`` picks groups among cpu, syscall, io, net, memory. ``quick`` (default: ``VLAB_QUICK``) uses
     few trials and small sizes. ``sizes`` override Settings fields (cpu_iterations, io_mib, …).
+    ``trials=N`` runs exactly N rounds; otherwise ``OVERHEAD_RULE`` with any of ``budget`` (s),
+    ``precision`` (fraction), ``min_trials``, ``max_trials`` replaced; ``extra["stopping"]`` says how it ended.
     In replay mode the shipped recording is returned (filtered to ``only``).
     """
     quick = settings.quick() if quick is None else bool(quick)
@@ -478,6 +492,8 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
     if unknown:
         raise BadParameter(f"unknown setting(s) {', '.join(unknown)}", f"Use any of: {', '.join(sorted(sizes_known))}.")
     kw = dict(sizes, seed=seed)
+    kw.update({k: v for k, v in dict(budget=budget, precision=precision, min_trials=min_trials,
+                                     max_trials=max_trials).items() if v is not None})
     if trials is not None:
         kw["trials"] = trials
     if only is not None:
@@ -507,8 +523,6 @@ def _measure(s: Settings, *, progress: bool = True, save_to=None) -> Results:
 
 def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
     """Run the measurement described by ``s`` on the live engine (no replay)."""
-    from tqdm.auto import tqdm
-
     from vlab.core import provenance
     from vlab.core.engine import connect
 
@@ -523,29 +537,31 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
     error: VlabError | None = None
     facts: dict = {}
     pairs = _timed_pairs(s)
-    order = schedule(pairs, s.trials, s.seed)
+    runs = interleave.Rounds(pairs, s.rule, s.seed, warmup=1, progress=progress, desc="overhead rounds")
     try:
         with contextlib.ExitStack() as stack:
             try:
                 env = _setup(s, stack)
                 facts = collect_facts(env)
-                for metric, cfg in pairs:  # warm-up, discarded
-                    _run_one(env, s, metric, cfg)
-                for metric, cfg, trial in tqdm(order, desc="overhead", disable=not progress, leave=False):
+                for trial, _, (metric, cfg) in runs:  # round -1: warm-up, discarded
                     vals = _run_one(env, s, metric, cfg)
+                    if trial < 0:
+                        continue
                     seq[0] += 1
-                    if metric == "io_write":
-                        add("io_write", cfg, trial, vals[0])
-                        if "io_read" in s.metrics:
-                            add("io_read", cfg, trial, vals[1])
-                    else:
-                        add(metric, cfg, trial, vals[0])
+                    got = {metric: vals[0]}
+                    if metric == "io_write" and "io_read" in s.metrics:
+                        got["io_read"] = vals[1]
+                    for m, v in got.items():
+                        add(m, cfg, trial, v)
+                        runs.add((m, cfg), v)
                 if "memory" in s.metrics:
                     _measure_memory(s, stack, add)
             except KeyboardInterrupt:
                 partial = True
+                runs.interrupted()
             except VlabError as exc:  # keep what was measured; containers are removed by the stack
                 error, partial = exc, True
+                runs.failed()
     except VlabError:
         if error is None:
             raise
@@ -557,7 +573,8 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
         summary=summary(samples, seed=s.seed),
         provenance=provenance.collect(s.to_dict(), cpu_pinned=s.cpu),
         extra={"ratios": _records(ratios(samples, seed=s.seed)), "settings": s.to_dict(), "what": WHAT,
-               "order_seed": s.seed, "workloads": describe_workloads(s), "facts": facts},
+               "order_seed": s.seed, "workloads": describe_workloads(s), "facts": facts,
+               "stopping": runs.report()},
         partial=partial,
     )
     if save_to is not None:
@@ -664,19 +681,23 @@ def seconds_to_rate(ms: float, mib: int) -> float:
 # ---------------------------------------------------------------- CLI and recordings
 def add_cli_arguments(parser) -> None:
     """Arguments of ``vlab bench overhead``."""
-    parser.add_argument("--trials", type=int, default=None, help="runs per configuration (default 10, quick 3)")
+    parser.add_argument("--trials", type=int, default=None,
+                        help="exactly N runs per configuration (default: the stopping rule below; quick 5)")
     parser.add_argument("--only", nargs="+", metavar="GROUP", choices=list(GROUPS),
                         help=f"measure only these groups ({' '.join(GROUPS)}); default all")
     parser.add_argument("--json", metavar="PATH", help="write the results (samples, summary, ratios) as JSON")
     parser.add_argument("--quick", action="store_true", help="few trials and small sizes (also VLAB_QUICK=1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the randomised run order (default 0)")
+    interleave.add_cli_arguments(parser, OVERHEAD_RULE)
 
 
 def run_cli(args) -> int:
     """``vlab bench overhead``: measure, print ratios with CIs, write JSON if asked."""
     path = check_output_path(args.json) if args.json else None
     quick = bool(args.quick) or settings.quick()
-    res = measure(trials=args.trials, only=args.only, quick=quick, seed=args.seed, progress=True, save_to=path)
+    extra = {k: v for k, v in interleave.cli_options(args).items() if v is not None}
+    res = measure(trials=args.trials, only=args.only, quick=quick, seed=args.seed, progress=True, save_to=path,
+                  **extra)
     print(format_report(res))
     if path is not None:
         print(f"wrote {path}")
@@ -694,11 +715,14 @@ def format_report(res: Results) -> str:
     mem = memory_table(res)
     for r in mem.itertuples():
         lines.append(f"  memory          {r.item:24s} {r.MiB:8.2f} MiB  (n={r.n})")
+    stop = res.extra.get("stopping")
+    if stop:
+        lines.append(f"  precision: {interleave.describe(stop)}; rule: {interleave.describe_rule(stop.get('rule'))}")
     return "\n".join(lines)
 
 
 def _record(quick: bool) -> Results:
-    return run_live(Settings.for_mode(quick), progress=True)
+    return run_live(Settings.for_mode(quick, **({} if quick else {"trials": 10})), progress=True)
 
 
 RECORDINGS = {KIND: _record}
