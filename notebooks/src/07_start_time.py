@@ -42,21 +42,106 @@ mode = course.begin()
 # (a shuffled order each round), after a **warm-up (워밍업)** round, so a slow moment of a shared machine hits all of
 # them alike. Press the stop button (or Ctrl-C in a terminal) at any time: you get the trials measured so far, marked
 # partial, and no container is left behind.
+#
+# **Predict first (예측).** Before you measure: which of the four phases `"create"`, `"start"`, `"exit"`,
+# `"remove"` will take longest? And how many milliseconds will a **bridge network** (a virtual network switch,
+# explained below) add to a start? Write both down.
+
+# %%
+predicted_longest = ...          # ← "create", "start", "exit" or "remove"
+predicted_bridge_extra_ms = ...  # ← a number of milliseconds
+
+# %% [markdown]
+# **First by hand (glass box).** One start, timed with nothing but the SDK's low-level API and the stopwatch: the
+# container runs `true` with a memory and pids limit, no capabilities, no network, the vlab label, and is removed
+# whatever happens.
+
+# %%
+import time
+
+import docker
+
+from vlab.core import images, sandbox
+from vlab.labs.start_time import exercises
+
+if mode.live:
+    api, image = docker.from_env().api, images.ensure()
+    host = api.create_host_config(mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none")
+    t = [time.perf_counter_ns()]
+    box = api.create_container(image, ["true"], host_config=host, labels=sandbox.labels("glass box: start phases"))
+    try:
+        t.append(time.perf_counter_ns()); api.start(box); t.append(time.perf_counter_ns())
+        api.wait(box, timeout=60); t.append(time.perf_counter_ns())
+    finally:
+        api.remove_container(box, force=True); t.append(time.perf_counter_ns())
+    phases = {p: (b - a) / 1e6 for p, a, b in zip(["create", "start", "exit", "remove"], t, t[1:], strict=False)}
+else:
+    phases, note = exercises.recorded_trial()
+    print(note)
+print({p: f"{ms:.1f} ms" for p, ms in phases.items()})
+
+# %% [markdown]
+# One trial says little on a shared machine. vlab does this with more care: a warm-up round, many trials of
+# several configurations interleaved in a shuffled order, the container's own clock (`running`) and the daemon's
+# event clock as checks, the harness's own bookkeeping timed apart, statistics with confidence intervals, removal
+# on Ctrl-C, and the provenance of every number.
+
+# %% [markdown]
+# **When does a measurement stop? (정지 규칙)** Each measurement below repeats interleaved rounds until the 95 %
+# confidence interval of every median is within ±5 % of it, or until its time budget is spent (20 s for the
+# configurations, 12 s for the ladder). The rule is fixed before the first trial and never looks at which
+# configuration is ahead, so stopping early cannot choose a result; the precision each median reached and why the run
+# stopped are printed and saved with the results ("budget spent" means more trials would have narrowed the interval).
+# `trials=N` still runs exactly N.
 
 # %%
 from vlab.labs import start_time
 from vlab.plots import start_time as startplots
 
-res = start_time.measure_start(course.trials(30, 3))
-print(start_time.format_summary(res))
+res = start_time.measure_start()
+measured = res.samples.query("phase == 'total' and not warmup")
+print("measured trials per configuration:", measured.groupby("config").size().to_dict())
 
 # %% tags=["keep_output", "nbval-check-output"]
 print("host-clock phases:", ", ".join(p for p in start_time.HOST_PHASES if p in set(res.samples["phase"])))
 print("second clock:", ", ".join(p for p in start_time.DAEMON_PHASES if p in set(res.samples["phase"])))
 
 # %% [markdown]
-# The first table gives the **median** of each phase per configuration (the next section explains the
-# configurations). Every median comes with more statistics; here they are for the baseline configuration. Each line
+# ### Exercise 1: median and p95 with pandas
+# `res.samples` has one row per trial and phase: `config`, `trial`, `warmup` (True for the warm-up round),
+# `phase` and `ms`. Write the pandas code that gives the **median** and the **p95** (95th percentile) of the
+# `start` phase in the `baseline` configuration, warm-up rows left out.
+
+# %% tags=["exercise"]
+start = ...       # the `ms` of the baseline configuration's `start` phase, warm-up excluded (a Series)
+median_ms = ...
+p95_ms = ...
+
+# %%
+exercises.check_start_stats(median_ms, p95_ms, res)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `res.samples.query("config == 'baseline' and phase == 'start' and not warmup")["ms"]` selects the times; a Series
+# has `.median()` and `.quantile(0.95)`.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+start = res.samples.query("config == 'baseline' and phase == 'start' and not warmup")["ms"]
+median_ms = start.median()
+p95_ms = start.quantile(0.95)
+exercises.check_start_stats(median_ms, p95_ms, res)
+
+# %% [markdown]
+# vlab's summary: the **median** of each phase per configuration (the next section explains the configurations).
+
+# %%
+print(start_time.format_summary(res))
+
+# %% [markdown]
+# Every median comes with more statistics; here they are for the baseline configuration. Each line
 # is one phase: **n** trials, the **median** (half of the trials were faster), the **p95** (95 % of trials were
 # faster), the **min**, the **IQR** (the middle half's spread), a **bootstrap 95 % CI (신뢰구간)** of the median (the
 # range the median would likely fall in if you measured again) and the number of **outliers (이상치)** by a robust
@@ -96,10 +181,38 @@ startplots.phase_breakdown(res);
 # - `first_start`: the first start of a freshly built image;
 # - `runtime:crun`: only when crun is installed and configured.
 #
-# The table gives the **ratio of medians (중앙값 비율)** of the total against the baseline, with a bootstrap 95 % CI.
-# A CI that contains 1.0 means this run cannot tell the two apart.
+# ### Exercise 2: what does a bridge cost?
+# From `res.samples`, compute the median `total` of the `network:bridge` configuration divided by the median
+# `total` of the `baseline` (warm-up excluded), and the extra milliseconds (bridge median − baseline median).
+
+# %% tags=["exercise"]
+ratio = ...      # median total with a bridge / median total of the baseline
+extra_ms = ...   # median total with a bridge − median total of the baseline
 
 # %%
+exercises.check_bridge_ratio(ratio, extra_ms, res)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `totals = res.samples.query("phase == 'total' and not warmup").groupby("config")["ms"].median()` gives one
+# median per configuration; `totals["network:bridge"]` and `totals["baseline"]` are the two you need.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+totals = res.samples.query("phase == 'total' and not warmup").groupby("config")["ms"].median()
+ratio = totals["network:bridge"] / totals["baseline"]
+extra_ms = totals["network:bridge"] - totals["baseline"]
+exercises.check_bridge_ratio(ratio, extra_ms, res)
+
+# %% [markdown]
+# vlab's table gives the same **ratio of medians (중앙값 비율)** for every configuration against the baseline,
+# with a bootstrap 95 % CI. A CI that contains 1.0 means this run cannot tell the two apart. And your predictions
+# from the top of the notebook, against your own measurement:
+
+# %%
+print(exercises.compare_predictions(predicted_longest, predicted_bridge_extra_ms, res))
 start_time.ratios(res).round(2)
 
 # %% [markdown]
@@ -128,7 +241,7 @@ start_time.ratios(res).round(2)
 # below.
 
 # %%
-ladder = start_time.measure_ladder(course.trials(30, 3))
+ladder = start_time.measure_ladder()
 startplots.ladder(ladder);
 
 # %%
@@ -194,7 +307,7 @@ startplots.concurrency_curve(conc);
 # ## Self-check
 # <small>Course map: S3.7</small>
 #
-# **1. Two claims that always hold on your own data.** Every timed phase is positive (time only moves forward), and
+# **Two claims that always hold on your own data.** Every timed phase is positive (time only moves forward), and
 # the four host phases add up to the total: they are consecutive intervals of one clock, so the difference may only
 # be float rounding, far below 0.01 ms. Run the cell: it checks every trial above.
 
@@ -204,26 +317,6 @@ assert check["phases_positive"], "a phase came out zero or negative"
 assert check["adds_up"], f"phases differ from the total by {check['max_difference_ms']} ms"
 print("every phase positive:", check["phases_positive"])
 print(f"create + start + exit + remove = total within {check['tolerance_ms']} ms:", check["adds_up"])
-
-# %% [markdown]
-# **2. Your turn.** In the baseline configuration, which phase takes the longest median time on *your* data:
-# `"create"`, `"start"`, `"exit"` or `"remove"`? Look at the breakdown figure, replace `None` with your answer and
-# run the two cells.
-
-# %%
-answer = None  # ← your answer
-
-# %%
-from vlab.widgets.quiz import check as check_answer
-from vlab.widgets.quiz import solution
-
-base = res.summary[(res.summary["config"] == "baseline") & (res.summary["phase"].isin(start_time.HOST_PHASES))]
-check_answer(answer, base.loc[base["median"].idxmax(), "phase"],
-             explanation="That phase dominates here, on your machine's own numbers.")
-
-# %%
-solution("Usually <b>start</b>: runc creates the namespaces and cgroups, mounts the root filesystem and executes "
-         "the program. Still no kernel boots: the longest phase is tens to hundreds of milliseconds.")
 
 # %% [markdown]
 # ## Key points
