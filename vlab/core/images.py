@@ -12,11 +12,12 @@ import io
 import shutil
 import struct
 import tarfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from vlab.core.engine import connect, guarded
-from vlab.core.errors import BadParameter, ImageMissing, ToolMissing
+from vlab.core.errors import BadParameter, EngineError, ImageMissing, ToolMissing
 
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox", "/usr/local/bin/busybox")
 HASH_LABEL = "vlab.image.hash"
@@ -46,6 +47,12 @@ class ImageSpec:
     dockerfile: str
     purpose: str
 
+
+# Without a host busybox (Docker Desktop, macOS, Windows) the fat image is built on a pulled busybox.
+PADDING_MIB = 64
+_FAT_LAYER = f"""RUN dd if=/dev/urandom of=/padding.bin bs=1M count={PADDING_MIB} 2>/dev/null
+LABEL vlab=1 org.opencontainers.image.description="vlab course image: busybox plus a {PADDING_MIB} MiB layer"
+"""
 
 IMAGES: dict[str, ImageSpec] = {
     "busybox": ImageSpec("busybox", "vlab/busybox:1", _BASE, "tiny image (~1 MB) used by every lab"),
@@ -141,51 +148,119 @@ def build(name: str = "busybox", client=None, *, force: bool = False) -> str:
                 return s.tag
         except ImageMissing:
             pass
-    with guarded(f"building image {s.tag}"):
-        stream = client.api.build(
-            fileobj=_context(s, busybox, digest),
-            custom_context=True,
-            tag=s.tag,
-            rm=True,
-            forcerm=True,
-            pull=False,
-            network_mode="none",
-            decode=True,
-            labels={"vlab": "1"},
-        )
-        log = []
+    _build_context(client, s.tag, _context(s, busybox, digest),
+                   "Run `vlab doctor` and check that busybox-static is installed.")
+    _ready[(s.name, _engine_key(client))] = s.tag
+    return s.tag
+
+
+def _build_context(client, tag: str, context: io.BytesIO, hint: str) -> None:
+    """Build ``tag`` from a tar build context, offline (no pull, no network); ImageMissing on failure."""
+    with guarded(f"building image {tag}"):
+        stream = client.api.build(fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True, pull=False,
+                                  network_mode="none", decode=True, labels={"vlab": "1"})
         for chunk in stream:
             if "error" in chunk:
-                raise ImageMissing(f"Building {s.tag} failed: {chunk['error'].strip()}",
-                                   "Run `vlab doctor` and check that busybox-static is installed.")
-            log.append(chunk.get("stream", ""))
-    return s.tag
+                raise ImageMissing(f"Building {tag} failed: {chunk['error'].strip()}", hint)
 
 
 def pull_fallback(name: str = "busybox", client=None) -> str:
-    """Optional path for machines that do reach a registry: pull busybox and tag it."""
+    """For machines without a static busybox that reach a registry (Docker Desktop): pull busybox.
+
+    ``busybox`` is the pulled image, tagged. ``fat`` is really built on it: the pulled busybox plus a
+    64 MiB layer, never plain busybox under another name (the comparison would compare identical images).
+    """
     s = spec(name)
     client = client or connect()
-    with guarded("pulling busybox from a registry"):
-        client.api.pull("busybox", tag="latest")
-        client.api.tag("busybox:latest", *s.tag.split(":"))
+    try:
+        with guarded("pulling busybox from a registry"):
+            client.api.pull("busybox", tag="latest")
+    except EngineError as exc:
+        raise ImageMissing(
+            f"Course image {s.tag} is missing and cannot be built: no static busybox here, and pulling busybox "
+            f"failed ({exc.message}).",
+            "Install busybox-static (`sudo apt-get install busybox-static`) and run `vlab doctor --build`.",
+        ) from exc
+    if s.name == "busybox":
+        with guarded("tagging the pulled busybox"):
+            client.api.tag("busybox:latest", *s.tag.split(":"))
+        return s.tag
+    dockerfile = ("FROM busybox:latest\n" + _FAT_LAYER).encode()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(dockerfile)
+        tar.addfile(info, io.BytesIO(dockerfile))
+    buf.seek(0)
+    _build_context(client, s.tag, buf, "The image:fat comparison needs an image really larger than busybox; "
+                   "install busybox-static, or leave that variant out.")
+    if not really_fat(client):
+        raise ImageMissing(f"{s.tag} came out no larger than busybox, so image:fat would compare identical images.",
+                           "Leave the image variant out here, or install busybox-static and run `vlab doctor`.")
     return s.tag
 
 
-def ensure(name: str = "busybox", client=None) -> str:
-    """Return the tag of a ready course image, building it offline (or pulling) if needed."""
+def really_fat(client=None) -> bool:
+    """True when ``vlab/fat:1`` is at least the padding (64 MiB) larger than the busybox it is built on."""
+    client = client or connect()
     try:
-        return build(name, client)
+        with guarded("looking up an image"):
+            fat = client.api.inspect_image(spec("fat").tag)
+            base_tag = spec("busybox").tag if _has(client, spec("busybox").tag) else "busybox:latest"
+            base = client.api.inspect_image(base_tag)
+    except ImageMissing:
+        return False
+    return int(fat.get("Size", 0)) >= int(base.get("Size", 0)) + (PADDING_MIB - 4) * 1024**2
+
+
+def _has(client, tag: str) -> bool:
+    try:
+        with guarded("looking up an image"):
+            client.api.inspect_image(tag)
+        return True
+    except ImageMissing:
+        return False
+
+
+# Images already checked, per (image, engine) in this process: ensure() then costs nothing, so it never
+# adds a hash of busybox and an image inspection to a timed region (a container-start figure, say).
+_ready: dict[tuple[str, str], str] = {}
+_ready_lock = threading.Lock()
+
+
+def _engine_key(client) -> str:
+    return str(getattr(getattr(client, "api", None), "base_url", None) or id(client))
+
+
+def forget() -> None:
+    """Forget which images were checked (after images were removed behind vlab's back)."""
+    with _ready_lock:
+        _ready.clear()
+
+
+def ensure(name: str = "busybox", client=None) -> str:
+    """Return the tag of a ready course image, building it offline (or pulling) if needed.
+
+    Checked once per process and engine; later calls return the tag at once, without touching the engine.
+    """
+    s = spec(name)
+    client = client or connect()
+    key = (s.name, _engine_key(client))
+    if key in _ready:
+        return _ready[key]
+    with _ready_lock:
+        if key not in _ready:
+            _ready[key] = _ensure(s, client)
+    return _ready[key]
+
+
+def _ensure(s: ImageSpec, client) -> str:
+    try:
+        return build(s.name, client)
     except ToolMissing:
-        if present(name, client):
-            return spec(name).tag
-        try:
-            return pull_fallback(name, client)
-        except Exception as exc:  # noqa: BLE001
-            raise ImageMissing(
-                f"Course image {spec(name).tag} is missing and cannot be built: no static busybox here.",
-                "Install busybox-static (`sudo apt-get install busybox-static`) and run `vlab doctor --build`.",
-            ) from exc
+        if present(s.name, client) and (s.name != "fat" or really_fat(client)):
+            return s.tag
+        return pull_fallback(s.name, client)
 
 
 def ensure_all(client=None) -> list[str]:
