@@ -330,3 +330,11 @@ def test_versus_quotes_the_published_microvm_boot_from_the_table(monkeypatch):
     row["value"] = 999.5
     monkeypatch.setattr(recorded, "figure", lambda fid: row)
     assert "999.5 ms" in versus.explain("container", 20.0, "tcg")
+
+
+def test_tables_carry_source_and_locator_and_lookups_refuse_unknown_ids():
+    table = recorded.display_table()
+    assert (table["source_id"] != "").all() and (table["locator"] != "").all()
+    for bad in ("NOPE-1", ["AGA20-mem-fc"], None):
+        with pytest.raises(BadParameter):
+            recorded.figure(bad)
