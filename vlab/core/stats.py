@@ -39,14 +39,28 @@ def bootstrap_ci(
     return float(lo), float(hi)
 
 
+MEANAD_SCALE = 1.253314  # E|x − median| = 0.7979·σ for a normal sample, so σ ≈ 1.2533·MeanAD
+
+
 def mad_z(values: Sequence[float]) -> np.ndarray:
-    """Modified z-scores, 0.6745·(x − median)/MAD. Robust to the outliers they flag."""
+    """Modified z-scores, 0.6745·(x − median)/MAD. Robust to the outliers they flag.
+
+    When more than half the samples are equal the MAD is 0; then the mean absolute deviation
+    stands in (Iglewicz & Hoaglin; IBM SPSS): (x − median)/(1.2533·MeanAD). Only when every
+    sample is equal are all scores 0. NaN samples keep a NaN score.
+    """
     arr = np.asarray(list(values), dtype=float)
-    med = np.nanmedian(arr) if arr.size else 0.0
-    mad = np.nanmedian(np.abs(arr - med)) if arr.size else 0.0
-    if not mad:
+    if arr.size == 0 or np.isnan(arr).all():
         return np.zeros_like(arr)
-    return 0.6745 * (arr - med) / mad
+    med = np.nanmedian(arr)
+    dev = np.abs(arr - med)
+    mad = np.nanmedian(dev)
+    if mad:
+        return 0.6745 * (arr - med) / mad
+    mean_ad = np.nanmean(dev)
+    if not mean_ad:
+        return np.where(np.isnan(arr), np.nan, 0.0)
+    return (arr - med) / (MEANAD_SCALE * mean_ad)
 
 
 def outliers(values: Sequence[float], limit: float = MAD_Z_LIMIT) -> np.ndarray:
@@ -77,10 +91,13 @@ def summarize(values: Sequence[float]) -> dict:
     )
 
 
+SUMMARY_COLUMNS = tuple(summarize([]))  # n, median, mean, p95, min, max, iqr, ci_low, ci_high, outliers
+
+
 def summarize_frame(df: pd.DataFrame, by: list[str], value: str = "ms") -> pd.DataFrame:
     """``summarize`` for every group of a tidy DataFrame; one row per group."""
     if df.empty:
-        return pd.DataFrame(columns=[*by, "n", "median", "p95", "min", "iqr", "ci_low", "ci_high"])
+        return pd.DataFrame(columns=[*by, *SUMMARY_COLUMNS])
     rows = []
     for key, group in df.groupby(by, sort=False):
         key = key if isinstance(key, tuple) else (key,)
