@@ -49,12 +49,21 @@ mode = course.begin()
 # | `net` | `httpd` + `wget`: one large file, then many small requests | native loopback · loopback inside one container · bridge between two containers · host network |
 # | `memory` | idle containers running `sleep` | seen from the host |
 
+# %% [markdown]
+# **When does a measurement stop? (정지 규칙)** The measurement below repeats interleaved rounds until the 95 % confidence
+# interval of every median is within ±5 % of it, or until its time budget is spent (15 s for the timed workloads). The
+# rule is fixed before the first trial and never looks at which configuration is ahead, so stopping early cannot
+# choose a result; the precision each median reached and why the run stopped are printed and saved with the results
+# ("budget spent" means more trials would have narrowed the interval). `trials=N` still runs exactly N.
+
 # %%
+from vlab.core import interleave
 from vlab.labs import overhead
 from vlab.plots import overhead as overhead_plots
 
 res = overhead.measure()
 print(f"{len(res.samples)} samples,", "REPLAYED from a recorded run" if res.replayed else "measured now on this machine")
+print(interleave.note(res))
 
 # %% [markdown]
 # First, the facts of this run that do not depend on timing. The workloads ran on the **host's kernel**
