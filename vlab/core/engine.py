@@ -221,14 +221,13 @@ def _cached_client(timeout: float):
 
     try:
         try:  # DOCKER_HOST, else the docker CLI's current context (docker-py >= 7.2), else the local socket
-            client = docker.from_env(timeout=timeout, version="auto")
+            client = docker.from_env(timeout=timeout, version=MIN_API)
         except (docker.errors.ContextException, docker.errors.ContextNotFound):  # a broken context file
-            client = docker.from_env(timeout=timeout, version="auto", use_context=False)
+            client = docker.from_env(timeout=timeout, version=MIN_API, use_context=False)
     except Exception as exc:  # noqa: BLE001
         raise _not_running(exc) from exc
     try:
-        client.ping()
-        api = client.version().get("ApiVersion", "0")
+        api = _ping_api_version(client)
     except Exception as exc:  # noqa: BLE001
         client.close()
         err = translate(exc, during="connecting")
@@ -240,6 +239,18 @@ def _cached_client(timeout: float):
         raise EngineTooOld(f"The Docker engine speaks API {api}; vlab needs {MIN_API} or newer.")
     client.api.timeout = CALL_TIMEOUT_S
     return client
+
+
+def _ping_api_version(client) -> str:
+    """The engine's API version from the ``/_ping`` reply header (one fast round trip).
+
+    vlab speaks API ``MIN_API`` rather than docker-py's ``version="auto"``, which asks ``/version``
+    first: Podman answers ``/version`` in 2-3 s here (it queries the package manager for each
+    component), longer than the connect timeout.
+    """
+    resp = client.api._get(client.api.base_url + "/_ping")
+    client.api._raise_for_status(resp)
+    return resp.headers.get("Api-Version") or client.version().get("ApiVersion", "0")
 
 
 def reachable(timeout: float = CONNECT_TIMEOUT_S) -> bool:
@@ -359,7 +370,7 @@ def describe(client=None) -> EngineInfo:
     client = client or connect()
     with guarded("describing the engine"):
         info = client.info()
-        version = client.version()
+        version = _version_of(client)
     security = list(info.get("SecurityOptions") or [])
     operating_system = info.get("OperatingSystem", "")
     context, context_host = current_context()
@@ -386,6 +397,16 @@ def describe(client=None) -> EngineInfo:
         host=context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"),
         context=context,
     )
+
+
+def _version_of(client) -> dict:
+    """``/version``, asked once per client: it cannot change while connected, and Podman takes seconds."""
+    cached = getattr(client, "_vlab_version", None)
+    if cached is None:
+        cached = client.version()
+        with contextlib.suppress(AttributeError):
+            client._vlab_version = cached
+    return cached
 
 
 def product(version: dict, operating_system: str = "") -> str:

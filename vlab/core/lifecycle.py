@@ -87,6 +87,9 @@ def daemon_phases(events: Sequence[tuple[str, int]]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- daemon events, a second clock
+#: Podman names Docker's ``destroy`` event ``remove`` (and adds ``init`` and ``cleanup``).
+EVENT_ALIASES = {"remove": "destroy"}
+
 class DaemonEvents:
     """Collect container events (action, timeNano) for one run and purpose, in a background thread."""
 
@@ -105,6 +108,7 @@ class DaemonEvents:
         try:
             for ev in self._stream:
                 cid, action, t = ev.get("id"), ev.get("Action") or ev.get("status"), ev.get("timeNano")
+                action = EVENT_ALIASES.get(action, action)
                 if cid and action and t:
                     with self._seen:
                         self.by_id.setdefault(cid, []).append((action, int(t)))
