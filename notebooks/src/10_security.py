@@ -10,7 +10,9 @@
 # - show what **seccomp** blocks, and put it all in a **hypervisor vs container** table built from your own runs.
 
 # %%
-from vlab import course; course.begin()
+from vlab import course
+
+mode = course.begin()
 
 # %% [markdown]
 # ## One kernel for everyone
@@ -21,10 +23,41 @@ from vlab import course; course.begin()
 # image has no `/boot`, and a container cannot load kernel code (`insmod` is refused). A container can therefore
 # only run programs for the host's kernel: Linux containers on a Linux kernel. (On Docker Desktop the "host" is a
 # small Linux VM the app starts for you.)
+#
+# **First by hand (glass box).** With nothing but the Docker SDK: a container prints its kernel release and its
+# effective capabilities (`CapEff`), and this notebook prints its own kernel. The container has a memory and pids
+# limit, no capabilities, no network and the vlab label, and is removed whatever happens.
 
 # %%
+import platform
+
+import docker
+
+from vlab.core import images, sandbox
 from vlab.labs import security
 
+if mode.live:
+    box = docker.from_env().containers.run(
+        images.ensure(), ["sh", "-c", security.GLASS_BOX_SCRIPT], detach=True, mem_limit="32m", pids_limit=16,
+        cap_drop=["ALL"], network_mode="none", labels=sandbox.labels("glass box: kernel and CapEff"))
+    try:
+        box.wait(timeout=60)
+        out = box.logs().decode().split()   # uname -r, then "CapEff:" and the mask
+    finally:
+        box.remove(force=True)
+    seen = {"inside": out[0], "host": platform.release(), "cap_eff": out[-1]}
+else:
+    seen, note = security.recorded_glass_box()
+    print(note)
+print(f"kernel inside the container: {seen['inside']} · kernel outside: {seen['host']}")
+print("CapEff inside the container:", seen["cap_eff"])
+
+# %% [markdown]
+# `security.GLASS_BOX_SCRIPT` is `uname -r; grep CapEff /proc/self/status`. vlab does this with more care: it
+# compares with the *engine host's* kernel (on Docker Desktop that is a VM, not your laptop), also looks for a
+# `/boot` in the image and tries to load kernel code, times the runs, and records where it all ran.
+
+# %%
 kernel = security.shared_kernel()
 kernel.samples[["where", "kernel"]]
 
@@ -49,9 +82,63 @@ print("loading kernel code:", kernel.extra["insmod"].splitlines()[0])
 caps = security.capabilities()
 caps.samples[["config", "CapEff", "count", "chown_allowed", "mknod_allowed", "chroot_allowed"]]
 
+# %% [markdown]
+# ### Exercise 1: decode a capability mask (비트마스크 해석)
+# Bit *i* of a mask stands for capability number *i*; `security.CAP_NAMES[i]` is its name (bit 0 = `CHOWN`,
+# bit 1 = `DAC_OVERRIDE`, …). Write the code that turns the `CapEff` of Docker's default set (from the table
+# above) into the list of capability names it grants.
+
+# %% tags=["exercise"]
+mask_hex = caps.samples.loc[caps.samples["config"] == "Docker default set", "CapEff"].iloc[0]
+mask = ...    # mask_hex as a number (it is hexadecimal)
+names = ...   # the names of every bit set in mask, from security.CAP_NAMES
+
 # %%
-print("Docker's default set:", caps.samples.iloc[1]["capabilities"])
-print("decode a mask yourself:", security.decode_caps("00000000a80425fb"))
+security.check_decoded_caps(names, mask_hex)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `int(mask_hex, 16)` reads a hexadecimal string. Bit `i` is set when `(mask >> i) & 1` is 1; loop over
+# `enumerate(security.CAP_NAMES)`.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+mask = int(mask_hex, 16)
+names = [name for i, name in enumerate(security.CAP_NAMES) if (mask >> i) & 1]
+security.check_decoded_caps(names, mask_hex)
+
+# %% [markdown]
+# vlab's `security.decode_caps` does the same. Which of these would a web server need? Usually only
+# `NET_BIND_SERVICE` (to listen on a port below 1024), perhaps `CHOWN`: the rest can go.
+#
+# ### Exercise 2: build the mask yourself
+# Write the code that builds the `CapEff` value (16 hexadecimal digits, as in `/proc/self/status`) of a container
+# started with `--cap-drop ALL --cap-add NET_BIND_SERVICE --cap-add CHOWN`.
+
+# %% tags=["exercise"]
+wanted = ["NET_BIND_SERVICE", "CHOWN"]
+wanted_mask = ...   # one bit per wanted capability
+wanted_hex = ...    # 16 hexadecimal digits
+
+# %%
+security.check_encoded_caps(wanted_hex, wanted)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `security.CAP_NAMES.index(name)` is a capability's bit number; `1 << n` sets bit n; combine bits with `|` (or
+# `sum`). `f"{number:016x}"` writes 16 hexadecimal digits.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+wanted_mask = 0
+for name in wanted:
+    wanted_mask |= 1 << security.CAP_NAMES.index(name)
+wanted_hex = f"{wanted_mask:016x}"
+security.check_encoded_caps(wanted_hex, wanted)
 
 # %% [markdown]
 # ## `--privileged`, by inspection only
@@ -124,25 +211,6 @@ table
 # The trade-off in one sentence: the container is lighter and faster because it shares the host's kernel
 # (S3.1, S3.6–S3.7), and for the same reason a hypervisor is stronger on security (보안, S3.8) and can run a
 # different OS (S3.9).
-
-# %% [markdown]
-# ## Self-check
-# <small>Course map: S3.9</small>
-#
-# Can a Linux container run a Windows or a different Linux kernel than its host? Replace `None` with `True` or
-# `False` and run the two cells.
-
-# %%
-answer = None  # ← your answer
-# %% tags=["keep_output", "nbval-check-output"]
-from vlab.widgets.quiz import check, solution
-
-check(answer, not security.same_kernel(kernel),
-      explanation="The container's uname -r is the host's: it has no kernel of its own to replace.")
-
-# %%
-solution("<b>False</b>. A container's programs make system calls into the host's kernel; there is no guest kernel. "
-         "To run another kernel you need a hypervisor (notebook 04 and 08).")
 
 # %% [markdown]
 # ## Key points

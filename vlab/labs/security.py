@@ -17,6 +17,7 @@ import pandas as pd
 
 from vlab.core import provenance, replay, sandbox
 from vlab.core.errors import BadParameter, DataError
+from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
@@ -395,7 +396,8 @@ def comparison_table(kernel: Results | None = None, caps: Results | None = None,
                      "container": f"cgroups (memory hog → exit {code})", "evidence": src(oom)})
     if seccomp is not None:
         blocked = int((seccomp.samples["verdict"].str.startswith("blocked by seccomp")).sum())
-        rows.append({"aspect": "attack surface", "hypervisor (VM)": "a small hypercall / device-emulation interface",
+        rows.append({"aspect": "attack surface", "hypervisor (VM)": "hypercalls and emulated devices: small in "
+                     "Firecracker-like VMMs, large in QEMU's device model",
                      "container": f"the whole host syscall interface, filtered by seccomp ({blocked} demo op(s) "
                                   "blocked only by seccomp)", "evidence": src(seccomp)})
     if caps is not None:
@@ -415,3 +417,61 @@ RECORDINGS = {
     "sec_privileged": lambda quick: privileged_view.__wrapped__(),
     "sec_seccomp": lambda quick: seccomp_demo.__wrapped__(),
 }
+
+
+# ------------------------------------------------------------------ learning by doing (notebook 10)
+#: The glass-box cell's shell command: the kernel release, then the effective capability mask.
+GLASS_BOX_SCRIPT = "uname -r; grep CapEff /proc/self/status"
+
+
+def recorded_glass_box() -> tuple[dict[str, str], str]:
+    """Replay stand-in for the glass-box cell: recorded kernels inside and outside, the sandbox's CapEff, a note."""
+    kernel, caps = replay.load("sec_kernel").samples, replay.load("sec_caps").samples
+    where = dict(zip(kernel["where"], kernel["kernel"], strict=False))
+    cap_eff = str(caps.loc[caps["config"].str.startswith("vlab sandbox"), "CapEff"].iloc[0])
+    return ({"inside": where.get("container", "?"), "host": where.get("engine host", "?"), "cap_eff": cap_eff},
+            "replay: no engine here; kernels and CapEff as recorded on a real machine (not this one).")
+
+
+@checker
+def check_decoded_caps(names, mask_hex: str) -> Feedback:
+    """Exercise: the capability names set in a CapEff mask, decoded by the learner's own code."""
+    want = decode_caps(mask_hex)
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        return wrong(f"expected a list of names, got {type(names).__name__}", "Build a list: one name per set bit.")
+    got = [str(n).upper().removeprefix("CAP_") for n in names]
+    if sorted(got) == sorted(want):
+        return passed(f"{len(want)} capabilities: {' '.join(want)}. Each set bit i is CAP_NAMES[i].")
+    shifted = [CAP_NAMES[i + 1] for i, n in enumerate(CAP_NAMES[:-1]) if n in want]
+    if sorted(got) == sorted(shifted):
+        return wrong("every name is one place off", "Bit 0 is the lowest bit (mask & 1) and CAP_NAMES[0] is CHOWN.")
+    extra, missing = sorted(set(got) - set(want)), sorted(set(want) - set(got))
+    return wrong(f"{len(got)} names; not in the mask: {extra or 'none'}; missing: {missing or 'none'}",
+                 "int(mask_hex, 16) is the number; bit i is set when (mask >> i) & 1 == 1.")
+
+
+@checker
+def check_encoded_caps(mask_hex, wanted) -> Feedback:
+    """Exercise: the CapEff-style mask (16 hex digits) for a set of capability names."""
+    want = encode_caps(wanted)
+    if isinstance(mask_hex, int) and not isinstance(mask_hex, bool):
+        if mask_hex == want:
+            return wrong(f"{mask_hex} is the right number, but CapEff writes it as 16 hexadecimal digits",
+                         "Format it with f\"{mask:016x}\".")
+        got = mask_hex
+    elif isinstance(mask_hex, str):
+        try:
+            got = int(mask_hex, 16)
+        except ValueError:
+            return wrong(f"{mask_hex!r} is not hexadecimal", "Format the number with f\"{mask:016x}\".")
+    else:
+        return wrong(f"expected a hex string, got {type(mask_hex).__name__}", "f\"{mask:016x}\" gives one.")
+    if got == want << 1:
+        return wrong("every bit is one place too high", "CAP_NAMES.index(name) is the bit number: 1 << index.")
+    if got != want:
+        return wrong(f"{mask_hex} decodes to {decode_caps(got) or 'no capability'}, not {sorted(wanted)}",
+                     "Set bit CAP_NAMES.index(name) for each name: mask |= 1 << index.")
+    if len(mask_hex) != 16:
+        return wrong(f"right bits, but {len(mask_hex)} digits; /proc/self/status shows 16", "Use f\"{mask:016x}\".")
+    return passed(f"{mask_hex} = {' + '.join(decode_caps(got))}: a container started with "
+                  f"--cap-drop ALL --cap-add {' --cap-add '.join(decode_caps(got))} shows exactly this CapEff.")
