@@ -167,3 +167,27 @@ def test_choose_trials_means_exactly_and_refuses_a_mix():
 def test_relative_half_width_of_too_few_values_is_unknown():
     assert math.isinf(relative_half_width([5.0])) and math.isinf(relative_half_width([]))
     assert relative_half_width([0.0, 0.0, 0.0]) == math.inf  # a zero median has no relative precision
+
+
+# ---------------------------------------------------------------- command line
+@pytest.mark.parametrize("bench", ["start", "vm", "overhead"])
+def test_every_bench_takes_the_rule_options(bench):
+    from vlab.cli import build_parser
+
+    args = build_parser().parse_args(["bench", bench, "--budget", "20", "--precision", "3", "--min-trials", "4",
+                                      "--max-trials", "9"])
+    assert interleave.cli_options(args) == {"budget": 20.0, "precision": 0.03, "min_trials": 4, "max_trials": 9}
+    assert build_parser().parse_args(["bench", bench, "--trials", "7"]).trials == 7
+
+
+@pytest.mark.parametrize("argv", [["--trials", "5", "--budget", "10"], ["--precision", "0"], ["--precision", "150"],
+                                  ["--budget", "-1"], ["--min-trials", "9", "--max-trials", "3"]])
+def test_bad_rule_options_stop_the_start_bench_before_any_engine_call(monkeypatch, argv):
+    from vlab.cli import build_parser
+    from vlab.labs.start_time import cli
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    args = build_parser().parse_args(["bench", "start", "--no-progress", *argv])
+    with pytest.raises(BadParameter) as err:
+        cli.run_cli(args)
+    assert err.value.hint
