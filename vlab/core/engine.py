@@ -428,7 +428,10 @@ def _usable_runtimes(info: dict, version: dict, default_runtime: str) -> list[st
     """
     if product(version) == "Podman":
         return [default_runtime]
-    return sorted((info.get("Runtimes") or {}).keys())
+    # rootless Docker 20.10 also lists containerd's shim names (io.containerd.runc.v2, the deprecated
+    # io.containerd.runtime.v1.linux): ways to reach runc, not runtimes of their own
+    names = (info.get("Runtimes") or {}).keys()
+    return sorted(n for n in names if not n.startswith("io.containerd.") or n == default_runtime)
 
 
 def _runtime_version(version: dict, info: dict, runtime: str) -> str:
