@@ -14,7 +14,7 @@ PY=${PYTHON:-python3}
 say() { printf '\033[1m[vlab]\033[0m %s\n' "$*"; }
 
 APT_PACKAGES=(docker.io busybox-static qemu-system-x86 hyperfine fonts-nanum)
-APT_TEST_PACKAGES=(chromium fonts-noto-color-emoji)
+APT_TEST_PACKAGES=(chromium fonts-noto-color-emoji podman uidmap rootlesskit slirp4netns)
 
 is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
@@ -134,6 +134,11 @@ run_tests() {
     say "3/4 every notebook under nbval, REPLAY (engine unreachable, like Binder)"
     VLAB_MODE=replay DOCKER_HOST=unix:///nonexistent/docker.sock VLAB_REQUIRE_ENGINE=0 \
       pytest --nbval-lax notebooks/*.ipynb || status=1
+    say "3b/4 the other engines: a Podman API service, then rootless Docker (tests/engines/run_engines.sh)"
+    for engine_pass in podman rootless; do
+      VENV="$VENV" tests/engines/run_engines.sh "$engine_pass" 2>&1 | tee -a "$LOG"
+      [ "${PIPESTATUS[0]}" = 0 ] || status=1
+    done
   fi
   if [ $soak = 1 ]; then
     say "soak and load tests"
@@ -145,6 +150,7 @@ run_tests() {
     if [ "$left" != 0 ]; then say "FAIL: $left vlab container(s) left behind"; docker ps -a --filter label=vlab; status=1
     else say "no vlab containers left behind"; fi
   fi
+  tests/engines/run_engines.sh leftovers || status=1   # Podman (rootless Docker: checked in its pass)
   local passed failed
   passed=$(grep -E '^=+ .* in [0-9.]+s' "$LOG" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
   failed=$(grep -E '^=+ .* in [0-9.]+s' "$LOG" | grep -oE '[0-9]+ (failed|error|errors)' | awk '{s+=$1} END {print s+0}')

@@ -17,7 +17,10 @@ skip() { say "SKIP $1: $2"; exit 0; }
 
 wait_socket() {  # wait_socket PATH SECONDS: until the engine at PATH answers /_ping
   for _ in $(seq 1 $(( $2 * 2 ))); do
-    curl -sf --max-time 2 --unix-socket "$1" http://engine/_ping >/dev/null 2>&1 && return 0
+    "$VENV/bin/python" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(2); s.connect(sys.argv[1])
+s.sendall(b"GET /_ping HTTP/1.0\r\nHost: engine\r\n\r\n"); sys.exit(b" 200 " not in s.recv(64))' "$1" 2>/dev/null \
+      && return 0
     sleep 0.5
   done
   return 1
