@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import vlab
@@ -399,18 +399,38 @@ def test_parse_memory_gives_bytes_in_range_or_bad_parameter(value):
     try:
         n = sandbox.parse_memory(value)
     except BadParameter:
+        event("rejected")
         return
+    event("accepted")
     assert isinstance(n, int) and 6 * 2**20 <= n <= sandbox.MAX_MEMORY_BYTES
+
+
+@FAST
+@given(st.integers(6, 4096), st.sampled_from(["m", "M", "mb", "MB", " m"]))
+def test_parse_memory_accepts_every_size_in_range(mib, unit):
+    """The accepting branch, generated on purpose: a property that only ever rejects proves nothing."""
+    assert sandbox.parse_memory(f"{mib}{unit}") == mib * 2**20
+    assert sandbox.parse_memory(mib * 2**20) == mib * 2**20
 
 
 @FAST
 @given(anything)
 def test_check_cpus_gives_a_cpu_count_in_range_or_bad_parameter(value):
-    try:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and 0.01 <= value <= 64:
+        event("accepted")
         c = sandbox.check_cpus(value)
-    except BadParameter:
-        return
-    assert isinstance(c, float) and 0.01 <= c <= 64
+        assert isinstance(c, float) and c == value
+    else:
+        event("rejected")
+        with pytest.raises(BadParameter):
+            sandbox.check_cpus(value)
+
+
+@FAST
+@given(st.floats(0.01, 64) | st.integers(1, 64))
+def test_check_cpus_accepts_every_count_in_range(value):
+    assert sandbox.check_cpus(value) == float(value)
 
 
 @FAST
@@ -431,6 +451,17 @@ def test_whole_number_checks(value):
 
 
 @FAST
+@given(st.integers(3, 9))
+def test_whole_number_checks_accept_values_in_range(value):
+    from vlab.labs import cgroups
+    from vlab.labs import start_time as start
+
+    for check in (sandbox.check_pids, start.check_trials, start.check_seed, lambda v: cgroups._whole("n", v, 3, 9)):
+        assert check(value) == value
+    assert start.check_warmup(min(value, 10)) == min(value, 10)
+
+
+@FAST
 @given(st.one_of(anything, st.lists(st.one_of(st.integers(-5, 100), st.booleans(), st.text(max_size=2)), max_size=6),
                  st.tuples(st.integers(-5, 100))))
 def test_check_levels_gives_sorted_levels_or_bad_parameter(value):
@@ -439,18 +470,31 @@ def test_check_levels_gives_sorted_levels_or_bad_parameter(value):
     try:
         levels = start.check_levels(value)
     except BadParameter:
+        event("rejected")
         return
+    event("accepted")
     assert levels and levels == sorted(set(levels)) and all(1 <= k <= start.MAX_LEVEL for k in levels)
+
+
+@FAST
+@given(st.lists(st.integers(1, 64), min_size=1, max_size=8) | st.tuples(st.integers(1, 64)))
+def test_check_levels_accepts_every_list_of_levels_in_range(value):
+    from vlab.labs import start_time as start
+
+    assert start.check_levels(value) == sorted(set(value))
 
 
 @FAST
 @given(st.one_of(anything, st.sampled_from(["none", "bridge", "host", "container:abc", "vlab-x", "NONE", "bridge "])))
 def test_check_network_accepts_only_known_networks(value):
-    try:
-        net = sandbox.check_network(value)
-    except BadParameter:
-        return
-    assert net in sandbox.NETWORKS or net.startswith(("container:", "vlab-"))
+    known = isinstance(value, str) and (value in sandbox.NETWORKS or value.startswith(("container:", "vlab-")))
+    if known:
+        event("accepted")
+        assert sandbox.check_network(value) == value
+    else:
+        event("rejected")
+        with pytest.raises(BadParameter):
+            sandbox.check_network(value)
 
 
 @FAST
@@ -458,11 +502,15 @@ def test_check_network_accepts_only_known_networks(value):
 def test_image_names_are_course_images_or_bad_parameter(value):
     from vlab.core import images
 
-    try:
+    known = {n for s in images.IMAGES.values() for n in (s.name, s.tag)}
+    if isinstance(value, str) and value in known:
+        event("accepted")
         spec = images.spec(value)
-    except BadParameter:
-        return
-    assert value in (spec.name, spec.tag)
+        assert value in (spec.name, spec.tag)
+    else:
+        event("rejected")
+        with pytest.raises(BadParameter):
+            images.spec(value)
 
 
 @FAST
@@ -474,8 +522,21 @@ def test_start_configuration_names(network, variants):
     try:
         configs = start.configurations(network, variants)
     except BadParameter:
+        event("rejected")
         return
+    event("accepted")
     assert configs[0].name == "baseline" and configs[0].network == network
+
+
+@FAST
+@given(st.sampled_from(["none", "bridge"]), st.lists(st.sampled_from(["network", "image", "first", "auto_remove"]),
+                                                     unique=True))
+def test_start_configurations_accept_known_variants(network, variants):
+    from vlab.labs import start_time as start
+
+    configs = start.configurations(network, variants)
+    assert configs[0].name == "baseline" and configs[0].network == network
+    assert len(configs) == 1 + len(variants)  # one configuration per variant, each changing one factor
 
 
 @FAST
@@ -486,8 +547,20 @@ def test_cpuset_parser(value):
     try:
         cpuset = cgroups.check_cpuset(value)
     except BadParameter:
+        event("rejected")
         return
+    event("accepted")
     assert all(part.split("-")[0].isdigit() for part in cpuset.split(","))
+
+
+@FAST
+@given(st.lists(st.integers(0, 63).flatmap(lambda a: st.sampled_from([str(a), f"{a}-{a + 1}"])), min_size=1,
+                max_size=4))
+def test_cpuset_parser_accepts_cpu_lists(parts):
+    from vlab.labs import cgroups
+
+    value = ",".join(parts)
+    assert cgroups.check_cpuset(value) == value
 
 
 @FAST
@@ -498,8 +571,19 @@ def test_vm_memory_is_mib_in_range_or_bad_parameter(value):
     try:
         s = boot.Settings(memory_mib=boot.memory_mib(value))
     except BadParameter:
+        event("rejected")
         return
+    event("accepted")
     assert 64 <= s.memory_mib <= 4096
+
+
+@FAST
+@given(st.integers(64, 4096))
+def test_vm_memory_accepts_every_size_in_range(mib):
+    from vlab.labs.vm import boot
+
+    assert boot.memory_mib(mib) == mib == boot.memory_mib(f"{mib}m")
+    assert boot.Settings(memory_mib=mib).memory_mib == mib
 
 
 # ---------------------------------------------------------------- property tests: the results loader
@@ -523,9 +607,30 @@ def test_from_dict_gives_results_or_data_error(data):
     try:
         res = results.from_dict(data)
     except DataError:
+        event("rejected")
         return
+    event("accepted")
     assert isinstance(res, results.Results) and isinstance(res.kind, str) and isinstance(res.extra, dict)
     assert len(res.samples) == len(data["samples"])
+
+
+valid_results = st.fixed_dictionaries(
+    {"format": st.just(results.FORMAT), "kind": st.text(max_size=8),
+     "samples": st.lists(st.fixed_dictionaries({"trial": st.integers(0, 99), "ms": st.floats(0, 1e4)}), max_size=5),
+     "provenance": st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=3)},
+    optional={"summary": st.lists(st.fixed_dictionaries({"median": st.floats(0, 1e4)}), max_size=2),
+              "extra": st.dictionaries(st.text(max_size=4), st.integers(), max_size=2), "partial": st.booleans()},
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(valid_results)
+def test_valid_results_load_and_round_trip(tmp_path, data):
+    res = results.from_dict(data)
+    assert res.kind == data["kind"] and len(res.samples) == len(data["samples"])
+    assert res.partial is data.get("partial", False) and res.provenance == data["provenance"]
+    back = results.load(res.save(tmp_path / "valid.json"))
+    assert back.kind == res.kind and len(back.samples) == len(res.samples) and back.partial == res.partial
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -536,7 +641,9 @@ def test_load_gives_results_or_data_error_for_any_file(tmp_path, content):
     try:
         res = results.load(p)
     except DataError:
+        event("rejected")
         return
+    event("accepted")
     again = results.load(res.save(tmp_path / "again.json"))  # whatever loads also saves and loads back
     assert again.kind == res.kind and len(again.samples) == len(res.samples)
 
