@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from vlab.core import settings
@@ -12,7 +10,7 @@ settings.export_run_id()  # children the tests start tag their containers with t
 
 
 def _require_engine() -> bool:
-    return os.environ.get("VLAB_REQUIRE_ENGINE") == "1"
+    return settings.get().require_engine
 
 
 @pytest.fixture(scope="session")
