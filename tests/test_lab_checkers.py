@@ -99,3 +99,84 @@ def test_start_predictions_and_recorded_trial(start_res):
     assert "You predicted 'remove'" in text and "off by" in text
     assert text.count("no prediction") == 0
     assert st.compare_predictions(..., ..., start_res).count("no prediction") == 2
+
+
+# ------------------------------------------------------------------ 08 VM vs container
+def test_vm_checkers_and_prediction():
+    from vlab.labs.vm import exercises as vmx
+
+    vm, ct = replay.load("vm_boot"), replay.load("vm_container_start")
+    med = vm.samples.groupby("phase")["ms"].median()
+    share = med["before_guest_clock"] / med["launch_to_marker"]
+    assert vmx.check_boot_share(share, vm).status == "pass"
+    assert vmx.check_boot_share(..., vm).status == "not yet"
+    assert "percentage" in vmx.check_boot_share(100 * share, vm).message
+    assert "guest_uptime" in vmx.check_boot_share(1 - share, vm).message
+    ratio = med["launch_to_marker"] / ct.samples.query("phase == 'total'")["ms"].median()
+    assert vmx.check_vm_ratio(ratio, vm, ct).status == "pass"
+    assert "upside down" in vmx.check_vm_ratio(1 / ratio, vm, ct).message
+    assert "no prediction" in vmx.compare_prediction(..., vm, ct)
+    assert "as fast or faster" in vmx.compare_prediction(1, vm, ct)
+    kernels, note = vmx.recorded_kernels()
+    assert kernels["container"] == kernels["host"] and "replay" in note
+
+
+# ------------------------------------------------------------------ 09 overhead / system calls
+def test_syscall_checkers_and_prediction():
+    from vlab.labs import syscalls
+
+    res = replay.load("overhead")
+    med = res.samples.query("metric == 'syscall'").groupby("config")["value"].median()
+    c, s = med["container"] / med["native"], med["container"] / med["container-unconfined"]
+    assert syscalls.check_syscall_ratios(c, s, res).status == "pass"
+    assert syscalls.check_syscall_ratios(..., s, res).status == "not yet"
+    assert "upside down" in syscalls.check_syscall_ratios(1 / c, s, res).message
+    assert syscalls.check_syscall_ratios(c, c * 2, res).status == "wrong"
+    assert syscalls.check_write_count(1000, 1000).status == "pass"
+    assert "swapped" in syscalls.check_write_count(-1000, 1000).message
+    assert "total" in syscalls.check_write_count(987654, 1000).message
+    assert "reads and writes" in syscalls.check_write_count(2000, 1000).message
+    assert syscalls.check_write_count(..., 1000).status == "not yet"
+    assert "hypervisor" in syscalls.compare_overhead_prediction(3.0, res)
+    times, note = syscalls.recorded_loop_times()
+    assert set(times) == {"native", "container"} and "replay" in note
+    assert "count=500" in syscalls.timed_loop(500)
+
+
+def test_write_count_on_this_thread():
+    import os
+    from pathlib import Path
+
+    from vlab.labs import syscalls
+
+    def writes():
+        return int(Path("/proc/thread-self/io").read_text().split("syscw:")[1].split()[0])
+
+    before = writes()
+    fd = os.open("/dev/null", os.O_WRONLY)
+    for _ in range(300):
+        os.write(fd, b"x")
+    os.close(fd)
+    assert syscalls.check_write_count(writes() - before, 300).status == "pass"
+
+
+# ------------------------------------------------------------------ 10 security
+def test_capability_checkers():
+    from vlab.labs import security
+
+    mask_hex = "00000000a80425fb"
+    mask = int(mask_hex, 16)
+    names = [n for i, n in enumerate(security.CAP_NAMES) if mask >> i & 1]
+    assert security.check_decoded_caps(names, mask_hex).status == "pass"
+    assert security.check_decoded_caps(list(reversed(names)), mask_hex).status == "pass"
+    assert security.check_decoded_caps(..., mask_hex).status == "not yet"
+    assert "one place off" in security.check_decoded_caps(
+        [security.CAP_NAMES[security.CAP_NAMES.index(n) + 1] for n in names], mask_hex).message
+    assert "missing" in security.check_decoded_caps(names[:-1], mask_hex).message
+    wanted = ["NET_BIND_SERVICE", "CHOWN"]
+    assert security.check_encoded_caps("0000000000000401", wanted).status == "pass"
+    assert "16 hexadecimal" in security.check_encoded_caps(0x401, wanted).message
+    assert "too high" in security.check_encoded_caps("0000000000000802", wanted).message
+    assert "digits" in security.check_encoded_caps("401", wanted).message
+    seen, note = security.recorded_glass_box()
+    assert seen["cap_eff"] == "0000000000000000" and seen["inside"] == seen["host"] and "replay" in note

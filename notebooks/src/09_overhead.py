@@ -48,6 +48,47 @@ mode = course.begin()
 # | `io` | `dd` writes a file with `fsync`, then reads it back | native disk · container's overlay filesystem · bind-mounted host folder |
 # | `net` | `httpd` + `wget`: one large file, then many small requests | native loopback · loopback inside one container · bridge between two containers · host network |
 # | `memory` | idle containers running `sleep` | seen from the host |
+#
+# **Predict first (예측).** The `syscall` workload makes about two system calls per byte. How many times as long
+# will it take in a container as natively (1.0 = the same time; a VM's I/O often costs 1.5–2×)?
+
+# %%
+predicted_syscall_ratio = ...   # ← your prediction, e.g. 1.0, 1.2 or 2.0
+
+# %% [markdown]
+# **First by hand (glass box).** The same busybox loop, natively (`subprocess`) and in a container (the Docker
+# SDK). The loop times itself with the kernel's clock, so starting the container is not counted. The container has
+# a memory and pids limit, no capabilities, no network and the vlab label, and is removed whatever happens.
+
+# %%
+import subprocess
+
+import docker
+
+from vlab.core import images, sandbox
+from vlab.labs import syscalls
+
+loop = syscalls.timed_loop(50_000)   # busybox: clock, dd of 50 000 single bytes, clock; prints the µs between
+if mode.live:
+    bb = str(images.find_busybox())
+    native = subprocess.run([bb, "sh", "-c", loop], env={"BB": bb}, capture_output=True, text=True, check=True)
+    box = docker.from_env().containers.run(
+        images.ensure(), ["sh", "-c", loop], environment={"BB": "/bin/busybox"}, detach=True, mem_limit="32m",
+        pids_limit=16, cap_drop=["ALL"], network_mode="none", labels=sandbox.labels("glass box: syscall loop"))
+    try:
+        box.wait(timeout=120)
+        loop_ms = {"native": int(native.stdout) / 1e3, "container": int(box.logs().decode()) / 1e3}
+    finally:
+        box.remove(force=True)
+else:
+    loop_ms, note = syscalls.recorded_loop_times()
+    print(note)
+print({where: f"{ms:.1f} ms" for where, ms in loop_ms.items()})
+
+# %% [markdown]
+# One run of each on a noisy machine proves little. vlab does this with more care: the same binary pinned to the
+# same CPU core, five workload groups, warm-up runs, interleaved rounds in a shuffled order until the medians are
+# precise enough, a seccomp-off control, bootstrap confidence intervals, and the provenance of every number.
 
 # %% [markdown]
 # **When does a measurement stop? (정지 규칙)** The measurement below repeats interleaved rounds until the 95 % confidence
@@ -101,6 +142,34 @@ for where in ("bare metal", "container", "virtual machine"):
 # ## Your ratios
 # <small>Course map: S3.6</small>
 #
+# ### Exercise 1: the system-call ratios, by hand
+# `res.samples` has one row per run: `metric` (the workload group), `config` and `value` (ms). For the `syscall`
+# group, write the code that computes the median time in a `container` divided by the median `native` time, and
+# the median `container` time divided by the median `container-unconfined` time (seccomp on / seccomp off).
+
+# %% tags=["exercise"]
+medians = ...           # median `value` per config, syscall rows only
+container_ratio = ...   # container / native
+seccomp_ratio = ...     # container / container-unconfined
+
+# %%
+syscalls.check_syscall_ratios(container_ratio, seccomp_ratio, res)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `res.samples.query("metric == 'syscall'").groupby("config")["value"].median()` is a Series indexed by config.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+medians = res.samples.query("metric == 'syscall'").groupby("config")["value"].median()
+container_ratio = medians["container"] / medians["native"]
+seccomp_ratio = medians["container"] / medians["container-unconfined"]
+syscalls.check_syscall_ratios(container_ratio, seccomp_ratio, res)
+
+# %% [markdown]
+# vlab's table, for every group:
 # Each row is one configuration against its baseline, usually native (and one extra row: seccomp on against seccomp
 # off). `ratio` is the median time of the configuration divided by the median time of the baseline; `ci_low` and
 # `ci_high` are the ends of its 95 % confidence interval.
@@ -111,6 +180,9 @@ overhead.ratio_table(res)[["what", "config", "baseline", "ratio", "ci_low", "ci_
 # %%
 overhead_plots.ratio_plot(res);
 
+# %%
+print(syscalls.compare_overhead_prediction(predicted_syscall_ratio, res))
+
 # %% [markdown]
 # How to read it, group by group (your numbers are in the table above; a noisy machine makes the CIs wide):
 #
@@ -118,13 +190,18 @@ overhead_plots.ratio_plot(res);
 #   user space, and in a container it runs on the same CPU, under the same kernel scheduler, as natively. Nothing
 #   sits in between. (On a busy machine the container can even come out a little *faster*: its cgroup is scheduled as a
 #   group, which can shield it from other host processes. That is scheduling, not magic.)
-# - **System calls**: every `read` and `write` of the container passes Docker's default **seccomp** filter, a small
-#   BPF program (a tiny program in a format the kernel can run safely) that the kernel runs on each call to decide
-#   whether it is allowed. With `seccomp=unconfined` the filter is
-#   gone. The difference is small per call but real, and grows with the number of calls. (`dd bs=1` makes about two
-#   system calls per byte; `vlab` lets the workload time itself, so this is the cost of the calls, not of Docker.)
-# - **Disk I/O**: writing with `fsync` goes to the same disk in all three cases. The **overlay filesystem** of the
-#   container adds a layer of file-system bookkeeping (copy-up); a **bind mount** or a **volume** bypasses it,
+# - **System calls**: every system call of the container meets Docker's default **seccomp** filter, a small BPF
+#   program (a tiny program in a format the kernel can run safely) that decides whether the call is allowed. With
+#   `seccomp=unconfined` the filter is gone. Be careful how you explain a difference here: since Linux 5.11 the
+#   kernel keeps a **seccomp action cache** and skips the filter altogether for calls it always allows, such as
+#   `read` and `write`. On such a kernel a seccomp on/off difference is more likely noise or another difference
+#   between the two containers than the filter itself; on older kernels the filter runs on every call, a small
+#   cost per call that grows with the number of calls. (`dd bs=1` makes about two system calls per byte; the
+#   workload times itself, so this is the cost of the calls, not of Docker.)
+# - **Disk I/O**: writing with `fsync` goes to the same disk in all three cases. In the container the file is
+#   written through the **overlay filesystem**, which adds a little file-system bookkeeping. Writing a *new* file
+#   copies nothing; **copy-up** happens when a container first modifies a file that lives in a lower (image) layer:
+#   the whole file is then copied into the writable layer first. A **bind mount** or a **volume** bypasses overlay,
 #   which is why databases in containers keep their data on volumes. Reading back comes from the page cache.
 # - **Network**: loopback inside one container is the same kernel code as native loopback (in another network namespace).
 #   The **bridge** path adds a `veth` pair and a Linux bridge; **host networking** skips both. Small HTTP requests are
@@ -182,53 +259,66 @@ for source_id, text in overhead_published.citations(sorted(set(table.source_id))
 # The pattern is the lecture notes' claim, measured: on CPU and memory bandwidth, Docker matches native and KVM is a
 # few percent slower; on random disk reads KVM needs almost **twice** the time per request and Firecracker far more;
 # a network round trip through KVM takes about **1.8×** as long. The hypervisor's cost appears wherever the guest
-# must go through the virtual hardware, the *translator (통역가)* between the guest kernel and the host kernel.
+# must go through the virtual hardware, the *translator (통역가)* that turns the guest's
+# hardware accesses into work on the real devices.
 # Sandboxes that put a kernel back in between (gVisor) pay on every system call (about 20× with its ptrace platform).
 #
 # This also shows the trade-off the next notebook explores: the layer that costs time is also the layer that
 # **isolates**. A container is fast *because* it shares the host kernel, and for the same reason it isolates less.
 
 # %% [markdown]
-# ## Self-check
+# ## Exercise 2: count system calls yourself
 # <small>Course map: S3.6</small>
 #
-# **1.** A configuration that adds no overhead at all: what time ratio (configuration / native) should it show?
-# Replace `None` with your number and run the two cells.
+# The kernel counts each thread's system calls: the `syscw:` line of `/proc/thread-self/io` is the number of
+# write-type calls this thread has made. Complete `writes_so_far()` so that it returns that number, and compute
+# how many write calls the loop of `n` single-byte `os.write` made. (No container needed: a container's process is
+# counted by the same kernel in the same way.)
+
+# %% tags=["exercise"]
+import os
+from pathlib import Path
+
+
+def writes_so_far():
+    text = Path("/proc/thread-self/io").read_text()
+    return ...   # the number after "syscw:" in text, as an int
+
+
+n = 1000
+before = writes_so_far()
+fd = os.open("/dev/null", os.O_WRONLY)
+for _ in range(n):
+    os.write(fd, b"x")
+os.close(fd)
+after = writes_so_far()
+writes = ...   # the write calls the loop made
 
 # %%
-answer_ratio = None  # ← your answer
-
-# %% tags=["keep_output", "nbval-check-output"]
-from vlab.widgets.quiz import check, solution
-
-check(answer_ratio, 1.0, tolerance=0.001,
-      explanation="Same time in both places: ratio 1.0. Above 1 is slower, below 1 faster.")
-
-# %%
-solution("<b>1.0</b>: the configuration takes the same time as native, so the ratio of the two medians is 1. "
-         "1.10 would mean 10 % slower, 0.95 5 % faster.")
+syscalls.check_write_count(writes, n)
 
 # %% [markdown]
-# **2.** Look at *your* CPU row in the ratio table. Does its 95 % CI contain 1.0 (no detectable CPU overhead)?
-# Set `answer_ci` to `True` or `False`. Either answer can be right: it depends on your data.
+# <details><summary>Hint</summary>
+#
+# `text.split("syscw:")[1].split()[0]` is the number as text; `int(...)` makes it a number. The loop's calls are
+# `after - before`.
+# </details>
 
-# %%
-answer_ci = None  # ← True or False
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+def writes_so_far():
+    text = Path("/proc/thread-self/io").read_text()
+    return int(text.split("syscw:")[1].split()[0])
 
-# %%
-cpu = overhead.ratio_table(res).query("metric == 'cpu'").iloc[0]
-contains_one = bool(cpu.ci_low <= 1.0 <= cpu.ci_high)
-check(answer_ci, contains_one,
-      explanation=(f"Your CPU ratio is {cpu.ratio:.3f}, 95% CI {cpu.ci_low:.3f}–{cpu.ci_high:.3f}. "
-                   + ("It contains 1.0: no CPU overhead detectable, as expected with no layer in between."
-                      if contains_one else
-                      "It misses 1.0: on a noisy machine a few percent either way is scheduling and noise, "
-                      "far from a hypervisor's cost. Run more trials (`vlab bench overhead --trials 30`) and compare.")))
 
-# %%
-solution("Read the <code>cpu</code> row of the ratio table: if <code>ci_low</code> ≤ 1.0 ≤ <code>ci_high</code> the "
-         "answer is <b>True</b> (no CPU overhead detectable), otherwise <b>False</b>. Either way the ratio should be "
-         "close to 1.0: the container's process runs on the host kernel with nothing in between.")
+before = writes_so_far()
+fd = os.open("/dev/null", os.O_WRONLY)
+for _ in range(n):
+    os.write(fd, b"x")
+os.close(fd)
+after = writes_so_far()
+writes = after - before
+syscalls.check_write_count(writes, n)
 
 # %% [markdown]
 # **Try it in a terminal:** `vlab bench overhead --trials 20 --json overhead.json` measures the same thing with more

@@ -21,6 +21,7 @@ import pandas as pd
 
 from vlab.core import provenance, replay
 from vlab.core.errors import BadParameter, DataError, ToolMissing
+from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
 from vlab.core.results import Results
 
 KIND = "syscalls"
@@ -135,3 +136,97 @@ def getpid_matches() -> bool:
 
 
 RECORDINGS = {KIND: lambda quick: count_syscalls(n=2000 if quick else 10000)}
+
+
+# ------------------------------------------------------------------ learning by doing (notebook 09)
+#: The glass-box cell's loop: busybox reads the clock (adjtimex, µs), copies {n} single bytes with dd (two system
+#: calls per byte), reads the clock again and prints the µs in between. "$BB" is the busybox binary.
+TIMED_LOOP = (
+    'now(){ "$BB" adjtimex | "$BB" awk \'/tv_sec/{s=$2}/tv_usec/{u=$2}END{printf "%d%06d\\n", s, u}\'; }; '
+    't0=$(now); "$BB" dd if=/dev/zero of=/dev/null bs=1 count={n} 2>/dev/null; t1=$(now); echo $((t1 - t0))'
+)
+
+
+def timed_loop(n: int = 200_000) -> str:
+    """The glass-box shell line for ``n`` single-byte copies (prints the loop's µs)."""
+    return TIMED_LOOP.replace("{n}", str(_check_n(n)))
+
+
+def recorded_loop_times() -> tuple[dict[str, float], str]:
+    """Replay stand-in for the glass-box cell: median ms of the recorded syscall workload, native vs container."""
+    s = replay.load("overhead").samples
+    s = s[s["metric"] == "syscall"]
+    med = s.groupby("config")["value"].median()
+    times = {w: float(med[w]) for w in ("native", "container") if w in med.index}
+    return times, ("replay: no engine here; the median times (ms) of the recorded run's `dd bs=1` workload, "
+                   "native vs container, as measured on a real machine.")
+
+
+@checker
+def check_write_count(writes, n: int) -> Feedback:
+    """Exercise: the write() calls of a loop of ``n`` single-byte os.write, from /proc/thread-self/io."""
+    if isinstance(writes, bool) or not isinstance(writes, int):
+        return wrong(f"expected a whole number of calls, got {type(writes).__name__}",
+                     "int(...) the number after 'syscw:'; subtract before from after.")
+    if writes < 0:
+        return wrong(f"{writes}: negative, so before and after are swapped", "writes = after - before.")
+    if writes > 10 * n:
+        return wrong(f"{writes} is far more than the loop made: it looks like a total since the thread started",
+                     "Subtract the count read before the loop.")
+    if n <= writes <= n + 2:
+        return passed(f"{writes} write() calls for {n} os.write: the kernel counted every one, one per call. A "
+                      "container's process is counted the same way, in the same kernel.")
+    if writes == 0:
+        return wrong("0 writes: did you read `syscr` (reads) or the same text twice?", "The line is 'syscw: N'.")
+    if abs(writes - 2 * n) <= 2:
+        return wrong(f"{writes} is about 2 × {n}: that counts reads and writes together", "Only the 'syscw:' line.")
+    return wrong(f"{writes} is not the loop's {n} calls", "Read 'syscw:' just before and just after the loop.")
+
+
+def _medians(samples: pd.DataFrame, metric: str) -> pd.Series:
+    return samples[samples["metric"] == metric].groupby("config")["value"].median()
+
+
+@checker
+def check_syscall_ratios(container_ratio, seccomp_ratio, res: Results) -> Feedback:
+    """Exercise: the syscall workload's median container/native and seccomp-on/seccomp-off ratios."""
+    med = _medians(res.samples, "syscall")
+    need = {"native", "container", "container-unconfined"}
+    if not need <= set(med.index):
+        return wrong(f"this run has no syscall rows for {sorted(need - set(med.index))}", "Run overhead.measure().")
+    want_c, want_s = med["container"] / med["native"], med["container"] / med["container-unconfined"]
+    for name, got, want, inverse in (("container_ratio", container_ratio, want_c, med["native"] / med["container"]),
+                                     ("seccomp_ratio", seccomp_ratio, want_s,
+                                      med["container-unconfined"] / med["container"])):
+        if isinstance(got, bool) or not isinstance(got, int | float):
+            return wrong(f"{name} should be a number, got {type(got).__name__}", "A ratio of two medians.")
+        if abs(got - want) > 1e-6 * want:
+            if abs(got - inverse) <= 1e-6 * inverse:
+                return wrong(f"{name} = {got:.3f} is upside down", "Divide by the baseline (native, or unconfined).")
+            mean = res.samples[res.samples["metric"] == "syscall"].groupby("config")["value"].mean()
+            if name == "container_ratio" and abs(got - mean["container"] / mean["native"]) <= 1e-6:
+                return wrong("that ratio uses means; the course compares medians", "Use .median().")
+            return wrong(f"{name} = {got:.3f}, your data gives {want:.3f}",
+                         "metric == 'syscall', median `value` per config, then divide.")
+    return passed(f"container/native {want_c:.3f}, seccomp on/off {want_s:.3f}: the same ratios as the table below.")
+
+
+def compare_overhead_prediction(predicted_ratio, res: Results) -> str:
+    """Set the learner's predicted syscall-workload ratio (container/native) against the measurement."""
+    med = _medians(res.samples, "syscall")
+    if not {"native", "container"} <= set(med.index):
+        return "This run has no syscall workload to compare with."
+    got = float(med["container"] / med["native"])
+    head = f"Your syscall workload took {got:.2f}× as long in a container as natively."
+    if is_blank(predicted_ratio) or predicted_ratio is None:
+        return head + " You made no prediction."
+    p = float(predicted_ratio)
+    if p >= 1.5:
+        why = ("You expected a large cost, like a hypervisor's. There is no second kernel: the container's "
+               "system calls go straight to the host kernel; what can differ is the seccomp filter per call.")
+    elif abs(p - got) < 0.05:
+        why = "Close: a container's system calls take the same path into the same kernel."
+    else:
+        why = ("The difference from 1.0 is the seccomp filter (small per call, and skipped entirely for always-"
+               "allowed calls by the action cache of Linux 5.11 and later) plus this machine's noise: look at the CI.")
+    return head + f" You predicted {p:.2f}. {why}"
