@@ -20,7 +20,7 @@ def test_two_commands_for_a_fresh_machine():
 
 
 def test_every_notebook_is_listed_in_order():
-    listed = re.findall(r"`notebooks/(\d\d_[a-z_]+\.ipynb)`", README)
+    listed = re.findall(r"`notebooks/(\d\d[a-z]?_[a-z0-9_]+\.ipynb)`", README)
     on_disk = [p.name for p in coverage.notebook_files(ROOT / "notebooks")]
     assert listed == on_disk
 

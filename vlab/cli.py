@@ -27,6 +27,7 @@ LAB_MODULES = [
     "vlab.labs.start_time",
     "vlab.labs.vm.boot",
     "vlab.labs.namespaces",
+    "vlab.labs.by_hand",
     "vlab.labs.cgroups",
     "vlab.labs.security",
     "vlab.labs.overhead",

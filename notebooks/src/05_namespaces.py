@@ -10,22 +10,58 @@
 #   kernel".
 
 # %%
-from vlab import course; course.begin()
+from vlab import course
+
+mode = course.begin()
 
 # %% [markdown]
 # ## Containers come from the kernel itself
 # <small>Course map: S3.2</small>
 #
-# Container virtualization (컨테이너 가상화) started with **LXC (Linux Containers)**, which builds isolated
-# spaces from features that are already in the Linux kernel (커널): *namespaces* decide what a process can
-# **see**, *cgroups* decide how much it can **use** (next notebook). Docker, Podman and Kubernetes use the same
-# kernel features through a runtime such as `runc`. There is no extra kernel and no hypervisor: a container is a
-# process that the kernel shows a smaller world.
+# The isolation comes from features that are already in the Linux kernel (커널): *namespaces* decide what a
+# process can **see**, *cgroups* decide how much it can **use** (next notebook). **LXC (Linux Containers, 2008)** was
+# the first widely used *user-space tooling* over these kernel features (the `liblxc` library and the `lxc-*`
+# commands); LXC itself is not a kernel feature. Docker, Podman and Kubernetes use the same kernel features through
+# a runtime such as `runc`. There is no extra kernel and no hypervisor: a container is a process that the kernel
+# shows a smaller world. Notebook [05b](05b_container_by_hand.ipynb) builds one by hand with `runc`.
 #
 # Every process has a set of namespaces, listed in `/proc/<pid>/ns/`. Each entry is a link such as
 # `pid:[4026531836]`; the number is the namespace's *inode*, an identity number the kernel gives each namespace.
 # **Two processes with the same number are in the same namespace.** That is all we need to measure isolation.
+#
+# ### The plain interface first
+# Before any vlab helper, here is the measurement by hand: the Docker SDK for Python (`docker.from_env()`) starts one
+# container, and `os.readlink` reads the PID namespace of this notebook and of the container's first process.
+# `.attrs["State"]["Pid"]` is that process's PID **on the host**: a container is an ordinary host process.
 
+# %%
+import os
+
+import docker
+
+print("this notebook:          ", os.readlink("/proc/self/ns/pid"))
+if mode.live:
+    box = docker.from_env().containers.run(
+        "vlab/busybox:1", ["sleep", "30"], detach=True, labels={"vlab": "1", "vlab.purpose": "glass-box-ns"},
+        mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none")
+    try:
+        box.reload()
+        host_pid = box.attrs["State"]["Pid"]
+        inside = box.exec_run(["readlink", "/proc/self/ns/pid"]).output.decode().strip()
+        print("the container, inside:  ", inside)
+        print(f"its first process is PID {host_pid} on the host")
+    finally:
+        box.remove(force=True)
+else:
+    from vlab.labs.namespaces import recorded_pid_namespaces
+
+    print("the container, inside:  ", recorded_pid_namespaces()["container"],
+          "(replay mode: a recorded run; the recording has no host PID)")
+
+# %% [markdown]
+# vlab does this with more care: `namespaces.views()` below goes through the sandbox (every limit, a run label for
+# clean-up after a crash, removal even on Ctrl-C), compares all eight namespace types and ten other views, and in
+# replay mode returns a real recorded run with its provenance.
 # %% [markdown]
 # ## Host view against container view
 # <small>Course map: S3.3 · S3.5</small>
@@ -34,6 +70,12 @@ from vlab import course; course.begin()
 # `namespaces.views()` starts one sandboxed container (labelled, limited, removed afterwards) and runs the same
 # probes inside it and in this notebook's own process: namespace inodes, PID 1, the process list, hostname,
 # mounts, network interfaces, user ids and the kernel release.
+#
+# **Predict first.** Linux has eight namespace types (cgroup, ipc, mnt, net, pid, time, user, uts). How many of them
+# does a Docker container **share** with the host (same inode number on both sides)? Write a whole number from 0 to 8.
+
+# %%
+predicted_shared = None  # ← your prediction, e.g. 3
 
 # %%
 from vlab.labs import namespaces
@@ -41,6 +83,44 @@ from vlab.plots import namespaces as isoplots
 
 views = namespaces.views()
 print(views.extra["host_note"])
+print("columns of views.samples:", list(views.samples.columns))
+
+# %% [markdown]
+# ### Exercise 1: which namespaces are shared?
+# `views.samples` is a pandas table: one row per probe, with columns `group` (`"namespace"` or `"view"`), `probe`
+# (the namespace type), `host`, `container` (the two links) and `differs`. Compute the **list of namespace types
+# the container shares with the host**, from the table (not typed by hand).
+
+# %% tags=["exercise"]
+df = views.samples
+shared = ...  # ← a list of namespace names: rows whose group is "namespace" and whose differs is False
+
+# %%
+namespaces.check_shared_namespaces(shared, views)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Select rows with a boolean mask: `df[(df["group"] == "namespace") & ~df["differs"]]`, then take the `probe`
+# column and turn it into a sorted list with `sorted(...)`.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+df = views.samples
+shared = sorted(df[(df["group"] == "namespace") & ~df["differs"].astype(bool)]["probe"])
+namespaces.check_shared_namespaces(shared, views)
+
+# %% [markdown]
+# Your prediction against your machine's measurement:
+
+# %%
+print(namespaces.compare_prediction(predicted_shared, views))
+
+# %% [markdown]
+# The whole table:
+
+# %%
 views.samples[["group", "probe", "host", "container", "differs"]]
 
 # %% [markdown]
@@ -92,7 +172,9 @@ print("\nprocesses this notebook's namespace sees:",
 #
 # Namespaces are separate switches. Container **B** below is created with `pid_mode="container:<A>"` and
 # `network="container:<A>"`: it joins A's PID and network namespaces, and keeps its own mount, UTS and IPC
-# namespaces. Kubernetes *pods* are built exactly like this.
+# namespaces. Kubernetes *pods* use the same mechanism with a different choice: the containers of a pod share the
+# **network, IPC and UTS** namespaces by default, and share the PID namespace only when the pod asks for it
+# (`shareProcessNamespace: true`).
 
 # %%
 shared = namespaces.sharing()
@@ -112,23 +194,44 @@ from vlab.widgets.namespaces import explorer
 explorer(views)
 
 # %% [markdown]
-# ## Self-check
-# <small>Course map: S3.3 · S3.5</small>
+# ## Exercise 2: read a process's namespaces yourself
+# <small>Course map: S3.3</small>
 #
-# A container runs `sh -c 'echo $$'` as its first process (`$$` is the shell's own process ID). Without running
-# anything new, what number does it print? Replace `None` with your number and run the two cells.
+# Write `ns_of(pid)`: for a process id (or `"self"`), return a dict `{type: link}` with one entry per file in
+# `/proc/<pid>/ns/`, each value read with `os.readlink`, e.g. `{"pid": "pid:[4026531836]", ...}`. The checker calls it
+# on this notebook's own process and compares with what the kernel says. With it, `ns_of(host_pid)` reads a
+# container's namespaces from the host, as the glass-box cell did.
+
+# %% tags=["exercise"]
+import os
+
+
+def ns_of(pid):
+    ns_dir = f"/proc/{pid}/ns"
+    return ...  # ← a dict {name: os.readlink(...)} over os.listdir(ns_dir)
+
 
 # %%
-answer = None  # ← your answer
-# %% tags=["keep_output", "nbval-check-output"]
-from vlab.widgets.quiz import check, solution
+namespaces.check_ns_reader(ns_of)
 
-check(answer, namespaces.container_pid(pid1),
-      explanation="The first process in a new PID namespace is PID 1, whatever its PID on the host.")
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# A dict comprehension does it in one line: `{name: os.readlink(f"{ns_dir}/{name}") for name in os.listdir(ns_dir)}`.
+# Some entries (`pid_for_children`, `time_for_children`) are extra links the kernel adds; keeping them is fine.
+# </details>
 
-# %%
-solution("It prints <b>1</b>: <code>$$</code> is the shell's own PID, and in its own PID namespace the first "
-         "process is number 1. The host sees the same process under a different, larger PID.")
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+import os
+
+
+def ns_of(pid):
+    ns_dir = f"/proc/{pid}/ns"
+    return {name: os.readlink(f"{ns_dir}/{name}") for name in os.listdir(ns_dir)}
+
+
+namespaces.check_ns_reader(ns_of)
 
 # %% [markdown]
 # ## Key points
@@ -139,7 +242,10 @@ solution("It prints <b>1</b>: <code>$$</code> is the shell's own PID, and in its
 #   The table above shows what your engine does.
 # - Inside, the container's first process is **PID 1**, the hostname is its own, `/` is an overlay filesystem and
 #   only its own interfaces exist; but the **kernel is the host's**.
-# - Namespaces can be shared on purpose (`container:<id>`), which is how pods work.
-# - A **container (컨테이너)** = ordinary processes + their own namespaces + cgroup limits, on the host's kernel (LXC idea).
+# - Namespaces can be shared on purpose (`container:<id>`); a Kubernetes pod shares net, IPC and UTS this way
+#   (PID only with `shareProcessNamespace`).
+# - A **container (컨테이너)** = ordinary processes + their own namespaces + cgroup limits, on the host's kernel; LXC,
+#   runc and Docker are user-space tools that ask the kernel for these features.
 #
-# **Next:** [06 · cgroups](06_cgroups.ipynb): how much a container may use. · [Glossary · 용어집](99_glossary.ipynb)
+# **Next:** [05b · A container by hand](05b_container_by_hand.ipynb): build one with `runc` and a `config.json`,
+# no engine. · [Glossary · 용어집](99_glossary.ipynb)

@@ -29,7 +29,7 @@ MAP_LINE = re.compile(r"<small>\s*Course map:\s*(?P<ids>[^<]*)</small>")
 FIG_LINE = re.compile(r"<small>\s*Figure counterpart:\s*(?P<files>[^<]*)</small>")
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 ID = re.compile(r"S\d+\.\d+")
-NOTEBOOK_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+NOTEBOOK_NAME = re.compile(r"^\d\d[a-z]?_[a-z0-9_]+\.ipynb$")
 MD_LINK = re.compile(r"\]\((?P<target>[^)#\s]+\.ipynb)(?:#[^)]*)?\)|href=\"(?P<href>[^\"#]+\.ipynb)")
 GLOSSARY = "99_glossary.ipynb"
 
@@ -179,7 +179,7 @@ def compact_markdown(folder: Path | None = None, link_prefix: str = "notebooks/"
     lines = ["| id | concept | taught in |", "|---|---|---|"]
     for _, c in course_map().iterrows():
         books = sorted(set(df[(df["id"] == c["id"]) & (df["notebook"] != "")]["notebook"]))
-        where = ", ".join(f"[{b[:2]}]({link_prefix}{b})" for b in books) or "**not yet taught**"
+        where = ", ".join(f"[{b.split('_')[0]}]({link_prefix}{b})" for b in books) or "**not yet taught**"
         lines.append(f"| {c['id']} | {c['title']} ({c['korean']}) | {where} |")
     return "\n".join(lines)
 

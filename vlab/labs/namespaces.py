@@ -21,6 +21,7 @@ import pandas as pd
 
 from vlab.core import provenance, sandbox
 from vlab.core.errors import BadParameter
+from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
@@ -281,3 +282,83 @@ RECORDINGS = {
     "ns_pid1": lambda quick: pid1.__wrapped__(),
     "ns_sharing": lambda quick: sharing.__wrapped__(),
 }
+
+
+# ------------------------------------------------------------------ prediction, glass box and exercises
+def shared_with_host(res: Results) -> list[str]:
+    """Namespace types the container shares with the host (same inode) in a ``views()`` result."""
+    df = res.samples
+    ns = df[(df["group"] == "namespace") & (df["host"] != "") & (df["container"] != "")]
+    return sorted(ns[~ns["differs"].astype(bool)]["probe"])
+
+
+def recorded_pid_namespaces() -> dict[str, str]:
+    """The PID namespace links of the recorded ``ns_views`` run: ``{"host": ..., "container": ...}``."""
+    from vlab.core.replay import load
+
+    df = load("ns_views").samples
+    row = df[(df["group"] == "namespace") & (df["probe"] == "pid")].iloc[0]
+    return {"host": str(row["host"]), "container": str(row["container"])}
+
+
+def compare_prediction(predicted: object, res: Results) -> str:
+    """Set the learner's predicted number of shared namespaces against the measured one."""
+    shared = shared_with_host(res)
+    measured = (f"the container shares {len(shared)} of {len(NS_TYPES)} namespace types with the host: "
+                f"{', '.join(shared)}")
+    if not isinstance(predicted, int) or isinstance(predicted, bool):
+        return f"No prediction recorded. Measured: {measured}."
+    if predicted == len(shared):
+        verdict = "Your prediction was exactly right"
+    elif predicted > len(shared):
+        verdict = f"You predicted {predicted}: the container is more isolated than you expected"
+    else:
+        verdict = f"You predicted {predicted}: the container shares more with the host than you expected"
+    return (f"{verdict}. Measured: {measured}. Docker gives a container its own pid, mnt, net, uts and ipc "
+            "namespaces; it leaves the user namespace shared (root inside is root outside), uses no time namespace, "
+            "and shares the cgroup namespace only on cgroup v1.")
+
+
+@checker
+def check_shared_namespaces(shared: object, views_res: Results) -> Feedback:
+    """Exercise: the list of namespace types the container shares with the host, computed from ``views.samples``."""
+    want = shared_with_host(views_res)
+    if isinstance(shared, str) or not isinstance(shared, list | tuple | set | pd.Series):
+        return wrong(f"your answer is a {type(shared).__name__}, not a list of namespace names",
+                     "End with something like sorted(df[...]['probe']) or list(...).")
+    got = sorted(str(s) for s in shared)
+    unknown = [s for s in got if s not in NS_TYPES]
+    if unknown:
+        return wrong(f"{unknown} are not namespace types", f"The probe column holds: {', '.join(NS_TYPES)}; keep only "
+                     "rows whose group is 'namespace'.")
+    if got == [t for t in NS_TYPES if t not in want] or (got and set(got) <= set(NS_TYPES) - set(want)):
+        return wrong(f"{got} are the namespaces the container has of its own, not the shared ones",
+                     "Shared means the same inode on both sides: differs is False.")
+    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+    if missing or extra:
+        return wrong(f"missing {missing or 'nothing'}, should not be there {extra or 'nothing'}",
+                     "Select group == 'namespace' and differs == False, then take the probe column.")
+    return passed(f"the container shares {', '.join(want)} with the host: the same inode numbers on both sides.")
+
+
+@checker
+def check_ns_reader(ns_of: object) -> Feedback:
+    """Exercise: ``ns_of(pid)`` returns ``{type: 'type:[inode]'}`` for every namespace of a process."""
+    if not callable(ns_of):
+        return wrong("ns_of should be a function", "Define it with def ns_of(pid): ...")
+    got = ns_of("self")
+    if got is Ellipsis or (isinstance(got, dict) and any(v is Ellipsis for v in got.values())):
+        return not_yet()
+    if not isinstance(got, dict):
+        return wrong(f"ns_of('self') returned a {type(got).__name__}, not a dict",
+                     "Build a dict {type: os.readlink(...)} over the entries of /proc/<pid>/ns.")
+    want = {t: v for t, v in host_namespaces().items() if v}
+    missing = sorted(set(want) - set(got))
+    if missing:
+        return wrong(f"your dict has no entry for {missing}", "List every entry of /proc/<pid>/ns (os.listdir) or use "
+                     "namespaces.NS_TYPES.")
+    differ = sorted(t for t in want if str(got[t]) != want[t])
+    if differ:
+        return wrong(f"wrong values for {differ}: e.g. {differ[0]} → {got[differ[0]]!r}, expected {want[differ[0]]!r}",
+                     "Each value is os.readlink(f'/proc/{pid}/ns/{type}'), e.g. 'pid:[4026531836]'.")
+    return passed(f"ns_of reads all {len(want)} namespaces of a process, e.g. {want.get('pid', '')}.")
