@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from vlab.core import sandbox, settings
-from vlab.core.engine import connect, guarded
+from vlab.core.engine import connect
 from vlab.core.errors import BadParameter, EngineError, ToolMissing, VlabError
 from vlab.core.interleave import Rounds, StopRule
 from vlab.core.lifecycle import MARKER_CMD, TOTAL, host_phases, run_lifecycle, sweep
@@ -82,24 +80,9 @@ class RuncBundle:
             raise
 
     def _export_rootfs(self, client) -> None:
-        rootfs = self.dir / "rootfs"
-        rootfs.mkdir()
-        kw = sandbox.create_kwargs(client, ["true"], purpose=LADDER_PURPOSE)
-        with guarded("exporting the image's root filesystem"):
-            with sandbox.interrupts_deferred():
-                cid = client.api.create_container(**kw)["Id"]
-                sandbox._register(cid, cid[:12])
-            try:
-                stream = client.api.export(cid)
-                data = b"".join(stream)
-            finally:
-                sandbox._safe_remove(cid, client)
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            # our own image: busybox's applet links are absolute (/bin/busybox), so trust it fully
-            if hasattr(tarfile, "fully_trusted_filter"):
-                tar.extractall(rootfs, filter="fully_trusted")
-            else:  # pragma: no cover - Python < 3.12 without the filter backport
-                tar.extractall(rootfs)
+        from vlab.labs.by_hand import export_rootfs
+
+        export_rootfs(client, self.dir, purpose=LADDER_PURPOSE)
 
     def _write_config(self) -> None:
         subprocess.run([self.runc, "spec"], cwd=self.dir, check=True, capture_output=True)
