@@ -177,7 +177,7 @@ build_notebooks() {
     else
       "$VENV/bin/jupytext" --quiet --set-kernel python3 --to ipynb --update -o "$nb" "$src" || return 1
     fi
-    "$VENV/bin/nbstripout" --keep-id "$nb"
+    "$VENV/bin/nbstripout" --keep-id --keep-count "$nb"  # nbval needs the count of a checked cell
     say "wrote $nb"
   done
 }
