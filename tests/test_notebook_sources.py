@@ -43,4 +43,5 @@ def test_only_checked_cells_keep_outputs(src: Path):
             assert CHECKED <= tags, f"output stored for an unchecked cell: {cell.source[:60]!r}"
         if CHECKED <= tags:  # nbval compares against these: they must have run (outputs and a count)
             assert cell.get("outputs") and cell.get("execution_count"), (
-                f"checked cell stored without its run: {cell.source[:60]!r}; ./course.sh notebooks {src.stem} --execute")
+                f"checked cell stored without its run: {cell.source[:60]!r}; "
+                f"./course.sh notebooks {src.stem} --execute")
