@@ -115,6 +115,9 @@ def check_engine(report: Report) -> Check:
                   "the host's view of namespaces) say so and show less")
     if info.product == "Podman":
         notes += "; Podman ignores a per-container runtime: every container uses the service's runtime"
+    if info.cgroup_driver == "none":
+        notes += ("; this engine cannot enforce memory, CPU or pids limits (no cgroups: rootless on cgroup v1), "
+                  "so the cgroups lessons show the limits ignored and vlab caps processes with an nproc rlimit")
     return Check("Docker engine", True,
                  f"{info.name}, API {info.api_version}, {info.storage_driver}, "
                  f"cgroup v{info.cgroup_version}/{info.cgroup_driver}, runtimes {', '.join(info.runtimes)}, "

@@ -138,6 +138,12 @@ first = look_inside()
 print(f"[vlab engines] first container: pid {first.pid_inside}, kernel {first.kernel_inside}, "
       f"same kernel as host: {first.same_kernel}, safety {first.safety}")
 assert not first.replayed and first.pid_inside == 1 and first.same_kernel
+# no cgroups here (cgroup v1): the pids limit is dropped, so the nproc rlimit must hold the fork bomb
+forks = sandbox.run(["sh", "-c", "(for i in $(seq 1 200); do sleep 3 & done) 2>/dev/null; "
+                     "set -- /proc/[0-9]*; echo $#"], limits=sandbox.Limits(pids=32))  # no fork to count
+alive = int(forks.stdout.split()[-1])
+print(f"[vlab engines] 200 forks under pids=32 on cgroup driver {eng.get('cgroup_driver')}: {alive} processes")
+assert alive <= 32 + 8, "the fork bomb was not held"
 left = sandbox.leftovers()
 assert not left, f"vlab containers left on rootless Docker: {left}"
 EOF

@@ -280,6 +280,58 @@ def container_rlimits() -> dict[str, int]:
     return dict(_container_rlimits(_socket_path()))
 
 
+def enforces_limits(client) -> bool:
+    """False when the engine cannot put containers in cgroups (``CgroupDriver: none``).
+
+    Rootless Docker on cgroup v1 is such an engine: it accepts memory and pids limits and silently
+    drops them. Asked once per client.
+    """
+    cached = getattr(client, "_vlab_cgroup_driver", None)
+    if cached is None:
+        with guarded("asking the engine about cgroups"):
+            cached = str(client.info().get("CgroupDriver", ""))
+        with contextlib.suppress(AttributeError):
+            client._vlab_cgroup_driver = cached
+    return cached != "none"
+
+
+def nproc_in_place_of_pids(pids: int) -> int:
+    """An ``nproc`` rlimit that stands in for a pids limit the engine cannot enforce.
+
+    RLIMIT_NPROC counts every task (thread) of the container's user *on the host*; on rootless Docker
+    that is the engine's own user. So: the tasks that user has now, plus ``pids``. It holds a fork
+    bomb to about ``pids`` more processes, shared by the containers started from then on.
+    """
+    uid = _peer_uid(_socket_path() or "")
+    if uid is None:
+        uid = os.getuid()
+    count = 0  # the kernel counts tasks (threads), and dockerd/containerd have dozens each
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return min(count + pids, container_rlimits()["nproc"])
+
+
+def _peer_uid(path: str) -> int | None:
+    import struct
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            sock.connect(path)
+            creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        return struct.unpack("3i", creds)[1]
+    except (OSError, AttributeError, struct.error):
+        return None
+
+
 def _socket_path() -> str | None:
     _, context_host = current_context()
     host = context_host or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from vlab.core import settings
-from vlab.core.engine import connect, container_rlimits, guarded
+from vlab.core.engine import connect, container_rlimits, enforces_limits, guarded, nproc_in_place_of_pids
 from vlab.core.errors import BadParameter, EngineError
 from vlab.core.images import ensure, spec
 
@@ -252,6 +252,15 @@ def labels(purpose: str = "") -> dict[str, str]:
             OWNER_LABEL: owner()}
 
 
+def _rlimits(client, limits: Limits) -> dict[str, int]:
+    """Explicit rlimits (see ``engine.container_rlimits``); where the engine cannot enforce a pids
+    limit (rootless Docker on cgroup v1), ``nproc`` holds the fork bomb instead."""
+    out = container_rlimits()
+    if not enforces_limits(client):
+        out["nproc"] = nproc_in_place_of_pids(limits.pids)
+    return out
+
+
 def host_config(client, limits: Limits) -> dict:
     """The HostConfig for ``limits``: always unprivileged, capabilities dropped, no socket."""
     kwargs: dict = dict(
@@ -265,7 +274,7 @@ def host_config(client, limits: Limits) -> dict:
         auto_remove=limits.auto_remove,
         # explicit rlimits within the engine's own: with every capability dropped the runtime
         # cannot raise them, and Podman otherwise asks for more than its service may have
-        ulimits=[{"Name": name, "Soft": value, "Hard": value} for name, value in container_rlimits().items()],
+        ulimits=[{"Name": name, "Soft": value, "Hard": value} for name, value in _rlimits(client, limits).items()],
     )
     if limits.memory_swap_same:
         kwargs["memswap_limit"] = limits.memory_bytes
