@@ -212,7 +212,7 @@ def _sweep_args(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | No
     qs = check_quotas(quotas)
     workers = _whole("workers", workers, 1, 8)
     if iterations is None:
-        iterations = 200_000 if settings.quick() else 500_000
+        iterations = 200_000  # short runs: the stopping rule then gets more rounds within its budget
     iterations = _whole("iterations", iterations, 1_000, 10_000_000)
     rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     seed = _whole("seed", seed, 0, 2**32 - 1)
