@@ -29,9 +29,10 @@ mode = course.begin()
 # guest operating system with its own kernel, and a **container**, which shares the host's kernel.
 # Most notebooks measure one side against the other.
 #
-# Every notebook has the same shape: **learning objectives** at the top, explanations, something you
-# *see happen* (a live measurement, a widget or a figure), a **self-check** exercise, and **key points**
-# at the end. Key terms appear in English with the Korean term beside them; the
+# Every notebook has the same shape: **learning objectives** at the top, explanations, the plain interface
+# (the Docker SDK, `/proc` files) before any vlab helper, a **prediction** before each headline measurement,
+# something you *see happen* (a live measurement, a widget or a figure), **exercises** where you write code (with
+# a checker, a hint and a hidden solution), and **key points** at the end. Key terms appear in English with the Korean term beside them; the
 # [glossary (용어집)](99_glossary.ipynb) lists them all.
 #
 # **Live or replay?** vlab drives a real Docker engine through the Docker SDK for Python.
@@ -42,7 +43,6 @@ mode = course.begin()
 
 # %% [markdown]
 # ## Check your machine with the doctor
-# <small>Course map: S3.2</small>
 #
 # The **doctor** checks everything the course needs: the Docker engine and your permission to use its
 # socket, the course images (built locally, no registry needed), the cgroup version, QEMU and a kernel
@@ -71,12 +71,49 @@ print("The doctor's verdict matches the banner:", report.mode == mode.name)
 # a `vlab` label, a memory limit, a process (pids) limit, all Linux capabilities (root's special powers,
 # notebook 10) dropped, no network, no privileged mode, and removal when the cell ends, even if you interrupt it.
 #
-# Below, a tiny container (a 1 MB image holding only `busybox`) prints three facts about itself.
-# In replay mode the facts come from a recorded run.
+# ### The plain interface first
+# **Predict first.** How long does it take to create a container, run one tiny command in it and remove it again:
+# about 1 ms (like starting a process), 100 ms, or 10 s (like booting a computer)? Write a number of milliseconds.
+
+# %%
+predicted_ms = None  # ← your prediction in milliseconds, e.g. 1000
+
+# %% [markdown]
+# This is the **Docker SDK for Python** (`docker` package) with nothing of vlab around it: connect to the engine,
+# run a container of the course's busybox image with a label, a memory and a process limit, no capabilities and no
+# network, and remove it when it exits (`remove=True`). In replay mode there is no engine, so it shows a recorded time.
+
+# %%
+import time
+
+import docker
+
+if mode.live:
+    client = docker.from_env()
+    t0 = time.perf_counter()
+    out = client.containers.run("vlab/busybox:1", ["sh", "-c", "echo $$; uname -r"], remove=True,
+                                labels={"vlab": "1", "vlab.purpose": "glass-box-first"}, mem_limit="32m",
+                                pids_limit=16, cap_drop=["ALL"], network_mode="none")
+    measured_ms = (time.perf_counter() - t0) * 1000
+    print(out.decode(), f"{measured_ms:.0f} ms from create to remove")
+else:
+    from vlab.labs.first_container import recorded_run_ms
+
+    measured_ms = recorded_run_ms()
+    print(f"replay mode: the recorded median is {measured_ms:.0f} ms from create to remove (notebook 07's ladder)")
 
 # %%
 from vlab.labs import first_container
 
+print(first_container.compare_start_prediction(predicted_ms, measured_ms))
+
+# %% [markdown]
+# vlab does this with more care: its **sandbox** adds a run label (so a crashed notebook's containers are found and
+# removed), removes the container even when you press Ctrl-C, refuses unsafe settings, and in replay mode returns a
+# real recorded run. Below, a tiny container (a 1 MB image holding only `busybox`) prints three facts about itself.
+# In replay mode the facts come from a recorded run.
+
+# %%
 facts = first_container.look_inside()
 facts
 
@@ -86,7 +123,9 @@ facts
 #   own process list, a first hint of *namespaces (네임스페이스)*.
 # - The container reports the **same kernel (커널) release** as the host: a container has **no kernel of its
 #   own**. (The kernel is the core of the operating system, the part that drives the hardware; notebook 04
-#   explains it.) This is why a container starts fast, and why it cannot run another operating system.
+#   explains it.) This is why a container starts fast, and why it cannot run another operating system's kernel:
+#   it *can* run another Linux distribution (an Alpine image on a Debian host), because every Linux distribution
+#   talks to the same Linux kernel, but not Windows or macOS programs.
 
 # %% tags=["keep_output", "nbval-check-output"]
 print("PID of the first process inside the container:", facts.pid_inside)
@@ -103,23 +142,75 @@ for key, value in facts.safety.items():
     print(f"{key:>12}: {value}")
 
 # %% [markdown]
-# ## Self-check
-# A container printed its own kernel release. Which kernel is it: its own, or the host's?
-# Replace `None` with `"own"` or `"host"` and run the two cells.
+# ## Exercise 1: the memory limit in MiB
+# <small>Course map: S3.5</small>
+#
+# `facts.safety["Memory"]` is the container's memory limit as the engine stores it, in **bytes**. Compute it in
+# **MiB** (mebibytes, 1 MiB = 1024 × 1024 bytes) from that value, not by typing the number.
+
+# %% tags=["exercise"]
+memory_mib = ...  # ← computed from facts.safety["Memory"]
 
 # %%
-answer = None  # ← your answer: "own" or "host"
+first_container.check_memory_mib(memory_mib, facts)
 
-# %% tags=["keep_output", "nbval-check-output"]
-from vlab.widgets.quiz import check
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Divide by 1024 twice: `facts.safety["Memory"] / 1024 / 1024`, or `/ 1024**2`.
+# </details>
 
-check(answer, "host", explanation="A container shares the host's kernel: `uname -r` inside equals the host's.")
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+memory_mib = facts.safety["Memory"] / 1024**2
+first_container.check_memory_mib(memory_mib, facts)
+
+# %% [markdown]
+# ## Exercise 2: a safe container with docker-py
+# <small>Course map: S3.5</small>
+#
+# Fill in the keyword arguments for `client.containers.run(...)` so that your container follows the course's
+# safety rules: the labels `{"vlab": "1", "vlab.purpose": "my-first-container"}`, a **32 MiB** memory limit, at most
+# **16** processes, every capability dropped, **no network**, and removal when it exits. Live, the cell after the
+# checker runs it with `uname -r` (once the checker says PASS) and compares the kernel with this machine's.
+
+# %% tags=["exercise"]
+run_kwargs = dict(
+    labels={"vlab": "1", "vlab.purpose": ...},
+    mem_limit=...,
+    pids_limit=...,
+    cap_drop=...,
+    network_mode=...,
+    remove=...,
+)
 
 # %%
-from vlab.widgets.quiz import solution
+verdict = first_container.check_safe_kwargs(run_kwargs)
+verdict
 
-solution("<b>host</b>. The kernel release printed inside the container equals the host's: the container is a "
-         "host process in its own namespaces, and it has no kernel of its own.")
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# The names are in the plain docker-py cell above: `mem_limit="32m"`, `pids_limit=16`, `cap_drop=["ALL"]`,
+# `network_mode="none"`, `remove=True`. Label values are strings.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+run_kwargs = dict(labels={"vlab": "1", "vlab.purpose": "my-first-container"}, mem_limit="32m", pids_limit=16,
+                  cap_drop=["ALL"], network_mode="none", remove=True)
+verdict = first_container.check_safe_kwargs(run_kwargs)
+verdict
+
+# %%
+import platform
+
+if verdict and mode.live:
+    kernel = client.containers.run("vlab/busybox:1", ["uname", "-r"], **run_kwargs).decode().strip()
+    print(f"your container's kernel: {kernel}; this machine's: {platform.release()}; the same: "
+          f"{kernel == platform.release()}")
+elif verdict:
+    print("replay mode: no engine to run it on; the recorded kernel inside was", facts.kernel_inside)
 
 # %% [markdown]
 # ## The course, in order

@@ -31,6 +31,45 @@ mode = course.begin()
 # provide something: the server provides a result, and the **client (클라이언트)** is whoever asks for it: a
 # browser, a phone app, or, in this notebook, Python.
 #
+# ### The plain interface first
+# One server and one request, by hand: the Docker SDK for Python starts busybox `httpd` in a container (labelled,
+# 32 MiB, 16 processes, no capabilities; on Docker's default bridge network, because this time we must reach it), and
+# `urllib` from Python's standard library sends an HTTP `GET`. In replay mode it shows a recorded answer.
+
+# %%
+import time
+import urllib.request
+
+import docker
+
+if mode.live:
+    box = docker.from_env().containers.run(
+        "vlab/busybox:1", ["sh", "-c", "mkdir /tmp/w && echo hello from a server > /tmp/w/index.html && "
+                           "httpd -f -p 8080 -h /tmp/w"], detach=True, mem_limit="32m", pids_limit=16,
+        cap_drop=["ALL"], labels={"vlab": "1", "vlab.purpose": "glass-box-http"})
+    try:
+        box.reload()
+        url = f"http://{box.attrs['NetworkSettings']['IPAddress']}:8080/index.html"
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy for a local address
+        for _ in range(30):
+            try:
+                with direct.open(url, timeout=1) as resp:
+                    print("GET", url, "→", resp.status, resp.headers["Content-Type"], "|", resp.read().decode().strip())
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            print("no answer from", url, "(is the engine on another machine, such as Docker Desktop's VM?)")
+    finally:
+        box.remove(force=True)
+else:
+    print("replay mode: no engine to start a server; the recorded tour below shows real answers.")
+
+# %% [markdown]
+# vlab does this with more care: `servers.tour()` below gives the servers their own bridge network and a CPU limit,
+# waits until each one answers, keeps every response with its timing, removes everything even on Ctrl-C, and in
+# replay mode returns a recorded run.
+#
 # The cell below starts four servers, each in a small container with its own limits (32 MiB of memory,
 # half a CPU), sends each a fixed list of real **HTTP** requests (HTTP is the protocol browsers and web servers
 # speak), keeps every response, and removes the servers again. It takes a few seconds. In replay mode it shows
@@ -101,8 +140,10 @@ print("Static page identical on two requests:", facts["static page identical on 
 # program **runs** and computes the answer: from a database, from the time, from what the client sent.
 # So the result is **dynamic**.
 #
-# Our WAS is a tiny CGI program (a shell script that `httpd` runs for each request). It counts requests,
-# reads the query string `?n=10`, computes 1 + 2 + … + n, and says what time it is on the server.
+# Our WAS is a tiny **CGI** program: a shell script that busybox `httpd` runs as a new process for each request. It
+# is a stand-in for a real application server such as Tomcat, which keeps one long-running program and calls your
+# code inside it. Ours counts requests, reads the query string `?n=10`, computes 1 + 2 + … + n, says what time it is
+# on the server (to the second), and reports the process id (`pid`) that answered.
 
 # %%
 for r in servers.responses(tour, "app"):
@@ -188,24 +229,57 @@ from vlab.widgets.stack import StackView
 StackView("bare metal")
 
 # %% [markdown]
-# ## Self-check
-# You sent the same request twice to the web server and twice to the application server.
-# Which server gave **two different answers** to the same request? Replace `None` with `"web"` or `"app"`
-# and run the two cells.
+# ## Exercise 1: what changed between two identical requests?
+# <small>Course map: S1.5</small>
+#
+# The tour asked the WAS for `/cgi-bin/app?n=10` twice. Take the two JSON answers (`r.json()` gives a dict) and
+# compute the list of **keys whose values differ** between them.
+
+# %% tags=["exercise"]
+app = [r for r in servers.responses(tour, "app") if r.path.endswith("?n=10")]
+first, second = app[0].json(), app[1].json()
+changed = ...  # ← a list of the keys k whose value in first differs from the value in second
 
 # %%
-answer = None  # ← your answer: "web" or "app"
+servers.check_changed_keys(changed, tour)
 
-# %% tags=["keep_output", "nbval-check-output"]
-from vlab.widgets import quiz
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Loop over the keys of one dict: `[k for k in first if first[k] != second[k]]`.
+# </details>
 
-quiz.check(answer, "app", explanation="The WAS runs a program for every request (counter, server time); "
-           "the web server hands out the same static file, byte for byte.")
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+changed = [k for k in first if first[k] != second[k]]
+servers.check_changed_keys(changed, tour)
+
+# %% [markdown]
+# ## Exercise 2: fingerprint the static page yourself
+# <small>Course map: S1.4</small>
+#
+# Compute, with Python's `hashlib`, the SHA-256 fingerprint (as a hex string) of the body of each answer the **web**
+# server gave to the path `/`. A list with one hash per answer, in the tour's order.
+
+# %% tags=["exercise"]
+import hashlib
+
+web_root = [r for r in servers.responses(tour, "web") if r.path == "/"]
+hashes = ...  # ← [hashlib.sha256(...).hexdigest() for each response in web_root]
 
 # %%
-quiz.solution("The application server (<b>app</b>, WAS). Its two answers to <code>?n=10</code> differ in "
-              "<code>request_number</code> and <code>server_time</code>, while the web server's two answers "
-              "have the same SHA-256: a static file.")
+servers.check_page_hashes(hashes, tour)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `hashlib.sha256` takes bytes: `r.body.encode()` turns the body text into bytes; `.hexdigest()` gives the hex string.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+hashes = [hashlib.sha256(r.body.encode()).hexdigest() for r in web_root]
+servers.check_page_hashes(hashes, tour)
 
 # %% [markdown]
 # And a check on **your own data**: every claim of this notebook holds for the responses above.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from vlab.core import provenance
+from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 
@@ -62,3 +63,75 @@ def look_inside() -> FirstLook:
 
 
 RECORDINGS = {"first_container": lambda quick: measure.__wrapped__()}
+
+
+# ------------------------------------------------------------------ prediction and exercises (notebook 00)
+def recorded_run_ms() -> float:
+    """Median ms of the recorded docker-py create → start → wait → remove (the ladder's ``sdk`` rung)."""
+    from vlab.core.replay import load
+
+    s = load("ladder").summary
+    return float(s.loc[s["rung"] == "sdk", "median"].iloc[0])
+
+
+def compare_start_prediction(predicted_ms: object, measured_ms: float) -> str:
+    """Set the learner's predicted container run time against the measured one, with what it means."""
+    context = (f"Measured: {measured_ms:.0f} ms for the whole create → start → run → remove. For scale: starting a "
+               "plain process takes about 1 ms, booting a virtual machine takes seconds (notebook 08). A container "
+               "boots no kernel; most of the time is the engine's bookkeeping (notebook 07 takes it apart).")
+    if not isinstance(predicted_ms, int | float) or isinstance(predicted_ms, bool) or predicted_ms <= 0:
+        return "No prediction recorded. " + context
+    ratio = predicted_ms / measured_ms
+    if 0.5 <= ratio <= 2:
+        verdict = f"You predicted {predicted_ms:g} ms: within a factor of two, well done."
+    elif ratio > 2:
+        verdict = f"You predicted {predicted_ms:g} ms: {ratio:.0f}× too slow. Containers start far faster than VMs."
+    else:
+        verdict = f"You predicted {predicted_ms:g} ms: {1 / ratio:.0f}× too fast. A container is more than a fork."
+    return f"{verdict} {context}"
+
+
+@checker
+def check_memory_mib(memory_mib: object, facts: FirstLook) -> Feedback:
+    """Exercise 1: the container's memory limit (HostConfig ``Memory``, bytes) in MiB."""
+    limit = facts.safety.get("Memory")
+    if not isinstance(limit, int) or limit <= 0:
+        return wrong("this run has no memory limit in its HostConfig", "Run the cells above again.")
+    if not isinstance(memory_mib, int | float) or isinstance(memory_mib, bool):
+        return wrong(f"{memory_mib!r} is not a number", 'Compute it from facts.safety["Memory"].')
+    want = limit / 1024**2
+    if abs(memory_mib - want) < 1e-6:
+        return passed(f"{limit:,} bytes = {want:g} MiB: the kernel stops this container at {want:g} MiB.")
+    if abs(memory_mib - limit / 1e6) < 1e-3:
+        return wrong(f"{memory_mib:g} is megabytes (10^6 bytes), not mebibytes",
+                     "1 MiB = 1024 × 1024 = 1,048,576 bytes.")
+    if memory_mib == limit:
+        return wrong("that is still bytes", "Divide by 1024 twice.")
+    return wrong(f"{memory_mib:g} MiB is not the limit this container had", 'Divide facts.safety["Memory"] by 1024**2.')
+
+
+@checker
+def check_safe_kwargs(kwargs: object) -> Feedback:
+    """Exercise 2: keyword arguments for docker-py's ``containers.run`` that follow the course's safety rules."""
+    if not isinstance(kwargs, dict):
+        return wrong(f"run_kwargs is a {type(kwargs).__name__}, not a dict",
+                     "Write dict(labels=..., mem_limit=..., ...).")
+    labels = kwargs.get("labels") or {}
+    problems = []
+    if not isinstance(labels, dict) or labels.get("vlab") != "1" or labels.get("vlab.purpose") != "my-first-container":
+        problems.append('labels must be {"vlab": "1", "vlab.purpose": "my-first-container"} (strings)')
+    if kwargs.get("mem_limit") not in ("32m", 32 * 1024**2):
+        problems.append(f"mem_limit is {kwargs.get('mem_limit')!r}, not 32 MiB (\"32m\")")
+    if kwargs.get("pids_limit") != 16:
+        problems.append(f"pids_limit is {kwargs.get('pids_limit')!r}, not 16")
+    if kwargs.get("cap_drop") != ["ALL"]:
+        problems.append(f"cap_drop is {kwargs.get('cap_drop')!r}, not [\"ALL\"]")
+    if kwargs.get("network_mode") != "none":
+        problems.append(f"network_mode is {kwargs.get('network_mode')!r}, not \"none\"")
+    if kwargs.get("remove") is not True:
+        problems.append("remove=True is missing: the container would stay behind")
+    if kwargs.get("privileged"):
+        problems.append("privileged=True gives the container the host's devices and every capability: never here")
+    if problems:
+        return wrong("; ".join(problems), "Look at the plain docker-py cell above for the argument names.")
+    return passed("labelled, limited, no capabilities, no network, removed when it exits: the course's safety rules.")

@@ -39,6 +39,7 @@ import pandas as pd
 from vlab.core import provenance, replay, sandbox, settings
 from vlab.core.engine import describe
 from vlab.core.errors import BadParameter, DataError, EngineError
+from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.results import Results
 
 PORT = 8080  # above 1024, so httpd needs no NET_BIND_SERVICE capability
@@ -578,3 +579,52 @@ def source(results: Results) -> str:
         return (f"REPLAY: recorded responses from a real run of these servers on {p.get('host', '?')} "
                 f"(kernel {p.get('kernel', '?')}, {p.get('date', '?')}). No container ran now.")
     return "LIVE: these responses came from server containers started just now on this machine (now removed)."
+
+
+# ------------------------------------------------------------------ exercises (notebook 01)
+def _repeated_app_answers(results: Results) -> tuple[dict, dict]:
+    """The WAS's answers to the first path it was asked twice (``?n=10`` in the tour)."""
+    app = responses(results, "app")
+    for i, a in enumerate(app):
+        for b in app[i + 1:]:
+            if a.path == b.path:
+                return a.json(), b.json()
+    raise DataError("The tour has no request the WAS answered twice.", "Run servers.tour() again.")
+
+
+@checker
+def check_changed_keys(changed: object, results: Results) -> Feedback:
+    """Exercise 1: the JSON keys whose values differ between the WAS's two answers to the same request."""
+    a, b = _repeated_app_answers(results)
+    want = sorted(k for k in a if a.get(k) != b.get(k))
+    if isinstance(changed, str) or not isinstance(changed, list | tuple | set):
+        return wrong(f"{changed!r} is not a list of keys", "Collect the keys k where first[k] != second[k].")
+    got = sorted(str(k) for k in changed)
+    if got == want:
+        same = sorted(k for k in a if k not in want)
+        return passed(f"{', '.join(want)} changed; {', '.join(same)} stayed the same. The WAS ran its program again: "
+                      "a new request number and a new process (pid) for every request.")
+    unknown = [k for k in got if k not in a]
+    if unknown:
+        return wrong(f"{unknown} are not keys of the WAS's answer", f"Its keys are: {', '.join(a)}.")
+    return wrong(f"you found {got}; on these answers the keys that differ are not exactly those",
+                 "Compare every key: [k for k in first if first[k] != second[k]]. server_time has one-second "
+                 "resolution, so it may or may not change.")
+
+
+@checker
+def check_page_hashes(hashes: object, results: Results) -> Feedback:
+    """Exercise 2: the SHA-256 (hex) of the body of each web-server answer to ``/``, computed with hashlib."""
+    want = [r.body_sha256 for r in responses(results, "web") if r.path == "/"]
+    if isinstance(hashes, str) or not isinstance(hashes, list | tuple):
+        return wrong(f"{type(hashes).__name__} is not a list of hex digests",
+                     "Build a list with one hashlib.sha256(...).hexdigest() per response.")
+    if len(hashes) != len(want):
+        return wrong(f"{len(hashes)} hashes for {len(want)} answers to /", 'Keep only responses whose path is "/".')
+    if not all(isinstance(h, str) for h in hashes):
+        return wrong("each hash should be a hex string", "Call .hexdigest() on the hash object.")
+    if list(hashes) != want:
+        return wrong("your hashes differ from the ones the client computed",
+                     "Hash the body's bytes: hashlib.sha256(r.body.encode()).hexdigest().")
+    verdict = "identical: a static page" if len(set(want)) == 1 else "different"
+    return passed(f"the {len(want)} answers to / hash to {want[0][:16]}…, {verdict}.")
