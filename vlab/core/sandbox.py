@@ -263,6 +263,7 @@ def _rlimits(client, limits: Limits) -> dict[str, int]:
 
 def host_config(client, limits: Limits) -> dict:
     """The HostConfig for ``limits``: always unprivileged, capabilities dropped, no socket."""
+    binds = check_binds(limits.binds)  # checked again, before anything else: the socket may have appeared since
     kwargs: dict = dict(
         mem_limit=limits.memory_bytes,
         pids_limit=limits.pids,
@@ -288,8 +289,8 @@ def host_config(client, limits: Limits) -> dict:
         kwargs["ipc_mode"] = limits.ipc_mode
     if limits.tmpfs:
         kwargs["tmpfs"] = dict(limits.tmpfs)
-    if limits.binds:
-        kwargs["binds"] = check_binds(limits.binds)  # checked again: the socket may have appeared since
+    if binds:
+        kwargs["binds"] = binds
     if limits.runtime:
         kwargs["runtime"] = limits.runtime
     return client.api.create_host_config(**kwargs)
