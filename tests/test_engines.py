@@ -158,3 +158,24 @@ def test_live_socket_permission_as_an_ordinary_user(engine):
                          cwd="/tmp", env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DOCKER_HOST": host,
                                           "PYTHONPATH": f"{repo}:{site}"}, timeout=60)
     assert out.stdout.strip() == "EnginePermissionDenied", out.stderr[-2000:]
+
+
+def test_runtimes_a_container_can_ask_for():
+    from vlab.core.engine import _usable_runtimes
+
+    podman = {"Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]}
+    docker_v = {"Components": [{"Name": "Engine", "Version": "20.10.24"}]}
+    listed = {"Runtimes": {"crun": {}, "kata": {}, "runc": {}, "runsc": {}}}
+    assert _usable_runtimes(listed, podman, "runc") == ["runc"]  # HostConfig.Runtime is ignored there
+    assert _usable_runtimes(listed, docker_v, "runc") == ["crun", "kata", "runc", "runsc"]
+    rootless = {"Runtimes": {"io.containerd.runc.v2": {}, "io.containerd.runtime.v1.linux": {}, "runc": {}}}
+    assert _usable_runtimes(rootless, docker_v, "runc") == ["runc"]
+
+
+def test_nproc_stands_in_for_pids_above_what_the_engine_user_runs(engine):
+    from vlab.core.engine import nproc_in_place_of_pids
+
+    n = nproc_in_place_of_pids(32)
+    assert 32 < n <= container_rlimits()["nproc"]
+    assert nproc_in_place_of_pids(64) == min(n + 32, container_rlimits()["nproc"]) or abs(
+        nproc_in_place_of_pids(64) - n - 32) < 50  # other tasks come and go on a shared host
