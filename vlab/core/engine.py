@@ -143,6 +143,12 @@ def _not_running(exc: BaseException | str) -> EngineError:
     if context_in_vm(context):
         err.hint = (f"The docker context {context!r} points at an engine inside a VM: start it "
                     "(Docker Desktop, `colima start`, …), or `docker context use default`.")
+    elif "podman" in host:
+        err.hint = (f"Start the Podman API service: `podman system service --time=0 {host} &` (add `--runtime runc` "
+                    "where crun fails); until then the course runs in replay mode.")
+    elif (os.geteuid() != 0 and "/run/user/" in host) or "rootless" in host:
+        err.hint = ("Start rootless Docker: `systemctl --user start docker` (or `dockerd-rootless.sh &`); "
+                    "until then the course runs in replay mode.")
     return err
 
 
