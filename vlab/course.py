@@ -16,7 +16,9 @@ class _ShownMode(Mode):
 
 
 def begin(title: str = "") -> Mode:
-    """Show the live/replay banner and a glossary link; set the plot style. Returns the mode.
+    """Show the live/replay banner and a glossary link. Returns the mode.
+
+    The plot style is not set here: every vlab figure draws inside ``vlab.plots.common.style()``.
 
     Also the notebook's one start-up side effect: the run id goes into ``VLAB_RUN_ID`` (so helper
     processes tag their containers alike) and exit/SIGTERM clean-up is installed. Importing vlab does neither.
@@ -24,11 +26,9 @@ def begin(title: str = "") -> Mode:
     from IPython.display import HTML, display
 
     from vlab.core.sandbox import install_cleanup_handlers
-    from vlab.plots.common import use_style
 
     settings.export_run_id()
     install_cleanup_handlers()
-    use_style()
     _register_solution_magic()
     mode = current()
     display(banner(mode))

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-import matplotlib as mpl
+__all__ = ["HATCHES", "OKABE_ITO", "STYLE_FILE", "colour", "hangul_font", "provenance_note", "style", "styled"]
+
+STYLE_FILE = Path(__file__).with_name("vlab.mplstyle")
+F = TypeVar("F", bound=Callable)
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
-
-
-def use_style() -> None:
-    """Apply the course style to matplotlib (safe to call many times).
-
-    Korean labels fall back to an installed Hangul font, so they never draw as empty boxes.
-    """
-    font = hangul_font()
-    if font:
-        mpl.rcParams["font.family"] = ["DejaVu Sans", font]
-    mpl.rcParams.update({
-        "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
-        "figure.figsize": (7.5, 4.2),
-        "figure.dpi": 100,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "font.size": 10,
-    })
 
 
 # Fonts with Hangul glyphs, in order of preference, and how their files are named (lower case).
@@ -38,7 +25,6 @@ HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto San
 HANGUL_FILE_HINTS = ("nanum", "notosanscjk", "notosanskr", "malgun", "applegothic", "undotum")
 
 
-@functools.lru_cache(maxsize=1)
 @functools.lru_cache(maxsize=1)
 def hangul_font() -> str | None:
     """The name of an installed font that can draw Korean, or None (figures then leave Korean out)."""
@@ -50,6 +36,7 @@ def hangul_font() -> str | None:
 
     found = known()
     if found:
+        _register_bold(found)
         return found
     added = None  # a font installed after matplotlib built its font cache
     for path in font_manager.findSystemFonts():
@@ -59,15 +46,57 @@ def hangul_font() -> str | None:
                 added = added or font_manager.FontProperties(fname=path).get_name()
             except (OSError, RuntimeError, ValueError):
                 continue
-    return known() or added
+    found = known() or added
+    if found:
+        _register_bold(found)
+    return found
 
 
-def use_hangul_style(*, hangul_first: bool = False) -> None:
-    """The course style, with the Hangul font first when ``hangul_first`` (for mostly Korean figures)."""
-    use_style()
+def _register_bold(family: str) -> None:
+    """Register the family's bold face as weight 700 when its file says 600 (NanumGothic Bold does).
+
+    Otherwise every bold Korean label makes matplotlib log "findfont: Failed to find font weight bold",
+    which a notebook shows as a red stderr box; the face drawn is the same one.
+    """
+    from matplotlib import font_manager
+
+    entries = [f for f in font_manager.fontManager.ttflist if f.name == family and f.style == "normal"]
+    if any(f.weight in (700, "bold") for f in entries):
+        return
+    semibold = [f for f in entries if isinstance(f.weight, int) and 600 <= f.weight < 700]
+    if semibold:
+        font_manager.fontManager.ttflist.append(dataclasses.replace(semibold[0], weight=700))
+
+
+def _font_families(hangul_first: bool) -> list[str]:
     font = hangul_font()
-    if font and hangul_first:
-        mpl.rcParams["font.family"] = [font, "DejaVu Sans"]
+    if not font:
+        return ["DejaVu Sans"]
+    return [font, "DejaVu Sans"] if hangul_first else ["DejaVu Sans", font]
+
+
+@contextlib.contextmanager
+def style(*, hangul_first: bool = False) -> Iterator[None]:
+    """The course style (``vlab.mplstyle``) for the figures drawn inside; rcParams are restored after.
+
+    Korean labels fall back to an installed Hangul font, so they never draw as empty boxes; with
+    ``hangul_first`` (mostly Korean figures) that font comes first.
+    """
+    import matplotlib.pyplot as plt
+
+    with plt.style.context([str(STYLE_FILE), {"font.family": _font_families(hangul_first)}]):
+        yield
+
+
+def styled(fn: F | None = None, *, hangul_first: bool = False):
+    """Decorator: the plot function draws inside ``style(hangul_first=...)``. Use ``@styled`` or ``@styled(...)``."""
+    def wrap(f: F) -> F:
+        @functools.wraps(f)
+        def inner(*args, **kwargs):
+            with style(hangul_first=hangul_first):
+                return f(*args, **kwargs)
+        return inner  # type: ignore[return-value]
+    return wrap(fn) if fn is not None else wrap
 
 
 def colour(i: int) -> str:

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from vlab.core.errors import BadParameter
-from vlab.plots.common import OKABE_ITO, hangul_font, use_hangul_style, use_style
+from vlab.plots.common import OKABE_ITO, hangul_font, styled
 
 GREY, BLUE, ORANGE, GREEN, RED, PINK, SKY = "#BBBBBB", *OKABE_ITO[0:3], OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5]
 
@@ -38,7 +38,6 @@ def tag(korean: str) -> str:
 
 
 def _figure(w: float, h: float, title: str):
-    use_hangul_style(hangul_first=True)
     fig, ax = plt.subplots(figsize=(w, h))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
@@ -71,6 +70,7 @@ def _done(fig):
 
 
 # ---------------------------------------------------------------- S2.1 가상화기술.png
+@styled(hangul_first=True)
 def virtualization(n_guests: int = 3):
     """One physical computer running several virtual computers inside it (S2.1)."""
     if not isinstance(n_guests, int) or not 1 <= n_guests <= 6:
@@ -93,6 +93,7 @@ def virtualization(n_guests: int = 3):
 
 
 # ---------------------------------------------------------------- S2.2–S2.3 가상화기술필요이유.png
+@styled(hangul_first=True)
 def why_virtualize():
     """Left: programs on one OS interfere; right: isolated guests, each with its maximum share (S2.2–S2.3)."""
     fig, ax = _figure(9, 4.4, "Why virtualize: interference on one OS vs isolated shares")
@@ -105,7 +106,7 @@ def why_virtualize():
             "a crash of the OS takes all three down", ha="center", fontsize=7.5, color=RED)
     # right: isolated guests
     box(ax, 53, 8, 45, 8, ko("hardware", "하드웨어"), GREY)
-    box(ax, 53, 19, 45, 9, ko("hypervisor or container engine", "격리"), ORANGE)
+    box(ax, 53, 19, 45, 9, ko("hypervisor, or kernel namespaces + cgroups", "격리"), ORANGE)
     for i, (name, share) in enumerate((("web", "2 CPU · 4 GB max"), ("DB", "4 CPU · 16 GB max"),
                                        ("batch job", "1 CPU · 2 GB max"))):
         box(ax, 54 + i * 15, 32, 13, 22, f"{name}\n\n{share}", SKY if i < 2 else "#F3C8B0", fontsize=6.8,
@@ -119,6 +120,7 @@ def why_virtualize():
 
 
 # ---------------------------------------------------------------- S2.4 엔터프라이즈서버운영.png
+@styled
 def enterprise_servers(services: int = 40, cpu: float = 1.0, mem_gib: float = 4.0, assumptions=None):
     """Racks of small servers (bare metal, one service each) vs a few big virtualization hosts (S2.4).
 
@@ -129,7 +131,6 @@ def enterprise_servers(services: int = 40, cpu: float = 1.0, mem_gib: float = 4.
     df = plan(services, cpu, mem_gib, assumptions).set_index("approach")
     bm, vm, ct = (df.loc[k] for k in ("bare metal", "virtual machines", "containers"))
     fig, axes = plt.subplots(1, 3, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [2.2, 1, 1]})
-    use_style()
     for ax, row, label, colour, size in ((axes[0], bm, "bare metal: small servers", RED, 1),
                                          (axes[1], vm, "virtual machines: big hosts", ORANGE, 2),
                                          (axes[2], ct, "containers: big hosts", BLUE, 2)):
@@ -153,6 +154,7 @@ def enterprise_servers(services: int = 40, cpu: float = 1.0, mem_gib: float = 4.
 
 
 # ---------------------------------------------------------------- S2.6 하이퍼바이저.png
+@styled(hangul_first=True)
 def hypervisor(guests: tuple[tuple[str, int, int], ...] = (("Linux", 2, 4), ("Windows", 4, 8), ("Linux", 1, 2))):
     """A hypervisor on a host OS carving CPU and memory into guest OSes (virtual machines) (S2.6)."""
     if not guests or len(guests) > 4:
@@ -174,6 +176,7 @@ def hypervisor(guests: tuple[tuple[str, int, int], ...] = (("Linux", 2, 4), ("Wi
 
 
 # ---------------------------------------------------------------- S2.7 하이퍼바이저실행방법.png
+@styled(hangul_first=True)
 def syscalls_through_os():
     """A process gets CPU and memory only through the OS kernel, by system calls (S2.7)."""
     fig, ax = _figure(8, 4.2, "Processes reach the hardware only through the kernel's system calls")
@@ -193,6 +196,7 @@ def syscalls_through_os():
 
 
 # ---------------------------------------------------------------- S2.8–S2.9 하이퍼바이저실행방법2.png
+@styled(hangul_first=True)
 def hypervisor_translates():
     """A guest kernel's requests reach the host kernel through the hypervisor, the interpreter (S2.8–S2.9)."""
     fig, ax = _figure(9, 4.8, "The hypervisor interprets between two kernels" + tag("통역가"))
@@ -213,6 +217,7 @@ def hypervisor_translates():
 
 
 # ---------------------------------------------------------------- any stack from the explorer
+@styled(hangul_first=True)
 def stack_diagram(name: str = "container", ax=None):
     """Draw one stack of ``vlab.labs.hypervisors.STACKS`` (bare metal, type-1/2 hypervisor, container)."""
     from vlab.labs.hypervisors import LAYERS, stack
@@ -236,10 +241,10 @@ def stack_diagram(name: str = "container", ax=None):
     return fig
 
 
+@styled(hangul_first=True)
 def stacks_side_by_side(names: tuple[str, ...] = ("bare metal", "type-1 hypervisor", "type-2 hypervisor",
                                                   "container")):
     """Several stacks next to each other (the lecture's 서버운영법 / 하이퍼바이저컨테이너비교 idea)."""
-    use_hangul_style(hangul_first=True)
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 4))
     for ax, n in zip(axes if len(names) > 1 else [axes], names, strict=True):
         stack_diagram(n, ax=ax)

@@ -12,16 +12,16 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter
 from vlab.labs.machines import GROUPS, Comparison
-from vlab.plots.common import HATCHES, colour, use_style
+from vlab.plots.common import HATCHES, colour, styled
 
 __all__ = ["plot_comparison"]
 
 
+@styled
 def plot_comparison(comparison: Comparison):
     """Grouped horizontal bars: each headline figure, one bar per machine (medians; ratios for overhead)."""
     if not isinstance(comparison, Comparison):
         raise BadParameter(f"{comparison!r} is not a machines comparison", "Use vlab.labs.machines.compare([...]).")
-    use_style()
     t = comparison.table
     groups = [g for g in GROUPS if not t.empty and g in t.index.get_level_values(0)]
     if not groups:

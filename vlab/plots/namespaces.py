@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
 from vlab.core.results import Results
-from vlab.plots.common import OKABE_ITO, colour, provenance_note, use_style
+from vlab.plots.common import OKABE_ITO, colour, provenance_note, styled
 
 GREY = "#BBBBBB"
 
@@ -19,9 +19,9 @@ def _note(ax, res: Results) -> None:
                         f"cgroup v{prov.get('cgroup_version', '?')}, {prov.get('date', '?')}")
 
 
+@styled
 def namespace_overview(res: Results):
     """컨테이너가상화개요 counterpart: one kernel below, host and container views above, namespace by namespace."""
-    use_style()
     df = res.samples[res.samples["group"] == "namespace"].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 4.8))
     ax.set_axis_off()
@@ -51,9 +51,9 @@ def namespace_overview(res: Results):
     return fig
 
 
+@styled
 def cpu_sweep(res: Results):
     """Throughput against CPU quota, relative to 1 CPU, with the ideal line."""
-    use_style()
     fig, ax = plt.subplots()
     s, samples = res.summary, res.samples
     ref = float(s.loc[s["cpus"] == 1.0, "median_throughput"].iloc[0]) if (s["cpus"] == 1.0).any() else 1.0
@@ -68,9 +68,9 @@ def cpu_sweep(res: Results):
     return fig
 
 
+@styled
 def noisy_neighbour(res: Results):
     """가상화격리 counterpart: the victim's latency alone, beside a hog, beside a limited hog."""
-    use_style()
     fig, ax = plt.subplots()
     order = list(res.summary["condition"]) if not res.summary.empty else sorted(set(res.samples["condition"]))
     order = sorted(order, key=lambda c: ("alone" not in c, "unconstrained" in c))
@@ -86,15 +86,16 @@ def noisy_neighbour(res: Results):
     return fig
 
 
+@styled
 def stack_comparison(table: pd.DataFrame | None = None):
     """하이퍼바이저컨테이너비교 counterpart: the two stacks side by side, annotated with measured start times."""
-    use_style()
     fig, ax = plt.subplots(figsize=(8.5, 4.5))
     ax.set_axis_off()
     vm_layers = [("hardware (하드웨어)", 7), ("host OS kernel (호스트 커널)", 0), ("hypervisor (하이퍼바이저)", 3),
                  ("guest kernel (게스트 커널) ×N", 4), ("apps", 2)]
-    ct_layers = [("hardware (하드웨어)", 7), ("host OS kernel (호스트 커널)", 0), ("container engine (Docker)", 5),
-                 ("namespaces + cgroups", 1), ("apps", 2)]
+    # namespaces + cgroups are kernel features; the engine sits beside the apps, not on their system-call path
+    ct_layers = [("hardware (하드웨어)", 7), ("host OS kernel (호스트 커널)\nwith namespaces + cgroups", 0),
+                 ("apps (containers) · engine beside", 2)]
     stacks = ((0.02, vm_layers, "hypervisor virtualization"), (0.52, ct_layers, "container virtualization"))
     for x0, layers, title in stacks:
         for j, (label, c) in enumerate(layers):

@@ -7,7 +7,7 @@ import pandas as pd
 from vlab.core.results import Results
 from vlab.labs import overhead
 from vlab.labs.overhead_published import published_ratios
-from vlab.plots.common import OKABE_ITO, provenance_note, use_style
+from vlab.plots.common import OKABE_ITO, provenance_note, styled
 
 _GROUP_OF = {m: g for g, ms in overhead.GROUPS.items() for m in ms}
 _PUB_MARK = {"container": "s", "vm": "D", "sandboxed container": "^"}
@@ -29,11 +29,11 @@ def _rows(res: Results, with_published: bool) -> list[dict]:
     return rows
 
 
+@styled
 def ratio_plot(res: Results, *, published: bool = True, ax=None):
     """Horizontal ratio plot (log scale): this machine's ratios with 95% CI, a line at 1.0, published beside."""
     import matplotlib.pyplot as plt
 
-    use_style()
     rows = _rows(res, published)
     if ax is None:
         _, ax = plt.subplots(figsize=(8.5, max(3.0, 0.28 * len(rows) + 1.2)))
@@ -67,11 +67,11 @@ def ratio_plot(res: Results, *, published: bool = True, ax=None):
     return ax
 
 
+@styled
 def memory_plot(res: Results, ax=None):
     """Bar chart of the memory items (MiB): idle container pieces, a native process, the engine daemons."""
     import matplotlib.pyplot as plt
 
-    use_style()
     table = overhead.memory_table(res)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.2))

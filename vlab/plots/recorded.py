@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 
 from vlab.core.errors import BadParameter
 from vlab.labs.vm import recorded
-from vlab.plots.common import colour, use_style
+from vlab.plots.common import colour, styled
 
 KIND_COLOUR = {k: colour(i) for i, k in enumerate(recorded.KINDS)}
 LIVE_WHAT = ("container", "vm")
@@ -144,6 +144,7 @@ def _live_series(live: pd.DataFrame) -> list[tuple[str, str, str, bool, np.ndarr
     return sorted(out, key=lambda s: LIVE_WHAT.index(s[0]))
 
 
+@styled
 def plot_boot_times(
     figs: pd.DataFrame | None = None,
     live: pd.DataFrame | None = None,
@@ -159,7 +160,6 @@ def plot_boot_times(
     one segment with ``gid="range:<id>"``); caveat footnotes ``gid="caveat:<figure_id>"``; live ones
     ``gid="live:<label>"``. Groups that are not wall-clock times are refused (BadParameter).
     """
-    use_style()
     if figs is None:
         figs = recorded.boot_figures(groups)
     elif groups is not None:

@@ -11,17 +11,12 @@ import re
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from vlab.plots.common import OKABE_ITO, hangul_font, provenance_note, use_hangul_style
+from vlab.plots.common import OKABE_ITO, hangul_font, provenance_note, styled
 
 _H = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _HANGUL_TAIL = re.compile(rf"[,;][ \t]*[{_H}][{_H} \t]*(?=\))")
 _HANGUL_GROUP = re.compile(rf"[ \t]*\([^()]*[{_H}][^()]*\)")
 _HANGUL_RUN = re.compile(rf"[{_H}]+[ \t\d]*")
-
-
-def use_style() -> None:
-    """Course style, plus a Korean-capable fallback font when one is installed (e.g. fonts-nanum)."""
-    use_hangul_style()
 
 
 def k(text: str) -> str:
@@ -51,12 +46,12 @@ def _blank(ax, width, height):
     ax.axis("off")
 
 
+@styled
 def server_anatomy(inside: dict | None = None, *, replayed: bool = False, ax=None):
     """서버.png: a server is hardware plus the software running on it, answering a client's request.
 
     ``inside`` (one row of ``servers.inside(results)``) labels the boxes with what the live server saw.
     """
-    use_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.6))
     _blank(ax, 10, 5)
@@ -80,12 +75,12 @@ def server_anatomy(inside: dict | None = None, *, replayed: bool = False, ax=Non
     return ax
 
 
+@styled
 def company_servers(summary=None, *, replayed: bool = False, ax=None):
     """실제기업에서운영하는서버.png: the servers a company runs, and how a request flows through them.
 
     ``summary`` (``tour().summary``) adds the median answer time each server gave in this course's tour.
     """
-    use_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4))
     _blank(ax, 12, 6)
@@ -118,11 +113,11 @@ def company_servers(summary=None, *, replayed: bool = False, ax=None):
     return ax
 
 
+@styled
 def operating_models(stacks: tuple[str, ...] = ("bare metal", "type-2 hypervisor", "container")):
     """서버운영법.png: three ways to operate servers, drawn from the stack explorer's layer data."""
     from vlab.labs.hypervisors import LAYERS, NOTES, kernels, stack
 
-    use_style()
     fig, axes = plt.subplots(1, len(stacks), figsize=(3.4 * len(stacks), 4.2))
     axes = [axes] if len(stacks) == 1 else list(axes)
     for ax, name in zip(axes, stacks, strict=True):

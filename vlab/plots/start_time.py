@@ -15,7 +15,7 @@ from vlab.core.lifecycle import HOST_PHASES, MARKER_PHASE, TOTAL
 from vlab.core.results import Results
 from vlab.core.stats import ecdf
 from vlab.labs.start_time.ladder import LADDER
-from vlab.plots.common import HATCHES, colour, provenance_note, use_style
+from vlab.plots.common import HATCHES, colour, provenance_note, styled
 
 LADDER_LABELS = {
     "native": "process\n(fork + exec)",
@@ -44,13 +44,13 @@ def _need(res: Results, kind: str) -> pd.DataFrame:
 
 
 def _axes(ax):
-    use_style()
     if ax is None:
         fig, ax = plt.subplots()
         return fig, ax
     return ax.figure, ax
 
 
+@styled
 def phase_ecdf(res: Results, config: str = "baseline", ax=None):
     """ECDF of every host phase (and the marker) of one configuration, log time axis."""
     s = _need(res, "start")
@@ -76,6 +76,7 @@ def phase_ecdf(res: Results, config: str = "baseline", ax=None):
     return fig
 
 
+@styled
 def phase_breakdown(res: Results, ax=None):
     """Stacked horizontal bars: median of each host phase per configuration."""
     s = _need(res, "start")
@@ -100,6 +101,7 @@ def phase_breakdown(res: Results, ax=None):
     return fig
 
 
+@styled
 def ladder(res: Results, ax=None):
     """The latency ladder: median (dot) and interquartile range (bar) of each rung, log scale."""
     s = _need(res, "ladder")
@@ -121,11 +123,11 @@ def ladder(res: Results, ax=None):
     return fig
 
 
+@styled
 def concurrency_curve(res: Results):
     """Two panels against k: containers per second, and start latency p50/p95."""
     _need(res, "concurrency")
     summ = res.summary
-    use_style()
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
     a.plot(summ["level"], summ["containers_per_s"], "o-", color=colour(0))
     a.set_xscale("log", base=2)
