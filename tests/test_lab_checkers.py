@@ -57,3 +57,13 @@ def test_page_hashes_checker():
     assert servers.check_page_hashes(right[:1], tour).status == "wrong"
     assert servers.check_page_hashes([hashlib.md5(r.body.encode()).hexdigest() for r in root], tour).status == "wrong"
     assert servers.check_page_hashes(..., tour).status == "not yet"
+
+
+def test_container_stack_puts_the_engine_beside_the_containers():
+    from vlab.labs import hypervisors
+
+    rows = hypervisors.stack("container")
+    kernel_row = next(i for i, row in enumerate(rows) if hypervisors.LAYERS[row[0]].is_kernel)
+    assert "namespaces" in hypervisors.LAYERS[rows[kernel_row][0]].name  # kernel features, in the kernel
+    assert kernel_row == len(rows) - 2 and "engine" in rows[-1]  # nothing between the containers and the kernel
+    assert hypervisors.kernels("container") == 1

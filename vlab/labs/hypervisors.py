@@ -43,22 +43,31 @@ LAYERS: dict[str, Layer] = {
         "실행하고 종료하며, 지정한 만큼의 CPU와 메모리를 나눠 준다.", "#E69F00", True),
     "hypervisor2": Layer(
         "type-2 hypervisor", "타입 2 하이퍼바이저 (호스트형)",
-        "A hypervisor installed as a program on a host OS (VirtualBox, VMware Workstation, QEMU). It asks the host "
-        "kernel for the guest's memory, files and network, translating the guest's requests (통역가).",
-        "호스트 OS 위에 프로그램으로 설치되는 하이퍼바이저(VirtualBox, VMware Workstation, QEMU). 게스트의 요청을 "
-        "호스트 커널의 시스템 콜로 바꿔 전달한다(통역가).", "#E69F00"),
+        "A hypervisor installed as a program on a host OS (VirtualBox, VMware Workstation, QEMU). It gives the guest "
+        "virtual hardware and turns the guest's hardware access (disk, network) into the host's system calls: the "
+        "interpreter (통역가) is about hardware. The guest apps' own system calls stay in the guest kernel.",
+        "호스트 OS 위에 프로그램으로 설치되는 하이퍼바이저(VirtualBox, VMware Workstation, QEMU). 게스트에 가상 "
+        "하드웨어를 주고, 게스트의 하드웨어 접근(디스크, 네트워크)을 호스트의 시스템 콜로 바꾼다(통역가: 하드웨어 "
+        "접근의 통역). 게스트 앱의 시스템 콜은 게스트 커널이 처리한다.", "#E69F00"),
     "guest_kernel": Layer(
         "guest kernel (guest OS)", "게스트 커널 (게스트 OS)",
         "Each virtual machine boots a whole OS of its own, the guest OS, with its own kernel. That kernel can be a "
         "different OS from the host (Windows on Linux), and booting it is why VMs start slowly.",
         "가상 머신마다 자기 OS(게스트 OS)와 커널을 부팅한다. 호스트와 다른 OS도 가능하지만, 커널 부팅 때문에 "
         "시작이 느리다.", "#CC79A7", True),
+    "host_kernel_ct": Layer(
+        "host kernel: namespaces + cgroups", "호스트 커널: 네임스페이스 + cgroups",
+        "The host's one kernel, with the two kernel features that make containers: namespaces (what a process can "
+        "see) and cgroups (how much it can use). Every container's system calls come straight here.",
+        "호스트의 유일한 커널. 컨테이너를 만드는 두 커널 기능, 네임스페이스(보이는 범위)와 cgroups(사용량 제한)를 "
+        "가진다. 모든 컨테이너의 시스템 콜이 곧바로 여기로 온다.", "#0072B2", True),
     "engine": Layer(
         "container engine", "컨테이너 엔진",
-        "A program on the host (Docker, containerd, runc) that asks the host kernel for namespaces (what a "
-        "process can see) and cgroups (how much it can use). It is not a layer the app's requests pass through.",
-        "호스트에서 실행되는 프로그램(Docker, containerd, runc). 호스트 커널에 네임스페이스(보이는 범위)와 "
-        "cgroups(사용량 제한)를 요청해 컨테이너를 만든다. 앱의 요청이 이 엔진을 거쳐 가지는 않는다.", "#009E73"),
+        "A program on the host beside the containers (Docker's dockerd, containerd, runc). When a container starts "
+        "it asks the kernel for namespaces and cgroups, then steps aside: the containers' system calls never pass "
+        "through it.",
+        "컨테이너 옆에서 실행되는 호스트 프로그램(Docker의 dockerd, containerd, runc). 컨테이너를 시작할 때 커널에 "
+        "네임스페이스와 cgroups를 요청하고 물러난다. 컨테이너의 시스템 콜은 엔진을 거치지 않는다.", "#009E73"),
     "app": Layer(
         "apps", "애플리케이션",
         "The programs that do the work: a web server, a WAS, a database. They need CPU and memory, which they "
@@ -79,7 +88,8 @@ STACKS: dict[str, list[list[str]]] = {
     "type-1 hypervisor": [["hardware"], ["hypervisor1"], ["guest_kernel", "guest_kernel"], ["app", "app"]],
     "type-2 hypervisor": [["hardware"], ["host_kernel"], ["hypervisor2"], ["guest_kernel", "guest_kernel"],
                           ["app", "app"]],
-    "container": [["hardware"], ["host_kernel"], ["engine"], ["container", "container", "container"]],
+    # the engine sits beside the containers, not between them and the kernel
+    "container": [["hardware"], ["host_kernel_ct"], ["container", "container", "engine"]],
 }
 
 NOTES: dict[str, str] = {
@@ -89,8 +99,9 @@ NOTES: dict[str, str] = {
                          "isolation, one kernel per VM to boot and feed.",
     "type-2 hypervisor": "The hypervisor is a program on a host OS (VirtualBox on your laptop). Two kernels on "
                          "the way down: the guest's and the host's.",
-    "container": "No guest kernel: containers are isolated processes on the one host kernel. Light and fast, "
-                 "but they must use the host's kind of kernel (no Windows container on a Linux kernel).",
+    "container": "No guest kernel: containers are isolated processes on the one host kernel, whose namespaces "
+                 "and cgroups isolate them; the engine only sets them up. Light and fast, but they must use the "
+                 "host's kernel (another Linux distribution works; a Windows program on a Linux kernel does not).",
 }
 
 
