@@ -99,6 +99,7 @@ class Settings:
     idle_containers: int = 3
     cpu: int | None = None
     workdir: str | None = None
+    runtimes: tuple[str, ...] = ()  # extra OCI runtimes (e.g. runsc) measured beside runc, interleaved
     metrics: tuple[str, ...] = field(init=False, default=())
     rule: StopRule = field(init=False, default=None)  # type: ignore[assignment]
 
@@ -133,6 +134,7 @@ class Settings:
                                          or not Path(self.workdir).is_dir()):
             raise BadParameter(f"workdir={self.workdir!r} is not a folder", "Give an existing folder on the host disk.")
         self.metrics = tuple(m for g in self.only for m in GROUPS[g])
+        self.runtimes = check_runtimes(self.runtimes)
 
     @classmethod
     def for_mode(cls, quick: bool, **overrides) -> Settings:
@@ -149,7 +151,68 @@ class Settings:
         d = asdict(self)
         d["only"] = list(self.only)
         d["metrics"] = list(self.metrics)
+        d["runtimes"] = list(self.runtimes)
         return d
+
+
+# ---------------------------------------------------------------- other runtimes (gVisor …)
+#: metric → the runc configuration that a runtime's configuration repeats (``container:runsc``, ``overlay:runsc``)
+RUNTIME_TWIN = {"cpu": "container", "syscall": "container", "io_write": "overlay", "io_read": "overlay"}
+
+
+def check_runtimes(value: object) -> tuple[str, ...]:
+    """Runtime names to measure beside runc (``runc`` itself is the containers' default and left out)."""
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, list | tuple):
+        raise BadParameter(f"runtimes={value!r} is not a list of runtime names", "For example runtimes=['runsc'].")
+    out = []
+    for r in value:
+        if not isinstance(r, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", r):
+            raise BadParameter(f"runtime {r!r} is not a runtime name", "For example 'runsc'; `vlab doctor` lists them.")
+        if r != "runc" and r not in out:
+            out.append(r)
+    return tuple(out)
+
+
+def runtime_config(metric: str, runtime: str) -> str:
+    """The configuration name of ``metric`` under ``runtime``: ``container:runsc``, ``overlay:runsc``."""
+    return f"{RUNTIME_TWIN[metric]}:{runtime}"
+
+
+_FILE_STAMP = re.compile(r"^(\d+) \S+ \d+:\d+:\d+\.(\d+)", re.M)
+
+
+def file_clock(script: str, n: int, bb: str) -> tuple[str, int]:
+    """``script`` with each ``adjtimex`` stamp replaced by a clock read gVisor allows.
+
+    gVisor refuses ``adjtimex`` (EPERM), so the shell itself stamps: ``: > /dev/shm/vlab-tK`` creates
+    a file (a builtin, no process started), and the file's modification time, read with ``stat`` after
+    the work, is the clock at that moment (nanoseconds under gVisor; runc's tmpfs would round it to a tick).
+    """
+    parts = script.split(stamp(bb))
+    if len(parts) != n + 2:
+        raise BadParameter(f"expected {n + 1} stamps in the workload, found {len(parts) - 1}")
+    files = [f"/dev/shm/vlab-t{k}" for k in range(n + 1)]
+    out = parts[0] + "".join(f": > {f}{part}" for f, part in zip(files, parts[1:], strict=True))
+    return f"{out}; {bb} stat -c '%Y %y' {' '.join(files)}; {bb} rm -f {' '.join(files)}", n
+
+
+def file_intervals_ms(text: str, expected: int) -> list[float]:
+    """Durations in ms between the file stamps of :func:`file_clock`."""
+    st = [int(sec) + int(frac) / 10 ** len(frac) for sec, frac in _FILE_STAMP.findall(text)]
+    if len(st) != expected + 1:
+        raise DataError(f"expected {expected + 1} file clock stamps, found {len(st)}: {' '.join(text.split())[:200]!r}")
+    out = [(b - a) * 1000.0 for a, b in zip(st, st[1:], strict=False)]
+    if any(d < 0 for d in out):
+        raise DataError("the clock went backwards during a workload", "Run it again.")
+    return out
+
+
+def split_config(cfg: str) -> tuple[str, str | None]:
+    """``container:runsc`` → (``container``, ``runsc``); ``bridge`` → (``bridge``, None)."""
+    base, _, rt = cfg.partition(":")
+    return base, (rt or None)
 
 
 def _int_in(name: str, value: object, lo: int, hi: int) -> int:
@@ -276,6 +339,11 @@ def _setup(s: Settings, stack: contextlib.ExitStack) -> _Env:
         binds = {str(tmp / "bind"): {"bind": "/data", "mode": "rw"}}
         env.boxes["pinned"] = stack.enter_context(sandbox.start(
             ["sleep", "86400"], limits=sandbox.Limits(cpuset=str(s.cpu), binds=binds), purpose="overhead-worker"))
+    if pinned & set(s.metrics):
+        for rt in s.runtimes:  # the same pinned worker under another runtime (no bind mount: overlay only)
+            env.boxes[f"pinned:{rt}"] = stack.enter_context(sandbox.start(
+                ["sleep", "86400"], limits=sandbox.Limits(cpuset=str(s.cpu), runtime=rt),
+                purpose=f"overhead-worker-{rt}"))
     if "syscall" in s.metrics:
         env.boxes["unconfined"] = stack.enter_context(sandbox.start(
             ["sleep", "86400"], limits=sandbox.Limits(cpuset=str(s.cpu), security_opt=("seccomp=unconfined",)),
@@ -376,6 +444,9 @@ def collect_facts(env: _Env) -> dict:
             facts.setdefault("container_kernel", _box_run(box, "uname -r").strip())
     if "container_kernel" in facts:
         facts["same_kernel"] = facts["container_kernel"] == facts["host_kernel"]
+    for key, box in env.boxes.items():
+        if key.startswith("pinned:"):
+            facts.setdefault("runtime_kernel", {})[key.split(":", 1)[1]] = _box_run(box, "uname -r").strip()
     return facts
 
 
@@ -383,6 +454,10 @@ def _run_one(env: _Env, s: Settings, metric: str, cfg: str) -> list[float]:
     """Run one workload once; return its interval(s) in ms."""
     native = cfg == "native"
     bb = env.native.bb if native else BB_IN_CONTAINER
+    base_cfg, rt = split_config(cfg)
+    if rt is not None:  # the runc configuration's twin under another runtime (gVisor refuses adjtimex)
+        script, n = file_clock(*workload("io" if metric.startswith("io_") else metric, bb, s, path="/tmp"), bb)
+        return file_intervals_ms(_box_run(env.boxes[f"pinned:{rt}"], script), n)
     if metric in ("io_write", "io_read"):
         path = str(env.tmp / "native") if native else ("/data" if cfg == "bind" else "/tmp")
         script, n = workload("io", bb, s, path=path)
@@ -403,7 +478,8 @@ def _run_one(env: _Env, s: Settings, metric: str, cfg: str) -> list[float]:
 
 def _timed_pairs(s: Settings) -> list[tuple[str, str]]:
     """(metric, config) pairs to schedule; io_read rides along with io_write (one dd script gives both)."""
-    return [(m, c) for m in s.metrics if m in CONFIGS and m != "io_read" for c in CONFIGS[m]]
+    return [(m, c) for m in s.metrics if m in CONFIGS and m != "io_read"
+            for c in (*CONFIGS[m], *(runtime_config(m, rt) for rt in s.runtimes if m in RUNTIME_TWIN))]
 
 
 # ---------------------------------------------------------------- memory
@@ -434,6 +510,28 @@ def _pids_named(name: str) -> list[int]:
             except OSError:
                 continue
     return out
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit() and _ppid(int(p.name)) == pid:
+            out.append(int(p.name))
+    return out
+
+
+def _tree_rss_mib(shim: int) -> float:
+    """RSS summed over every process below a containerd shim (the container; gVisor: sandbox + gofer)."""
+    todo, total, seen = _children(shim), 0.0, set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        rss = _rss_mib(pid)
+        total += 0.0 if rss != rss else rss
+        todo.extend(_children(pid))
+    return total if seen else float("nan")
 
 
 def cgroup_usage_mib(stats_json: dict) -> float:
@@ -467,6 +565,21 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
         add("memory", "container process RSS", i, _rss_mib(pid) if pid else float("nan"), "MiB")
         shim = _ppid(pid) if pid else None
         add("memory", "shim RSS", i, _rss_mib(shim) if shim else float("nan"), "MiB")
+    for i, box in enumerate(boxes):
+        pid = int(box.inspect()["State"].get("Pid") or 0)
+        shim = _ppid(pid) if pid else None
+        add("memory", "container tree RSS", i, _tree_rss_mib(shim) if shim else float("nan"), "MiB")
+    for rt in s.runtimes:  # the same idle container under another runtime, seen from the host
+        rboxes = [stack.enter_context(sandbox.start(["sleep", "86400"], limits=sandbox.Limits(runtime=rt),
+                                                    purpose=f"overhead-idle-{rt}")) for _ in range(s.idle_containers)]
+        time.sleep(0.5)
+        for i, box in enumerate(rboxes):
+            with guarded("reading container memory stats"):
+                st = box.client.api.stats(box.id, stream=False, one_shot=True)
+            add("memory", f"cgroup usage:{rt}", i, cgroup_usage_mib(st), "MiB")
+            pid = int(box.inspect()["State"].get("Pid") or 0)
+            shim = _ppid(pid) if pid else None
+            add("memory", f"container tree RSS:{rt}", i, _tree_rss_mib(shim) if shim else float("nan"), "MiB")
     for name in ("dockerd", "containerd"):
         for j, pid in enumerate(_pids_named(name)):
             add("memory", f"{name} RSS", j, _rss_mib(pid), "MiB")
@@ -487,7 +600,7 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
     """
     quick = settings.quick() if quick is None else bool(quick)
     sizes_known = {"cpu_iterations", "syscall_bytes", "io_mib", "net_mib", "latency_requests", "idle_containers",
-                   "cpu", "workdir"}
+                   "cpu", "workdir", "runtimes"}
     unknown = sorted(set(sizes) - sizes_known)
     if unknown:
         raise BadParameter(f"unknown setting(s) {', '.join(unknown)}", f"Use any of: {', '.join(sorted(sizes_known))}.")
@@ -526,7 +639,13 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
     from vlab.core import provenance
     from vlab.core.engine import connect
 
-    connect()
+    client = connect()
+    from vlab.core import runtimes as rt_probe
+
+    runtime_info = {}
+    for rt in s.runtimes:  # each must start a container here, or the run stops before it begins, saying why
+        p = rt_probe.require(rt, client)
+        runtime_info[rt] = {"path": p.path, "args": list(p.args), "platform": p.platform, "kernel": p.kernel}
     rows: list[dict] = []
     seq = [0]
 
@@ -571,7 +690,8 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
         kind=KIND,
         samples=samples,
         summary=summary(samples, seed=s.seed),
-        provenance=provenance.collect(s.to_dict(), cpu_pinned=s.cpu),
+        provenance=provenance.collect(s.to_dict(), cpu_pinned=s.cpu,
+                                      **({"runtimes": runtime_info} if runtime_info else {})),
         extra={"ratios": _records(ratios(samples, seed=s.seed)), "settings": s.to_dict(), "what": WHAT,
                "order_seed": s.seed, "workloads": describe_workloads(s), "facts": facts,
                "stopping": runs.report()},
@@ -627,6 +747,10 @@ def ratios(samples: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     if samples.empty:
         return pd.DataFrame(columns=cols)
     pairs = [(m, c, cs[0]) for m, cs in CONFIGS.items() for c in cs[1:]] + list(EXTRA_PAIRS)
+    for m, c in samples[["metric", "config"]].drop_duplicates().itertuples(index=False):
+        base_cfg, rt = split_config(c)
+        if rt is not None and m in CONFIGS:  # another runtime: vs native, and vs the same thing under runc
+            pairs += [(m, c, CONFIGS[m][0]), (m, c, base_cfg)]
     rows = []
     for metric, cfg, base in pairs:
         sel = samples[samples.metric == metric]
@@ -688,6 +812,9 @@ def add_cli_arguments(parser) -> None:
     parser.add_argument("--json", metavar="PATH", help="write the results (samples, summary, ratios) as JSON")
     parser.add_argument("--quick", action="store_true", help="few trials and small sizes (also VLAB_QUICK=1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the randomised run order (default 0)")
+    parser.add_argument("--runtime", action="append", default=None, metavar="NAME",
+                        help="also measure under this runtime, e.g. runsc (gVisor), interleaved with runc; "
+                             "repeatable (`vlab doctor` lists the working runtimes)")
     interleave.add_cli_arguments(parser, OVERHEAD_RULE)
 
 
@@ -695,7 +822,8 @@ def run_cli(args) -> int:
     """``vlab bench overhead``: measure, print ratios with CIs, write JSON if asked."""
     path = check_output_path(args.json) if args.json else None
     quick = bool(args.quick) or settings.quick()
-    extra = {k: v for k, v in interleave.cli_options(args).items() if v is not None}
+    extra = {"runtimes": tuple(args.runtime)} if getattr(args, "runtime", None) else {}
+    extra.update({k: v for k, v in interleave.cli_options(args).items() if v is not None})
     res = measure(trials=args.trials, only=args.only, quick=quick, seed=args.seed, progress=True, save_to=path,
                   **extra)
     print(format_report(res))
