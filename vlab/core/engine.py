@@ -467,6 +467,24 @@ def _version_of(client) -> dict:
     return cached
 
 
+def check_runtime_selectable(client, runtime: str) -> None:
+    """Raise EngineRejected when the engine would silently run another runtime than ``runtime``.
+
+    Podman's Docker-compatible API ignores ``HostConfig.Runtime``: a container asked to run under
+    gVisor would run under runc, and a lab would report runc's figures as gVisor's.
+    """
+    if product(_version_of(client)) != "Podman":
+        return
+    with guarded("asking the engine for its runtime"):
+        default = client.info().get("DefaultRuntime", "")
+    if runtime != default:
+        raise EngineRejected(
+            f"Podman's Docker API cannot run a container under {runtime!r}: it ignores the runtime a "
+            f"container asks for and would use its service's runtime ({default!r}) instead.",
+            f"Start the Podman service with that runtime (`podman --runtime {runtime} system service …`), "
+            "or use Docker; the lab replays its recorded measurements meanwhile.")
+
+
 def product(version: dict, operating_system: str = "") -> str:
     """Which product serves the Docker API, from ``/version`` components and ``/info``."""
     names = " ".join(str(c.get("Name", "")) for c in version.get("Components") or []).lower()
