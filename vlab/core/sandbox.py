@@ -334,18 +334,13 @@ _live: dict[str, str] = {}
 _live_lock = threading.Lock()
 
 
-def track(container_id: str, name: str) -> None:
-    """Hold a container this process created, so exit, SIGTERM and ``remove_all_live`` remove it.
-
-    ``launch`` does this; code that calls ``client.api.create_container`` itself (timing) calls it right after.
-    """
+def _register(container_id: str, name: str) -> None:
     install_cleanup_handlers()  # the first container this process holds: make sure exit and SIGTERM remove it
     with _live_lock:
         _live[container_id] = name
 
 
-def untrack(container_id: str) -> None:
-    """Stop holding a container (it is gone, or someone else now removes it)."""
+def _forget(container_id: str) -> None:
     with _live_lock:
         _live.pop(container_id, None)
 
@@ -397,7 +392,7 @@ def remove(container_id: str, client=None) -> None:
         else:
             raise
     finally:
-        untrack(container_id)
+        _forget(container_id)
 
 
 def remove_all_live() -> int:
@@ -410,7 +405,7 @@ def remove_all_live() -> int:
             remove(cid)
             removed += 1
         except Exception:  # noqa: BLE001 - best effort at exit; `vlab clean` catches the rest
-            untrack(cid)
+            _forget(cid)
     return removed
 
 
@@ -528,19 +523,19 @@ def check_request(command: Sequence[str] | str, image: str, limits: Limits | Non
 def launch(client, kwargs: dict, what: str = "a container") -> str:
     """Create and start a container from ``create_kwargs(...)``; registered for removal, removed if start fails.
 
-    The caller removes it (``remove``/``remove_quietly``) in its own ``finally``.
+    The caller removes it (``remove``/``_safe_remove``) in its own ``finally``.
     """
     cid = None
     try:
         with interrupts_deferred(), guarded(f"creating {what}"):
             cid = client.api.create_container(**kwargs)["Id"]
-            track(cid, kwargs.get("name") or cid[:12])
+            _register(cid, kwargs.get("name") or cid[:12])
         with guarded(f"starting {what}"):
             client.api.start(cid)
         return cid
     except BaseException:
         if cid:
-            remove_quietly(cid, client)
+            _safe_remove(cid, client)
         raise
 
 
@@ -549,12 +544,11 @@ def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[st
     return cid, kw.get("name") or cid[:12]
 
 
-def remove_quietly(cid: str, client) -> None:
-    """``remove`` for ``finally`` blocks: never raises; what the engine could not remove, ``vlab clean`` finds."""
+def _safe_remove(cid: str, client) -> None:
     try:
         remove(cid, client)
     except Exception:  # noqa: BLE001 - the engine may be gone; `vlab clean` will finish the job
-        untrack(cid)
+        _forget(cid)
 
 
 @contextmanager
@@ -567,7 +561,7 @@ def start(command: Sequence[str] | str = ("sleep", "3600"), *, image: str = "bus
     try:
         yield Box(client, cid, name)
     finally:
-        remove_quietly(cid, client)
+        _safe_remove(cid, client)
 
 
 def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
@@ -597,7 +591,7 @@ def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits 
             info = client.api.inspect_container(cid)
         return RunResult(code, out, err, bool(info["State"].get("OOMKilled")), info["HostConfig"], cid)
     finally:
-        remove_quietly(cid, client)
+        _safe_remove(cid, client)
 
 
 # ---------------------------------------------------------------- networks
