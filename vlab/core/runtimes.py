@@ -18,6 +18,10 @@ from vlab.core.errors import BadParameter, VlabError
 PURPOSE = "runtime-probe"
 PROBE_TIMEOUT_S = 60.0
 GVISOR = "runsc"
+#: pids limit for long-lived containers under a runtime other than runc. gVisor's pids-limited cgroup holds the
+#: Sentry's host threads (ptrace: one stub thread per guest thread too): with runc's 64 it crashed after a few
+#: ``docker exec`` (Go runtime, exit 2) on this 2-core machine. Still a limit: a fork bomb inside stays contained.
+SANDBOX_PIDS = 512
 _cache: dict[str, RuntimeProbe] = {}
 
 

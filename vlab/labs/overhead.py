@@ -175,6 +175,9 @@ def check_runtimes(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+SANDBOX_PIDS = 512  # = vlab.core.runtimes.SANDBOX_PIDS: gVisor's threads count against the pids limit
+
+
 def runtime_config(metric: str, runtime: str) -> str:
     """The configuration name of ``metric`` under ``runtime``: ``container:runsc``, ``overlay:runsc``."""
     return f"{RUNTIME_TWIN[metric]}:{runtime}"
@@ -342,7 +345,7 @@ def _setup(s: Settings, stack: contextlib.ExitStack) -> _Env:
     if pinned & set(s.metrics):
         for rt in s.runtimes:  # the same pinned worker under another runtime (no bind mount: overlay only)
             env.boxes[f"pinned:{rt}"] = stack.enter_context(sandbox.start(
-                ["sleep", "86400"], limits=sandbox.Limits(cpuset=str(s.cpu), runtime=rt),
+                ["sleep", "86400"], limits=sandbox.Limits(cpuset=str(s.cpu), runtime=rt, pids=SANDBOX_PIDS),
                 purpose=f"overhead-worker-{rt}"))
     if "syscall" in s.metrics:
         env.boxes["unconfined"] = stack.enter_context(sandbox.start(
@@ -570,8 +573,9 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
         shim = _ppid(pid) if pid else None
         add("memory", "container tree RSS", i, _tree_rss_mib(shim) if shim else float("nan"), "MiB")
     for rt in s.runtimes:  # the same idle container under another runtime, seen from the host
-        rboxes = [stack.enter_context(sandbox.start(["sleep", "86400"], limits=sandbox.Limits(runtime=rt),
-                                                    purpose=f"overhead-idle-{rt}")) for _ in range(s.idle_containers)]
+        lim = sandbox.Limits(runtime=rt, pids=SANDBOX_PIDS)
+        rboxes = [stack.enter_context(sandbox.start(["sleep", "86400"], limits=lim, purpose=f"overhead-idle-{rt}"))
+                  for _ in range(s.idle_containers)]
         time.sleep(0.5)
         for i, box in enumerate(rboxes):
             with guarded("reading container memory stats"):
