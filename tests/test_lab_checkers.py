@@ -67,3 +67,31 @@ def test_container_stack_puts_the_engine_beside_the_containers():
     assert "namespaces" in hypervisors.LAYERS[rows[kernel_row][0]].name  # kernel features, in the kernel
     assert kernel_row == len(rows) - 2 and "engine" in rows[-1]  # nothing between the containers and the kernel
     assert hypervisors.kernels("container") == 1
+
+
+def test_syscall_exercises_of_notebook_04():
+    from pathlib import Path
+
+    from vlab.labs import hypervisors
+
+    counts = load("syscalls")
+    right = {r.where: int(r.syscr + r.syscw - 2 * r.n) for r in counts.summary.itertuples()}
+    assert hypervisors.check_extra_calls(right, counts).status == "pass"
+    plus = {k: v + 2 * 10000 for k, v in right.items()}
+    assert "Subtract 2 * n" in hypervisors.check_extra_calls(plus, counts).hint
+    assert hypervisors.check_extra_calls({"native": right["native"]}, counts).status == "wrong"
+    assert hypervisors.check_extra_calls(..., counts).status == "not yet"
+
+    def reader(pid):
+        return next(int(ln.split(":")[1]) for ln in Path(f"/proc/{pid}/io").read_text().splitlines()
+                    if ln.startswith("syscw:"))
+
+    assert hypervisors.check_io_reader(reader).status == "pass"
+    assert hypervisors.check_io_reader(lambda pid: ...).status == "not yet"
+    assert hypervisors.check_io_reader(lambda pid: "12").status == "wrong"
+    syscr = hypervisors.check_io_reader(lambda pid: int(Path(f"/proc/{pid}/io").read_text().split()[5]))  # syscr
+    assert syscr.status == "wrong"
+    frozen = reader("self")
+    assert hypervisors.check_io_reader(lambda pid: frozen).status == "wrong"
+    assert "right" in hypervisors.compare_syscall_prediction(10003, counts)
+    assert "more than measured" in hypervisors.compare_syscall_prediction(20000, counts)

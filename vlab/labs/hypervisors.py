@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vlab.core.errors import BadParameter
+from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 
 
 @dataclass(frozen=True)
@@ -123,3 +124,85 @@ def explain(layer: str, korean: bool = False) -> str:
 def kernels(name: str) -> int:
     """How many kernels an app's request meets on its way to the hardware in this stack."""
     return sum(1 for row in stack(name) if LAYERS[row[0]].is_kernel)
+
+
+# ------------------------------------------------------------------ notebook 04: prediction and exercises
+def _row(counts, where: str):
+    s = counts.summary
+    return s[s["where"] == where].iloc[0]
+
+
+def compare_syscall_prediction(predicted: object, counts) -> str:
+    """Set the learner's predicted write() count for the container's ``dd`` against what the kernel counted."""
+    row = _row(counts, "container")
+    n, writes = int(row["n"]), int(row["syscw"])
+    fact = (f"The kernel counted {writes} write() calls for the container's dd copying {n} bytes one at a time: "
+            f"one per byte plus {writes - n} for starting and finishing. A container adds no system calls of its own: "
+            "they go straight to the host kernel, which counts them like any process's.")
+    if not isinstance(predicted, int | float) or isinstance(predicted, bool):
+        return "No prediction recorded. " + fact
+    if abs(predicted - writes) <= max(10, 0.01 * writes):
+        return f"You predicted {predicted:g}: right. " + fact
+    if predicted > writes:
+        return f"You predicted {predicted:g}: more than measured, as if the container added calls. " + fact
+    return f"You predicted {predicted:g}: fewer than measured. " + fact
+
+
+@checker
+def check_extra_calls(extra: object, counts) -> Feedback:
+    """Exercise 1: ``{where: syscr + syscw - 2 * n}``, the calls beyond one read and one write per byte."""
+    s = counts.summary
+    want = {str(r.where): int(r.syscr + r.syscw - 2 * r.n) for r in s.itertuples()}
+    if not isinstance(extra, dict):
+        return wrong(f"extra is a {type(extra).__name__}, not a dict", 'Build {"native": ..., "container": ...}.')
+    missing = sorted(set(want) - {str(k) for k in extra})
+    if missing:
+        return wrong(f"no entry for {missing}", f"The where column holds: {', '.join(want)}.")
+    bad = {k: extra[k] for k in want if extra[k] != want[k]}
+    if bad:
+        k = next(iter(bad))
+        got = bad[k]
+        hint = "Subtract 2 * n: one read() and one write() per byte." if got == want[k] + 2 * int(
+            _row(counts, k)["n"]) else "Use the syscr, syscw and n columns of the row."
+        return wrong(f"{k}: {got!r} is not syscr + syscw - 2·n for that row", hint)
+    same = len(set(want.values())) == 1
+    return passed(f"extra calls {want}: {'the same' if same else 'almost the same'} on the host and in the container; "
+                  "the container's process makes the same calls to the same kernel.")
+
+
+@checker
+def check_io_reader(syscw_of: object) -> Feedback:
+    """Exercise 2: ``syscw_of(pid)`` reads the ``syscw`` counter from ``/proc/<pid>/io`` as an int."""
+    import os
+    from pathlib import Path
+
+    if not callable(syscw_of):
+        return wrong("syscw_of should be a function", "Define it with def syscw_of(pid): ...")
+
+    def real() -> int:
+        line = next(ln for ln in Path("/proc/self/io").read_text().splitlines() if ln.startswith("syscw:"))
+        return int(line.split(":")[1])
+
+    before = real()
+    got = syscw_of("self")
+    after = real()
+    if got is Ellipsis:
+        return not_yet()
+    if not isinstance(got, int) or isinstance(got, bool):
+        return wrong(f"syscw_of('self') returned {got!r} ({type(got).__name__}), not an int",
+                     'Split the line "syscw: 1234" at ":" and convert the second part with int().')
+    if not before <= got <= after:
+        return wrong(f"{got} is not this process's syscw (between {before} and {after} just now)",
+                     "Read the line that starts with 'syscw:' (not syscr, not wchar).")
+    fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        start = syscw_of("self")
+        for _ in range(100):
+            os.write(fd, b"x")
+        grew = syscw_of("self") - start
+    finally:
+        os.close(fd)
+    if grew < 100:
+        return wrong(f"after 100 write() calls your counter grew by {grew}", "Read the file again on every call.")
+    return passed(f"100 write() calls made your counter grow by {grew} (more would be other threads' writes; "
+                  "the kernel counts every call).")

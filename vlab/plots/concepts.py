@@ -199,13 +199,13 @@ def syscalls_through_os():
 @styled(hangul_first=True)
 def hypervisor_translates():
     """A guest kernel's requests reach the host kernel through the hypervisor, the interpreter (S2.8–S2.9)."""
-    fig, ax = _figure(9, 4.8, "The hypervisor interprets between two kernels" + tag("통역가"))
+    fig, ax = _figure(9, 4.8, "A hosted hypervisor interprets the guest's hardware access" + tag("통역가"))
     box(ax, 3, 78, 40, 10, "app in the VM: write(fd, …)", SKY)
     arrow(ax, 23, 77, 23, 68, "guest system call (the guest OS's own table)")
     box(ax, 3, 56, 40, 11, ko("guest kernel", "게스트 커널") + "\ne.g. FreeBSD: write = call 4", PINK)
     arrow(ax, 23, 55, 23, 45, "virtual disk / network request")
     box(ax, 3, 33, 52, 11, ko("hypervisor", "하이퍼바이저") + " = interpreter:\nturns the guest's device requests "
-        "into host system calls", ORANGE, fontsize=7.5)
+        "into host system calls (type 2)", ORANGE, fontsize=7.5)
     arrow(ax, 23, 32, 23, 24, "host system calls: pwrite(), ioctl(KVM_RUN) …")
     box(ax, 3, 12, 94, 11, ko("host kernel", "호스트 커널") + "  e.g. Linux x86-64: write = call 1", BLUE,
         textcolour="white")
