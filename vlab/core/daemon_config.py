@@ -22,8 +22,8 @@ and one that is not need different ``--network`` settings:
   namespace"), checked on Debian 12 with runsc 2022-12-19.
 - ``runsc-net``: gVisor's own network stack (netstack), for containers on a bridge network.
 
-The platform is ``systrap`` where the installed runsc lists it (``runsc help platforms``; added to
-gVisor in 2023), ``ptrace`` otherwise. Measurements read it back from ``docker info``
+The platform is ``systrap`` where the installed runsc lists it (``runsc help platforms``; newer gVisor
+releases), ``ptrace`` otherwise. Measurements read it back from ``docker info``
 (:func:`runtime_platform`) and record it in their provenance.
 """
 

@@ -1,4 +1,4 @@
-"""Race widget: one button starts a container and boots a VM at the same moment; watch both finish.
+"""Race widget: one button starts a container, a gVisor sandbox and a VM at the same moment; watch them finish.
 
 Live, it really does both, in two threads released by one barrier: a sandboxed busybox
 container (create → start → exit, see ``vlab.labs.vm.versus``) and a QEMU VM booting its own kernel
@@ -18,10 +18,20 @@ import threading
 import time
 
 from vlab.core.errors import BadParameter, VlabError
-from vlab.labs.vm.race import LANES, Event, RaceResult, load_recorded, race_live, replay_events, vm_available
+from vlab.labs.vm.race import (
+    LANES,
+    Event,
+    RaceResult,
+    gvisor_available,
+    load_recorded,
+    race_live,
+    replay_events,
+    vm_available,
+)
 
-TAU_MS = {"container": 150.0, "vm": 2500.0}
+TAU_MS = {"container": 150.0, "gvisor": 300.0, "vm": 2500.0}
 SOURCES = ("auto", "live", "replay")
+LANE_TAGS = {"container": "container", "gvisor": "gVisor   ", "vm": "VM       "}
 LIVE_BADGE = "<b style='color:#0072B2'>● LIVE</b>"
 
 
@@ -48,13 +58,15 @@ class RaceWidget:
         self._lock = threading.Lock()
         self._t0 = 0.0
         self._finished: dict[str, float] = {}
+        self._skipped: set[str] = set()  # lanes not in this race (gVisor where runsc does not run)
 
         self.button = w.Button(description="Start the race", icon="play", button_style="primary",
                                tooltip="Start a container and boot a VM at the same moment")
         self.bars = {lane: w.FloatProgress(value=0.0, min=0.0, max=1.0, bar_style="info",
                                            layout=w.Layout(width="55%")) for lane in LANES}
         self.labels = {lane: w.HTML(value="waiting") for lane in LANES}
-        names = {"container": "Container (컨테이너)", "vm": "Virtual machine (가상 머신)"}
+        names = {"container": "Container (컨테이너)", "gvisor": "gVisor sandbox (샌드박스)",
+                 "vm": "Virtual machine (가상 머신)"}
         lanes = [w.HBox([w.HTML(f"<b>{names[lane]}</b>", layout=w.Layout(width="210px")), self.bars[lane],
                          self.labels[lane]]) for lane in LANES]
         self.status = w.HTML(value=self._intro())
@@ -89,7 +101,7 @@ class RaceWidget:
         return "live", ""
 
     def _intro(self) -> str:
-        return ("Press the button: a container and a VM start <i>at the same moment</i>. "
+        return ("Press the button: a container, a gVisor sandbox and a VM start <i>at the same moment</i>. "
                 "Which one reports first, and by how much?")
 
     # -- events
@@ -104,14 +116,14 @@ class RaceWidget:
                 self.labels[ev.lane].value = f"<b>done at {ev.t_ms:,.0f} ms</b>"
             rows = sorted(self.events, key=lambda e: e.t_ms)[-14:]
             self.timeline.value = "<pre style='font-size:85%;line-height:1.25'>" + "\n".join(
-                f"{e.t_ms:9,.0f} ms  {'container' if e.lane == 'container' else 'VM       '}  {html.escape(e.text)}"
+                f"{e.t_ms:9,.0f} ms  {LANE_TAGS[e.lane]}  {html.escape(e.text)}"
                 for e in rows) + "</pre>"
 
     def _tick(self, now_ms: float) -> None:
         """Every 0.1 s: show the elapsed time, and creep the unfinished bars forward (never to the end)."""
         with self._lock:
             for lane in LANES:
-                if lane not in self._finished:
+                if lane not in self._finished and lane not in self._skipped:
                     self.labels[lane].value = f"{now_ms:,.0f} ms …"
                     creep = 0.9 * (1 - math.exp(-now_ms / TAU_MS[lane]))
                     self.bars[lane].value = max(self.bars[lane].value, creep)
@@ -122,7 +134,7 @@ class RaceWidget:
             return
         self.button.disabled = True
         self.done.clear()
-        self.result, self.error, self.events, self._finished = None, None, [], {}
+        self.result, self.error, self.events, self._finished, self._skipped = None, None, [], {}, set()
         for lane in LANES:
             self.bars[lane].value, self.bars[lane].bar_style = 0.0, "info"
             self.labels[lane].value = "…"
@@ -157,6 +169,8 @@ class RaceWidget:
 
         events, res = replay_events(*load_recorded())
         res.why_replay = why
+        if res.gvisor_ms is None:
+            self._skip("gvisor", res.gvisor_why_missing or "no gVisor recording")
         prov = recorded_provenance()
         pace = "at the recorded pace" if self.replay_speed == 1 else f"{self.replay_speed:g}× faster than recorded"
         self.status.value = ("<b style='color:#D55E00'>▶ REPLAY</b>: these are <i>recorded</i> runs "
@@ -183,6 +197,9 @@ class RaceWidget:
         self.status.value = (f"{LIVE_BADGE}: preparing the VM (probing KVM, building its initramfs) …")
         stop = threading.Event()
         started = threading.Event()
+        with_gvisor, why = gvisor_available()
+        if not with_gvisor:
+            self._skip("gvisor", why)
 
         def on_event(ev: Event) -> None:
             if not started.is_set():
@@ -194,12 +211,17 @@ class RaceWidget:
             self._apply(ev)
 
         try:
-            res = race_live(on_event, accel=self.accel, vm_timeout=self.vm_timeout)
+            res = race_live(on_event, accel=self.accel, vm_timeout=self.vm_timeout, gvisor=with_gvisor)
         finally:
             stop.set()
         res.events = sorted(self.events, key=lambda e: e.t_ms)
         self.result = res
         self._finish(res)
+
+    def _skip(self, lane: str, why: str) -> None:
+        with self._lock:
+            self._skipped.add(lane)
+            self.labels[lane].value = f"<small>not in this race: {html.escape(why[:120])}</small>"
 
     def _finish(self, res: RaceResult) -> None:
         head = self.status.value if res.source == "replay" else f"{LIVE_BADGE}: measured just now."

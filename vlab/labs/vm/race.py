@@ -1,7 +1,9 @@
-"""The race of notebook 08: a sandboxed container and a QEMU VM released at the same instant.
+"""The race of notebooks 08 and 10b: a container, a gVisor sandbox and a QEMU VM released at the same instant.
 
 Live, both run for real in two threads released by one barrier; in replay mode the recorded runs
-(``vm_container_start`` and ``vm_boot``) are turned into the same events at their recorded pace.
+(``vm_container_start`` and ``vm_boot``; the gVisor lane from ``spectrum``) are turned into the same events at
+their recorded pace. The gVisor lane runs only where the ``runsc`` runtime starts a container (live) or the
+``spectrum`` recording is shipped (replay); without it the race has two lanes.
 The widget ``vlab.widgets.race`` only draws these events.
 """
 
@@ -14,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 
 from vlab.core.errors import VlabError
 
-LANES = ("container", "vm")
+LANES = ("container", "gvisor", "vm")
+GVISOR_RUNTIME = "runsc"
 #: Time constants of the "still working" creep of an unfinished lane's bar (display only, never a result).
 @dataclass(frozen=True)
 class Event:
@@ -40,6 +43,9 @@ class RaceResult:
     vm_kernel: str = ""
     why_replay: str = ""
     events: list[Event] = field(default_factory=list)
+    gvisor_ms: float | None = None  # the gVisor sandbox's create → exited (None: no gVisor lane)
+    gvisor_kernel: str = ""
+    gvisor_why_missing: str = ""
 
     @property
     def ratio(self) -> float:
@@ -60,7 +66,9 @@ class RaceResult:
     def summary(self) -> str:
         emulated = {"tcg": ", software emulation", "kvm": ", hardware-accelerated"}.get(self.accel, "")
         src = "REPLAYED recorded runs" if self.source == "replay" else "measured live, just now"
-        return (f"Container: command ran and exited after {self.container_ms:,.0f} ms. "
+        gv = (f"gVisor sandbox: exited after {self.gvisor_ms:,.0f} ms, having seen kernel {self.gvisor_kernel} "
+              f"(its own user-space kernel). " if self.gvisor_ms is not None else "")
+        return (f"Container: command ran and exited after {self.container_ms:,.0f} ms. {gv}"
                 f"VM ({self.accel.upper()}{emulated}): its own kernel booted and /init reported after "
                 f"{self.vm_ms:,.0f} ms (powered off at {self.vm_exit_ms:,.0f} ms). "
                 f"The VM took {self.ratio:,.1f}× as long. [{src}]")
@@ -72,7 +80,7 @@ def _median_trial(samples, phase: str) -> int:
     return int(rows.iloc[(len(rows) - 1) // 2]["trial"])
 
 
-def replay_events(container_res, vm_res) -> tuple[list[Event], RaceResult]:
+def replay_events(container_res, vm_res, spectrum_res=None) -> tuple[list[Event], RaceResult]:
     """Events of the median recorded trial of each side, in time order, and the race result."""
     cs, vs = container_res.samples, vm_res.samples
     if cs.empty or vs.empty:
@@ -95,17 +103,37 @@ def replay_events(container_res, vm_res) -> tuple[list[Event], RaceResult]:
               f"/init reported: PID {vinfo.get('pid', '?')}, kernel {vinfo.get('kernel', '?')}"),
         Event(float(vt["total"]), "vm", 1.0, "guest powered off; QEMU exited", final=True),
     ]
-    events.sort(key=lambda e: e.t_ms)
     res = RaceResult("replay", float(ct["total"]), float(vt["launch_to_marker"]), float(vt["total"]), accel,
                      str(cinfo.get("kernel", "")), str(vinfo.get("kernel", "")), events=events)
+    if spectrum_res is not None:
+        events += gvisor_replay_events(spectrum_res, res)
+    events.sort(key=lambda e: e.t_ms)
     return events, res
 
 
+def gvisor_replay_events(spectrum_res, res: RaceResult) -> list[Event]:
+    """The gVisor lane from the ``spectrum`` recording: its median container start (create → removed)."""
+    s = spectrum_res.samples
+    sel = s[(s["metric"] == "start") & (s["place"] == "gvisor")]["value"] if not s.empty else []
+    if len(sel) == 0:
+        res.gvisor_why_missing = "the recording has no gVisor start times"
+        return []
+    ms = float(sel.median())
+    res.gvisor_ms = ms
+    res.gvisor_kernel = str((spectrum_res.extra.get("kernels") or {}).get("gvisor", "?"))
+    return [Event(0.0, "gvisor", 0.05, "docker create --runtime runsc …"),
+            Event(ms, "gvisor", 1.0, f"exited and removed (median recorded run); uname -r = {res.gvisor_kernel}",
+                  final=True)]
+
+
 def load_recorded():
-    """The two recordings the replayed race uses (DataError with a fix when missing)."""
+    """The recordings the replayed race uses (DataError with a fix when missing); spectrum may be None."""
     from vlab.core import replay
 
-    return replay.load("vm_container_start"), replay.load("vm_boot")
+    spectrum = None
+    if "spectrum" in replay.available():
+        spectrum = replay.load("spectrum")
+    return replay.load("vm_container_start"), replay.load("vm_boot"), spectrum
 
 
 # ---------------------------------------------------------------- live
@@ -121,8 +149,36 @@ def vm_available() -> tuple[bool, str]:
     return True, ""
 
 
-def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_timeout: float = 120.0) -> RaceResult:
-    """Run one real race: a sandboxed container and a QEMU VM released at the same instant."""
+def gvisor_available(client=None) -> tuple[bool, str]:
+    """(True, "") when the gVisor runtime starts a container here; else (False, why)."""
+    from vlab.core import runtimes
+
+    try:
+        runtimes.require(GVISOR_RUNTIME, client)
+    except VlabError as exc:
+        return False, exc.message
+    return True, ""
+
+
+def gvisor_lifecycle(client) -> tuple[float, dict]:
+    """One timed lifecycle of the report container under gVisor: (create → exited ms, what it reported)."""
+    from vlab.core import sandbox
+    from vlab.core.errors import EngineError
+    from vlab.core.lifecycle import run_lifecycle
+    from vlab.core.runtimes import SANDBOX_PIDS
+    from vlab.labs.vm import versus
+
+    kwargs = sandbox.create_kwargs(client, ["/bin/sh", "-c", versus.REPORT], purpose="race-gvisor",
+                                   limits=sandbox.Limits(memory="64m", pids=SANDBOX_PIDS, runtime=GVISOR_RUNTIME))
+    lc = run_lifecycle(client, kwargs, read_marker=False, keep_output=True)
+    if lc.exit_code != 0:
+        raise EngineError(f"The gVisor container exited with code {lc.exit_code}: {lc.output.strip()[:200]}")
+    return (lc.stamps["exited"] - lc.stamps["t0"]) / 1e6, versus.parse_report(lc.output) or {}
+
+
+def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_timeout: float = 120.0,
+              gvisor: bool = True) -> RaceResult:
+    """Run one real race: a container, a gVisor sandbox (when it works here) and a QEMU VM, released at once."""
     from vlab.core.engine import connect
     from vlab.core.images import ensure
     from vlab.labs.vm import boot, versus
@@ -131,8 +187,9 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
     ensure("busybox", client)
     outcome: dict = {}
     errors: list[BaseException] = []
+    with_gvisor, gvisor_why = gvisor_available(client) if gvisor else (False, "not asked for")
     with boot.prepare(accel) as guest:
-        gate = threading.Barrier(2)
+        gate = threading.Barrier(3 if with_gvisor else 2)
         t0_box: list[int] = []
 
         def stamp() -> float:
@@ -152,6 +209,18 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
                                f"exited: PID {(report or {}).get('pid', '?')}, "
                                f"uname -r = {(report or {}).get('kernel', '?')}", final=True))
             except BaseException as exc:  # noqa: BLE001 - reported after both lanes end
+                errors.append(exc)
+
+        def gvisor_lane() -> None:
+            try:
+                gate.wait()
+                g0 = stamp()
+                on_event(Event(g0, "gvisor", 0.05, "docker create --runtime runsc …"))
+                ms, report = gvisor_lifecycle(client)
+                outcome["gvisor"] = (ms, report)
+                on_event(Event(g0 + ms, "gvisor", 1.0, f"exited: PID {report.get('pid', '?')}, "
+                                                        f"uname -r = {report.get('kernel', '?')}", final=True))
+            except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
 
         def vm_lane() -> None:
@@ -176,6 +245,8 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
 
         threads = [threading.Thread(target=container_lane, name="race-container", daemon=True),
                    threading.Thread(target=vm_lane, name="race-vm", daemon=True)]
+        if with_gvisor:
+            threads.append(threading.Thread(target=gvisor_lane, name="race-gvisor", daemon=True))
         t0_box.append(time.perf_counter_ns())
         for t in threads:
             t.start()
@@ -185,8 +256,12 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
         raise errors[0]
     times, report = outcome["container"]
     run = outcome["vm"]
-    return RaceResult("live", times["total"], run.launch_to_marker_ms, run.total_ms, guest.accel,
-                      str(report.get("kernel", "")), run.marker.kernel)
+    res = RaceResult("live", times["total"], run.launch_to_marker_ms, run.total_ms, guest.accel,
+                     str(report.get("kernel", "")), run.marker.kernel,
+                     gvisor_why_missing="" if with_gvisor else gvisor_why)
+    if "gvisor" in outcome:
+        res.gvisor_ms, res.gvisor_kernel = outcome["gvisor"][0], str(outcome["gvisor"][1].get("kernel", ""))
+    return res
 
 
 # ---------------------------------------------------------------- widget

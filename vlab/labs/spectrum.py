@@ -1,0 +1,399 @@
+"""The isolation spectrum, measured: a process → a runc container → a gVisor sandbox → a QEMU VM.
+
+One interleaved run (kind ``spectrum``) sets the four side by side on this machine:
+
+- ``start``: ms from asking to the work being done and cleaned up: a native fork/exec of busybox ``true``;
+  a container's create → start → wait → remove (runc, then gVisor); a VM's QEMU launch → its ``/init``
+  reporting (its own kernel booted; TCG software emulation where KVM does not work: labelled);
+- ``syscall``: ns per system call: ``dd bs=1`` (one ``read`` + one ``write`` per byte), pinned to one CPU;
+- ``cpu``: ms for a busybox ``awk`` loop (no system calls), pinned to the same CPU;
+- ``memory``: MiB per idle instance seen from the host: a process's RSS; every process below the
+  container's shim (runc: the container; gVisor: the Sentry + the Gofer); the QEMU process's peak RSS;
+- what each one *sees*: kernel release, ``/proc/version``, ``dmesg``, ``/proc`` entries, and which
+  system calls fail (the same commands in every place).
+
+gVisor (``runsc``) refuses ``adjtimex``, so inside it the workloads stamp the clock with a file's
+modification time (``overhead.file_clock``); elsewhere ``adjtimex``. Both read the same wall clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import random
+import resource
+import subprocess
+import time
+
+import pandas as pd
+
+from vlab.core import replay, settings, stats
+from vlab.core.errors import BadParameter, VlabError
+from vlab.core.results import Results
+
+KIND = "spectrum"
+PURPOSE = "spectrum"
+PLACES = ("process", "runc", "gvisor", "vm")
+LABELS = {"process": "process", "runc": "runc container", "gvisor": "gVisor sandbox", "vm": "QEMU VM"}
+METRICS = {"start": "ms", "syscall": "ns per call", "cpu": "ms", "memory": "MiB"}
+WHAT = {
+    "start": "start → work done → cleaned up (ms)",
+    "syscall": "cost of one system call, dd bs=1 (ns)",
+    "cpu": "CPU loop, busybox awk (ms)",
+    "memory": "memory per idle instance, from the host (MiB)",
+}
+#: What stands between the workload and the host kernel.
+BETWEEN = {
+    "process": "nothing: its system calls go straight to the host kernel",
+    "runc": "namespaces, cgroups, dropped capabilities and a seccomp filter; the host kernel still serves "
+            "every system call",
+    "gvisor": "a kernel written in Go that runs in user space (the Sentry) serves the system calls; the "
+              "Sentry itself uses a small, filtered set of host system calls, and file access goes through "
+              "a separate process (the Gofer)",
+    "vm": "a whole guest kernel, plus the virtual machine monitor (QEMU) and, with KVM, the CPU's "
+          "virtualization extensions; the host kernel never sees the guest's system calls",
+}
+#: Commands run in every place: (what, shell command). Output's first line and exit status are kept.
+PROBES = (
+    ("kernel release", "uname -r"),
+    ("/proc/version", "cat /proc/version"),
+    ("dmesg", "dmesg 2>&1 | head -n 2"),
+    ("/proc entries", "ls /proc | wc -l"),
+    ("CPUs", "nproc"),
+    ("adjtimex (read the clock)", "adjtimex >/dev/null && echo ok"),
+    ("/proc/modules", "head -n 1 /proc/modules"),
+    ("/proc/kallsyms", "head -n 1 /proc/kallsyms"),
+    ("/sys/kernel", "ls /sys/kernel 2>&1 | head -n 1"),
+    ("sethostname (privileged)", "hostname vlab-probe && echo ok"),
+)
+#: Probes that would change the host: run only inside the sandboxes, never as a plain process.
+SANDBOX_ONLY = {"sethostname (privileged)"}
+# Not probed: under gVisor (runsc 2022-12-19, ptrace) ``mount`` and ``swapoff`` left ``docker exec`` hanging.
+DEFAULT_RUNTIME = "runsc"
+
+
+# ---------------------------------------------------------------- settings
+def _check(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIME, vm: bool = True, seed: int = 0,
+           progress: bool = True) -> None:
+    """measure_spectrum's arguments (BadParameter before any work, live and replay alike)."""
+    if trials is not None and (isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 200):
+        raise BadParameter(f"trials={trials!r} must be a whole number from 1 to 200 (or None for the default)",
+                           "Use 10 for a good look, 3 for a quick one.")
+    if not isinstance(runtime, str) or not runtime or not all(c.isalnum() or c in "._-" for c in runtime):
+        raise BadParameter(f"runtime={runtime!r} is not a runtime name", "Use 'runsc' (gVisor).")
+    if not isinstance(vm, bool):
+        raise BadParameter(f"vm={vm!r} must be True or False")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise BadParameter(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1")
+
+
+def sizes(quick: bool) -> dict:
+    """Workload sizes: the syscall loop is kept small because gVisor's ptrace platform is slow per call."""
+    if quick:
+        return {"trials": 3, "vm_trials": 1, "cpu_iterations": 150_000, "syscall_bytes": 10_000}
+    return {"trials": 10, "vm_trials": 3, "cpu_iterations": 1_000_000, "syscall_bytes": 50_000}
+
+
+# ---------------------------------------------------------------- the measurement
+@replay.replayable(KIND, check=_check)
+def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIME, vm: bool = True, seed: int = 0,
+                     progress: bool = True) -> Results:
+    """Measure process, runc container, gVisor sandbox and QEMU VM side by side (see the module doc).
+
+    ``runtime`` is the gVisor runtime's name in the engine (``runsc``); it must start a container
+    here (``vlab doctor``), else RuntimeUnavailable says why and how to install it. ``vm=False`` skips
+    the VM. In replay mode the recording shipped with vlab is returned.
+    """
+    from tqdm.auto import tqdm
+
+    from vlab.core import runtimes as rt
+    from vlab.core import sandbox
+    from vlab.core.engine import connect
+    from vlab.core.images import ensure, find_busybox
+    from vlab.core.provenance import collect
+    from vlab.labs import overhead as oh
+
+    quick = settings.quick()
+    sz = sizes(quick)
+    if trials is not None:
+        sz["trials"] = trials
+    client = connect()
+    ensure("busybox", client)
+    probe = rt.require(runtime, client)
+    bb = str(find_busybox())
+    cpu = sorted(os.sched_getaffinity(0))[-1]
+    s = oh.Settings(trials=1, cpu_iterations=sz["cpu_iterations"], syscall_bytes=sz["syscall_bytes"], cpu=cpu)
+    native = oh._Native(bb)
+    rows: list[dict] = []
+    sees: list[dict] = []
+    kernels: dict[str, str] = {"host": platform.release()}
+    vm_info: dict = {"measured": False}
+    partial = False
+
+    def add(metric: str, place: str, trial: int, value: float) -> None:
+        rows.append({"metric": metric, "place": place, "trial": trial, "value": float(value),
+                     "unit": METRICS[metric]})
+
+    def timed_start(place: str) -> float:
+        if place == "process":
+            t0 = time.perf_counter_ns()
+            subprocess.run([bb, "true"], check=True)
+            return (time.perf_counter_ns() - t0) / 1e6
+        from vlab.core.lifecycle import host_phases, run_lifecycle
+
+        limits = sandbox.Limits(runtime=runtime if place == "gvisor" else None)
+        kw = sandbox.create_kwargs(client, ["true"], limits=limits, purpose=PURPOSE)
+        lc = run_lifecycle(client, kw, read_marker=False)
+        if lc.exit_code != 0:
+            raise VlabError(f"the {LABELS[place]} exited with {lc.exit_code}")
+        return host_phases(lc.stamps)["total"]
+
+    def timed_work(metric: str, place: str, boxes: dict) -> float:
+        script, n = oh.workload(metric, bb if place == "process" else oh.BB_IN_CONTAINER, s)
+        if place == "process":
+            ms = oh.intervals_ms(native.run(script, cpu), n)[0]
+        elif place == "runc":
+            ms = oh.intervals_ms(oh._box_run(boxes["runc"], script), n)[0]
+        else:
+            script, n = oh.file_clock(script, n, oh.BB_IN_CONTAINER)
+            ms = oh.file_intervals_ms(oh._box_run(boxes["gvisor"], script), n)[0]
+        return ms * 1e6 / (2 * s.syscall_bytes) if metric == "syscall" else ms
+
+    with contextlib.ExitStack() as stack:
+        try:
+            boxes = {
+                "runc": stack.enter_context(sandbox.start(["sleep", "86400"], limits=sandbox.Limits(cpuset=str(cpu)),
+                                                          purpose=PURPOSE)),
+                "gvisor": stack.enter_context(sandbox.start(["sleep", "86400"], purpose=PURPOSE,
+                                                            limits=sandbox.Limits(cpuset=str(cpu), runtime=runtime,
+                                                                                  pids=rt.SANDBOX_PIDS))),
+            }
+            sees = _sees(bb, boxes)
+            for place in ("runc", "gvisor"):
+                kernels[place] = next(r[place] for r in sees if r["what"] == "kernel release")
+            pairs = [(m, p) for m in ("start", "syscall", "cpu") for p in ("process", "runc", "gvisor")]
+            for m, p in pairs:  # warm-up, discarded
+                timed_start(p) if m == "start" else timed_work(m, p, boxes)
+            order = [(m, p, t) for t in range(sz["trials"]) for m, p in pairs]
+            random.Random(seed).shuffle(order)
+            for m, p, t in tqdm(order, desc="spectrum", disable=not progress, leave=False):
+                add(m, p, t, timed_start(p) if m == "start" else timed_work(m, p, boxes))
+            _memory(stack, bb, runtime, add)
+        except KeyboardInterrupt:
+            partial = True
+    if vm and not partial:
+        try:
+            vm_info = _vm(sz["vm_trials"], add, kernels)
+        except KeyboardInterrupt:
+            partial = True
+        except VlabError as exc:
+            vm_info = {"measured": False, "why": exc.message}
+    samples = pd.DataFrame(rows, columns=["metric", "place", "trial", "value", "unit"])
+    cfg = {"trials": sz["trials"], "seed": seed, "sizes": sz, "cpu_pinned": cpu, "runtime": runtime}
+    prov = collect(cfg, runtime={"name": runtime, "path": probe.path, "args": list(probe.args),
+                                 "platform": probe.platform},
+                   gvisor_platform=probe.platform, accelerator=vm_info.get("accel"))
+    res = Results(KIND, samples, summary(samples), prov, partial=partial, extra={
+        "kernels": kernels, "sees": sees, "between": BETWEEN, "labels": LABELS, "what": WHAT, "vm": vm_info,
+        "platform": probe.platform, "ratios": ratios(samples).to_dict(orient="records"),
+        "workloads": {"syscall": f"busybox dd bs=1 count={s.syscall_bytes:,} (read+write per byte), CPU {cpu}",
+                      "cpu": f"busybox awk loop, {s.cpu_iterations:,} iterations, CPU {cpu}",
+                      "start": "process: fork/exec busybox true; containers: create→start→wait→remove of true; "
+                               "VM: QEMU launch → /init reports"},
+    })
+    res.extra["self_check"] = self_check(res)
+    return res
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return lines[0][:100] if lines else ""
+
+
+def _sees(bb: str, boxes: dict) -> list[dict]:
+    """Each probe command on the host (as a plain process) and in both sandboxes."""
+    out = []
+    for what, cmd in PROBES:
+        row = {"what": what}
+        if what in SANDBOX_ONLY:
+            row["process"] = "(not run on the host: it would change it)"
+            for place, box in boxes.items():
+                r = box.exec(["/bin/sh", "-c", cmd])
+                row[place] = _first_line(r.stdout + r.stderr) or f"(exit {r.exit_code})"
+            out.append(row)
+            continue
+        proc = subprocess.run([bb, "sh", "-c", cmd.replace("adjtimex", f"{bb} adjtimex")], capture_output=True,
+                              text=True, timeout=30, env={"PATH": os.path.dirname(bb) + ":/usr/sbin:/usr/bin:/bin"})
+        row["process"] = _first_line(proc.stdout + proc.stderr) or f"(exit {proc.returncode})"
+        for place, box in boxes.items():
+            r = box.exec(["/bin/sh", "-c", cmd])
+            row[place] = _first_line(r.stdout + r.stderr) or f"(exit {r.exit_code})"
+        out.append(row)
+    return out
+
+
+def _memory(stack: contextlib.ExitStack, bb: str, runtime: str, add) -> None:
+    from vlab.core import sandbox
+    from vlab.labs import overhead as oh
+
+    proc = subprocess.Popen([bb, "sleep", "600"])
+    stack.callback(oh._stop, proc)
+    idle = {p: [stack.enter_context(sandbox.start(["sleep", "86400"], purpose=PURPOSE,
+                                                  limits=_idle_limits(runtime if p == "gvisor" else None)))
+                for _ in range(2)] for p in ("runc", "gvisor")}
+    time.sleep(0.5)
+    add("memory", "process", 0, oh._rss_mib(proc.pid))
+    for place, boxes in idle.items():
+        for i, box in enumerate(boxes):
+            pid = int(box.inspect()["State"].get("Pid") or 0)
+            shim = oh._ppid(pid) if pid else None
+            add("memory", place, i, oh._tree_rss_mib(shim) if shim else float("nan"))
+
+
+def _idle_limits(runtime: str | None):
+    from vlab.core import sandbox
+    from vlab.core.runtimes import SANDBOX_PIDS
+
+    return sandbox.Limits(runtime=runtime, pids=SANDBOX_PIDS) if runtime else sandbox.Limits()
+
+
+def _vm(trials: int, add, kernels: dict) -> dict:
+    """Boot the marker VM ``trials`` times; its start time, kernel and QEMU's peak RSS."""
+    from vlab.labs.vm import boot
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with boot.prepare("auto") as guest:
+        for t in range(trials):
+            run = guest.boot(120.0)
+            add("start", "vm", t, run.launch_to_marker_ms)
+            kernels["vm"] = run.marker.kernel
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if after > before:  # the largest child so far is QEMU: its peak RSS (KiB on Linux)
+            add("memory", "vm", 0, after / 1024)
+        return {"measured": True, "accel": guest.accel, "emulated": guest.accel == "tcg",
+                "memory_assigned_mib": guest.memory_mib, "qemu_version": guest.qemu_version,
+                "memory_note": "QEMU's peak RSS while booting (getrusage), not an idle steady state"}
+
+
+# ---------------------------------------------------------------- analysis
+def summary(samples: pd.DataFrame) -> pd.DataFrame:
+    if samples.empty:
+        return pd.DataFrame()
+    return stats.summarize_frame(samples, by=["metric", "place"], value="value")
+
+
+def ratios(samples: pd.DataFrame) -> pd.DataFrame:
+    """Each place's median ÷ the process's (and gVisor ÷ runc), with bootstrap 95% CIs."""
+    rows = []
+    for metric in ("start", "syscall", "cpu", "memory"):
+        sel = samples[samples.metric == metric]
+        for place, base in (("runc", "process"), ("gvisor", "process"), ("vm", "process"), ("gvisor", "runc"),
+                            ("vm", "gvisor")):
+            num, den = sel[sel.place == place]["value"], sel[sel.place == base]["value"]
+            if num.dropna().empty or den.dropna().empty:
+                continue
+            rows.append({"metric": metric, "place": place, "vs": base, **stats.ratio_ci(num.dropna(), den.dropna())})
+    return pd.DataFrame(rows)
+
+
+def table(res: Results) -> pd.DataFrame:
+    """One row per place: median start, syscall, CPU, memory, the kernel it sees, what stands between."""
+    s = res.samples
+    med = s.groupby(["place", "metric"])["value"].median().unstack() if not s.empty else pd.DataFrame()
+    kernels = res.extra.get("kernels", {})
+    out = []
+    for p in PLACES:
+        row = {"": LABELS[p]}
+        for m in ("start", "syscall", "cpu", "memory"):
+            v = med.loc[p, m] if p in med.index and m in med.columns else float("nan")
+            row[WHAT[m]] = round(float(v), 1) if v == v else "—"
+        row["kernel it sees"] = kernels.get("host" if p == "process" else p, "—")
+        out.append(row)
+    return pd.DataFrame(out).set_index("")
+
+
+def factor(res: Results, metric: str, place: str, vs: str = "process") -> float:
+    """Ratio of medians ``place`` ÷ ``vs`` for ``metric`` (nan when either is missing)."""
+    s = res.samples
+    a = s[(s.metric == metric) & (s.place == place)]["value"].median()
+    b = s[(s.metric == metric) & (s.place == vs)]["value"].median()
+    return float(a / b) if b and b == b and a == a else float("nan")
+
+
+def self_check(res: Results) -> dict:
+    """The lesson's claims on this data: gVisor sees another kernel; its system calls cost more than runc's."""
+    k = res.extra.get("kernels", {})
+    g, r = factor(res, "syscall", "gvisor"), factor(res, "syscall", "runc")
+    return {
+        "host_kernel": k.get("host"), "gvisor_kernel": k.get("gvisor"), "runc_kernel": k.get("runc"),
+        "gvisor_sees_other_kernel": bool(k.get("gvisor")) and k.get("gvisor") != k.get("host"),
+        "runc_sees_host_kernel": k.get("runc") == k.get("host"),
+        "syscall_factor_runc": r, "syscall_factor_gvisor": g,
+        "gvisor_syscalls_costlier": bool(g > r),
+    }
+
+
+def sees_table(res: Results) -> pd.DataFrame:
+    """What each place sees and which commands fail, side by side."""
+    df = pd.DataFrame(res.extra.get("sees") or [])
+    if df.empty:
+        return df
+    return df.rename(columns={"what": "", **{p: LABELS[p] for p in LABELS}}).set_index("")
+
+
+def how_to_go_live() -> str:
+    from vlab.core.daemon_config import install_hint
+
+    return install_hint()
+
+
+def measure_or_recording(trials: int | None = None, **kw) -> tuple[Results, str]:
+    """Live when gVisor runs here; otherwise the shipped recording and a note saying why and how to go live."""
+    from vlab.core.mode import current
+    from vlab.core.runtimes import RuntimeUnavailable
+
+    if current().replay:
+        res = measure_spectrum(trials, **kw)
+        return res, f"REPLAYED recording ({current().reason}). To go live: {how_to_go_live()}"
+    try:
+        return measure_spectrum(trials, **kw), ""
+    except RuntimeUnavailable as exc:
+        return replay.load(KIND), (f"gVisor does not run here ({exc.message}), so these are the REPLAYED recorded "
+                                   f"measurements. To go live: {exc.hint}")
+
+
+#: gVisor's own published figures (data/published_figures.tsv, source GVI), verified from its repository.
+PUBLISHED = (
+    ("raw system call", "GVI-syscall-runc", "GVI-syscall-runsc-ptrace", "GVI-syscall-runsc-kvm"),
+    ("memory per idle container", "GVI-density-runc", "GVI-density-runsc", None),
+    ("docker run of `true`", "GVI-startup-runc", "GVI-startup-runsc", None),
+    ("sysbench CPU (events/s, higher = faster)", "GVI-sysbench-cpu-runc", "GVI-sysbench-cpu-runsc", None),
+)
+
+
+def published() -> pd.DataFrame:
+    """gVisor's published runc vs runsc figures, with the runsc ÷ runc factor, source and conditions."""
+    from vlab.labs.overhead_published import figures_table
+
+    rows = figures_table()
+    out = []
+    for what, runc_id, runsc_id, kvm_id in PUBLISHED:
+        a, b = rows.get(runc_id), rows.get(runsc_id)
+        if not a or not b:
+            continue
+        va, vb = float(a["value"]), float(b["value"])
+        row = {"what": what, "runc": f"{a['value']} {a['unit']}", "runsc (ptrace)": f"{b['value']} {b['unit']}",
+               "runsc ÷ runc": round(vb / va, 2), "source": f"{b['source_id']}: {b['locator']}"}
+        if kvm_id and rows.get(kvm_id):
+            row["runsc (KVM platform)"] = f"{rows[kvm_id]['value']} {rows[kvm_id]['unit']}"
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------- recordings
+def _record(quick: bool) -> Results:
+    return measure_spectrum(sizes(quick)["trials"], progress=False)
+
+
+RECORDINGS = {KIND: _record}
