@@ -179,3 +179,31 @@ def test_nproc_stands_in_for_pids_above_what_the_engine_user_runs(engine):
     assert 32 < n <= container_rlimits()["nproc"]
     assert nproc_in_place_of_pids(64) == min(n + 32, container_rlimits()["nproc"]) or abs(
         nproc_in_place_of_pids(64) - n - 32) < 50  # other tasks come and go on a shared host
+
+
+class _FakeClient:
+    def __init__(self, components, default_runtime="runc"):
+        self._components, self._default = components, default_runtime
+
+    def version(self):
+        return {"Components": [{"Name": n, "Version": "1"} for n in self._components]}
+
+    def info(self):
+        return {"DefaultRuntime": self._default}
+
+
+def test_a_runtime_podman_would_ignore_is_refused():
+    from vlab.core.engine import check_runtime_selectable
+
+    podman = _FakeClient(["Podman Engine", "OCI Runtime (runc)"])
+    with pytest.raises(errors.EngineRejected, match="ignores the runtime"):
+        check_runtime_selectable(podman, "runsc")
+    check_runtime_selectable(podman, "runc")  # the service's own runtime is fine
+    check_runtime_selectable(_FakeClient(["Engine", "runc"]), "runsc")  # Docker honours HostConfig.Runtime
+
+
+def test_live_runtime_choice_on_this_engine(engine):
+    if describe(engine).product != "Podman":
+        pytest.skip("only Podman ignores HostConfig.Runtime")
+    with pytest.raises(errors.EngineRejected):
+        sandbox.run(["true"], limits=sandbox.Limits(runtime="crun"))
