@@ -4,6 +4,7 @@ get specific feedback, blanks say NOT YET."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from vlab.core.replay import load
 from vlab.labs import first_container, servers
@@ -95,3 +96,34 @@ def test_syscall_exercises_of_notebook_04():
     assert hypervisors.check_io_reader(lambda pid: frozen).status == "wrong"
     assert "right" in hypervisors.compare_syscall_prediction(10003, counts)
     assert "more than measured" in hypervisors.compare_syscall_prediction(20000, counts)
+
+
+def test_iac_exercises_of_notebook_02():
+    from vlab.labs import iac
+
+    env = iac.load(Path(__file__).resolve().parents[1] / "notebooks" / "environment.toml")
+
+    def right(desired, actual):
+        return {"create": [n for n in desired if n not in actual],
+                "replace": [n for n in desired if n in actual and (actual[n][0] != desired[n] or not actual[n][1])],
+                "delete": [n for n in actual if n not in desired]}
+
+    def no_drift(desired, actual):  # forgets that a stopped server must be replaced
+        out = right(desired, actual)
+        out["replace"] = [n for n in desired if n in actual and actual[n][0] != desired[n]]
+        return out
+
+    assert iac.check_my_plan(right, env).status == "pass"
+    fb = iac.check_my_plan(no_drift, env)
+    assert fb.status == "wrong" and "stopped" in fb.message
+    assert iac.check_my_plan(lambda d, a: {"create": ..., "replace": ..., "delete": ...}, env).status == "not yet"
+    assert iac.check_my_plan(lambda d, a: [], env).status == "wrong"
+
+    edited = iac.loads(iac.to_toml(env).replace("Welcome to the vlab shop", "Big sale"))
+    running = {n: iac.Actual(n, c, iac.config_hash(c), True, "id") for n, c in env.desired().items()}
+    plan = iac.diff(edited, running)
+    assert plan.of("replace") == ["web"]
+    assert iac.check_replaced(["web"], plan).status == "pass"
+    assert "every server" in iac.check_replaced([c.server for c in plan.changes], plan).message
+    assert iac.check_replaced("web", plan).status == "wrong"
+    assert iac.check_replaced(..., plan).status == "not yet"

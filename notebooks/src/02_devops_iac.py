@@ -44,7 +44,8 @@ mode = course.begin()
 # With **Infrastructure as Code (IaC, 코드형 인프라)** the infrastructure is managed and provisioned through
 # **code** instead of manual processes. You write down *what* should exist (a **declaration**, 선언);
 # a tool works out *how* to get there. Terraform, Ansible, Kubernetes manifests and Docker Compose all work
-# like this. The declaration lives in version control next to the application code, so a change to the
+# like this. IaC is older than containers: **CFEngine** (1993), **Puppet** (2005), **Chef** (2009) and AWS
+# **CloudFormation** (2011) configured physical machines and VMs years before Docker (2013). The declaration lives in version control next to the application code, so a change to the
 # servers is reviewed like any other change.
 #
 # Our declaration is the file `environment.toml`: an environment called `shop` with a web server and a WAS.
@@ -58,7 +59,29 @@ text = Path("environment.toml").read_text(encoding="utf-8")
 print(text)
 
 # %% [markdown]
-# vlab reads it into a structure, and compares it with the **actual state**: the containers that exist now
+# ### The plain interface first
+# The *actual state* is just a question to the engine: which containers carry this environment's label? And a plan
+# is, at heart, set arithmetic between what is declared and what exists. By hand with the Docker SDK (it only
+# lists; it creates nothing):
+
+# %%
+import docker
+
+declared = {"web", "app"}  # the [servers.*] sections of environment.toml
+if mode.live:
+    found = docker.from_env().containers.list(all=True, filters={"label": "vlab.labs.iac=shop"})
+    existing = {c.labels.get("vlab.labs.iac.server", c.name) for c in found}
+else:
+    existing = set()
+    print("replay mode: no engine to ask; as on a fresh machine, nothing exists")
+print("exists now:", sorted(existing), "| to create:", sorted(declared - existing),
+      "| to delete:", sorted(existing - declared))
+
+# %% [markdown]
+# vlab does this with more care: it also compares each server's **configuration** (a hash stored in a label) and
+# whether it runs, creates through the sandbox on a private network, and waits until each server answers.
+#
+# vlab reads the declaration into a structure, and compares it with the **actual state**: the containers that exist now
 # with the label `vlab.labs.iac=shop`. In replay mode there is no engine, so the actual state is **simulated** in
 # memory (the comparison logic is exactly the same; no server runs, so the "answers" below are placeholders).
 # The line below says which one you have.
@@ -119,6 +142,31 @@ print("Containers replaced by the second apply:", len(again.plan.of("replace")))
 # %%
 edited = iac.loads(text.replace("Welcome to the vlab shop", "Big sale at the vlab shop"))
 plan = iac.plan(edited)
+
+# %% [markdown]
+# ### Exercise 2: which servers does the edit replace?
+# Before printing the plan, compute it from the plan itself: `plan.changes` is a list of changes, each with
+# `.action` (`"create"`, `"replace"`, `"delete"` or `"keep"`) and `.server` (the server's name). Make the list of
+# the names of the servers this plan **replaces**.
+
+# %% tags=["exercise"]
+replaced = ...  # ← a list of c.server for the changes c whose action is "replace"
+
+# %%
+iac.check_replaced(replaced, plan)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# A list comprehension with a condition: `[c.server for c in plan.changes if c.action == ...]`.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+replaced = [c.server for c in plan.changes if c.action == "replace"]
+iac.check_replaced(replaced, plan)
+
+# %%
 print(plan)
 
 # %% tags=["keep_output", "nbval-check-output"]
@@ -169,23 +217,46 @@ print("Servers of 'shop' left:", len(iac.show("shop")))
 print(iac.destroy("shop").summary())
 
 # %% [markdown]
-# ## Self-check
-# You applied a declaration successfully. Without editing anything you run `apply` once more.
-# **How many containers does the second apply create or replace?** Replace `None` with a number and run the
-# two cells.
+# ## Exercise 1: write the plan yourself
+# <small>Course map: S1.8</small>
+#
+# The heart of every IaC tool is a **diff** between the declaration and the actual state. Write `my_plan(desired,
+# actual)`:
+# - `desired` maps each declared server's name to its configuration hash, e.g. `{"web": "3f2a…", "app": "9b1c…"}`;
+# - `actual` maps each existing server's name to `(hash, running)`, e.g. `{"web": ("3f2a…", True)}`.
+#
+# Return `{"create": [...], "replace": [...], "delete": [...]}`: create what is declared but missing; replace what
+# exists with another hash **or is not running** (drift); delete what exists but is no longer declared. The checker
+# tries your function on five situations built from `environment.toml`.
+
+# %% tags=["exercise"]
+def my_plan(desired, actual):
+    create = ...  # ← names in desired but not in actual
+    replace = ...  # ← names in both whose hash differs or that are not running
+    delete = ...  # ← names in actual but not in desired
+    return {"create": create, "replace": replace, "delete": delete}
+
 
 # %%
-answer = None  # ← your answer
+iac.check_my_plan(my_plan, env)
 
-# %% tags=["keep_output", "nbval-check-output"]
-from vlab.widgets import quiz
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `actual[name]` is a pair: `hash, running = actual[name]`. For replace:
+# `[n for n in desired if n in actual and (actual[n][0] != desired[n] or not actual[n][1])]`.
+# </details>
 
-quiz.check(answer, 0, explanation="Apply only changes the difference between the declaration and the actual "
-           "state. After a successful apply there is none: apply is idempotent.")
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# %%solution
+def my_plan(desired, actual):
+    create = [n for n in desired if n not in actual]
+    replace = [n for n in desired if n in actual and (actual[n][0] != desired[n] or not actual[n][1])]
+    delete = [n for n in actual if n not in desired]
+    return {"create": create, "replace": replace, "delete": delete}
 
-# %%
-quiz.solution("<b>0</b>. The plan compares each declared server's configuration hash with the running "
-              "container's label. They match, so every server is <code>keep</code>: \"No changes\".")
+
+iac.check_my_plan(my_plan, env)
 
 # %% [markdown]
 # ## Key points
@@ -198,6 +269,7 @@ quiz.solution("<b>0</b>. The plan compares each declared server's configuration 
 # - Editing the declaration changes exactly the edited servers; **drift** is detected and repaired;
 #   **destroy** removes everything, and one apply rebuilds it.
 # - Containers make this cheap: creating or replacing a server is a container start (notebook 07 measures how
-#   fast it is on your machine), not a machine set up by hand. This is why IaC and containers grew up together.
+#   fast it is on your machine), not a machine set up by hand. IaC is older than containers (CFEngine 1993,
+#   Puppet 2005, Chef 2009, CloudFormation 2011), but containers made replacing a server cheap enough to do daily.
 #
 # **Next:** [03 · Why virtualize](03_why_virtualize.ipynb) · [Glossary · 용어집](99_glossary.ipynb)

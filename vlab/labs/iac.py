@@ -30,6 +30,7 @@ import pandas as pd
 from vlab.core import sandbox
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, DataError, EngineError, ToolMissing
+from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 from vlab.labs import servers
 
 LABEL = "vlab.labs.iac"
@@ -513,3 +514,67 @@ def fetch(spec: Environment | str, server: str, path: str = "/", backend=None) -
     if actual is None or not actual.ip:
         raise BadParameter(f"Server {server!r} of {env.name!r} is not running", "Run iac.apply(...) first.")
     return servers.request(actual.ip, path, server=server)
+
+
+# ----------------------------------------------------------------- exercises (notebook 02)
+def _reference_plan(desired: dict, actual: dict) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"create": [], "replace": [], "delete": []}
+    for name, h in desired.items():
+        if name not in actual:
+            out["create"].append(name)
+        elif actual[name][0] != h or not actual[name][1]:
+            out["replace"].append(name)
+    out["delete"] = [n for n in actual if n not in desired]
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def plan_cases(env: Environment) -> list[tuple[str, dict, dict]]:
+    """Situations for the my_plan exercise, built from the learner's own declaration: (what, desired, actual)."""
+    desired = {n: config_hash(c) for n, c in env.desired().items()}
+    first = next(iter(desired))
+    return [
+        ("nothing exists yet", desired, {}),
+        ("everything runs as declared", desired, {n: (h, True) for n, h in desired.items()}),
+        (f"{first} runs an old configuration", desired,
+         {n: ("old" if n == first else h, True) for n, h in desired.items()}),
+        (f"{first} was stopped by hand (drift)", desired, {n: (h, n != first) for n, h in desired.items()}),
+        ("an old server 'legacy' is no longer declared", desired,
+         {**{n: (h, True) for n, h in desired.items()}, "legacy": ("x", True)}),
+    ]
+
+
+@checker
+def check_my_plan(my_plan: object, env: Environment) -> Feedback:
+    """Exercise 1: ``my_plan(desired, actual)`` returns the create / replace / delete lists of a plan."""
+    if not callable(my_plan):
+        return wrong("my_plan should be a function", "Define it with def my_plan(desired, actual): ...")
+    for what, desired, actual in plan_cases(env):
+        got = my_plan(dict(desired), dict(actual))
+        if got is Ellipsis or (isinstance(got, dict) and any(v is Ellipsis for v in got.values())):
+            return not_yet()
+        want = _reference_plan(desired, actual)
+        if not isinstance(got, dict) or set(got) != set(want):
+            return wrong(f"when {what}, my_plan returned {got!r}", 'Return {"create": [...], "replace": [...], '
+                         '"delete": [...]}.')
+        got = {k: sorted(v) for k, v in got.items()}
+        if got != want:
+            bad = next(k for k in want if got[k] != want[k])
+            return wrong(f"when {what}: {bad} should be {want[bad]}, yours is {got[bad]}",
+                         "Create what is declared but missing; replace what runs another hash or is stopped; delete "
+                         "what runs but is not declared.")
+    return passed(f"your plan agrees with vlab's on all {len(plan_cases(env))} situations, including drift.")
+
+
+@checker
+def check_replaced(names: object, p: Plan) -> Feedback:
+    """Exercise 2: the names of the servers a plan replaces, computed from ``plan.changes``."""
+    want = sorted(p.of("replace"))
+    if isinstance(names, str) or not isinstance(names, list | tuple | set):
+        return wrong(f"{names!r} is not a list of server names", "Collect c.server for each change c.")
+    got = sorted(str(n) for n in names)
+    if got == want:
+        return passed(f"only {', '.join(want) or 'nothing'} is replaced: an edit changes exactly the servers it "
+                      "touches.")
+    if set(got) == {c.server for c in p.changes}:
+        return wrong("that is every server in the plan", 'Keep only changes whose action is "replace".')
+    return wrong(f"{got} is not the list of replaced servers", 'Keep the changes with c.action == "replace".')
