@@ -127,3 +127,12 @@ def test_iac_exercises_of_notebook_02():
     assert "every server" in iac.check_replaced([c.server for c in plan.changes], plan).message
     assert iac.check_replaced("web", plan).status == "wrong"
     assert iac.check_replaced(..., plan).status == "not yet"
+
+
+def test_glossary_corrections():
+    from vlab.labs import glossary
+
+    assert "user-space" in glossary.lookup("LXC")["definition"]
+    assert "kernel's own" not in glossary.lookup("LXC")["definition"]
+    assert glossary.lookup("멱등성")["term"] == "idempotence"  # the noun, as the Korean term is
+    assert glossary.lookup("runc")["notebook"] == "05b_container_by_hand"
