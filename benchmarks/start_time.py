@@ -50,7 +50,7 @@ def raw_loop(client, kw: dict) -> float:
         return ms
     finally:
         if cid:
-            sandbox._safe_remove(cid, client)
+            sandbox.remove_quietly(cid, client)
 
 
 def harness(client, kw: dict) -> tuple[float, float]:

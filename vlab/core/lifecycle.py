@@ -174,7 +174,7 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
                 cid = client.api.create_container(**kwargs)["Id"]
                 st["created"] = perf()
                 lc.container = cid
-                sandbox._register(cid, cid[:12])
+                sandbox.track(cid, cid[:12])
             client.api.start(cid)
             st["started"] = perf()
             if auto_remove:
@@ -184,7 +184,7 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
                     pass  # removed before we asked: exit and removal are both over
                 st["exited"] = perf()
                 removed = True
-                sandbox._forget(cid)
+                sandbox.untrack(cid)
             else:
                 lc.exit_code = int(_wait(client, cid)["StatusCode"])
                 st["exited"] = perf()
@@ -196,10 +196,10 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
                 client.api.remove_container(cid, force=True, v=True)
                 st["removed"] = perf()
                 removed = True
-                sandbox._forget(cid)
+                sandbox.untrack(cid)
     finally:
         if lc.container and not removed:
-            sandbox._safe_remove(lc.container, client)
+            sandbox.remove_quietly(lc.container, client)
     return lc
 
 
@@ -253,7 +253,7 @@ def sweep(client, purposes: Sequence[str], *, engine_gone_ok: bool = False) -> i
         flt = {"label": [f"{settings.RUN_LABEL}={settings.run_id()}", f"vlab.purpose={purpose}"]}
         with guarded("cleaning up after a start-time run"):
             for c in client.api.containers(all=True, filters=flt):
-                sandbox._safe_remove(c["Id"], client)
+                sandbox.remove_quietly(c["Id"], client)
                 n += 1
             for img in client.api.images(filters=flt):
                 with contextlib.suppress(Exception):

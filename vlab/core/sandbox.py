@@ -334,13 +334,18 @@ _live: dict[str, str] = {}
 _live_lock = threading.Lock()
 
 
-def _register(container_id: str, name: str) -> None:
+def track(container_id: str, name: str) -> None:
+    """Hold a container this process created, so exit, SIGTERM and ``remove_all_live`` remove it.
+
+    ``launch`` does this; code that calls ``client.api.create_container`` itself (timing) calls it right after.
+    """
     install_cleanup_handlers()  # the first container this process holds: make sure exit and SIGTERM remove it
     with _live_lock:
         _live[container_id] = name
 
 
-def _forget(container_id: str) -> None:
+def untrack(container_id: str) -> None:
+    """Stop holding a container (it is gone, or someone else now removes it)."""
     with _live_lock:
         _live.pop(container_id, None)
 
@@ -392,7 +397,7 @@ def remove(container_id: str, client=None) -> None:
         else:
             raise
     finally:
-        _forget(container_id)
+        untrack(container_id)
 
 
 def remove_all_live() -> int:
@@ -405,7 +410,7 @@ def remove_all_live() -> int:
             remove(cid)
             removed += 1
         except Exception:  # noqa: BLE001 - best effort at exit; `vlab clean` catches the rest
-            _forget(cid)
+            untrack(cid)
     return removed
 
 
@@ -523,19 +528,19 @@ def check_request(command: Sequence[str] | str, image: str, limits: Limits | Non
 def launch(client, kwargs: dict, what: str = "a container") -> str:
     """Create and start a container from ``create_kwargs(...)``; registered for removal, removed if start fails.
 
-    The caller removes it (``remove``/``_safe_remove``) in its own ``finally``.
+    The caller removes it (``remove``/``remove_quietly``) in its own ``finally``.
     """
     cid = None
     try:
         with interrupts_deferred(), guarded(f"creating {what}"):
             cid = client.api.create_container(**kwargs)["Id"]
-            _register(cid, kwargs.get("name") or cid[:12])
+            track(cid, kwargs.get("name") or cid[:12])
         with guarded(f"starting {what}"):
             client.api.start(cid)
         return cid
     except BaseException:
         if cid:
-            _safe_remove(cid, client)
+            remove_quietly(cid, client)
         raise
 
 
@@ -544,11 +549,12 @@ def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[st
     return cid, kw.get("name") or cid[:12]
 
 
-def _safe_remove(cid: str, client) -> None:
+def remove_quietly(cid: str, client) -> None:
+    """``remove`` for ``finally`` blocks: never raises; what the engine could not remove, ``vlab clean`` finds."""
     try:
         remove(cid, client)
     except Exception:  # noqa: BLE001 - the engine may be gone; `vlab clean` will finish the job
-        _forget(cid)
+        untrack(cid)
 
 
 @contextmanager
@@ -561,7 +567,7 @@ def start(command: Sequence[str] | str = ("sleep", "3600"), *, image: str = "bus
     try:
         yield Box(client, cid, name)
     finally:
-        _safe_remove(cid, client)
+        remove_quietly(cid, client)
 
 
 def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
@@ -591,7 +597,7 @@ def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits 
             info = client.api.inspect_container(cid)
         return RunResult(code, out, err, bool(info["State"].get("OOMKilled")), info["HostConfig"], cid)
     finally:
-        _safe_remove(cid, client)
+        remove_quietly(cid, client)
 
 
 # ---------------------------------------------------------------- networks

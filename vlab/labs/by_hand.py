@@ -86,11 +86,11 @@ def export_rootfs(client, dest: Path, image: str | None = None, purpose: str = P
     with guarded("exporting the image's root filesystem"):
         with sandbox.interrupts_deferred():
             cid = client.api.create_container(**kw)["Id"]
-            sandbox._register(cid, cid[:12])
+            sandbox.track(cid, cid[:12])
         try:
             data = b"".join(client.api.export(cid))
         finally:
-            sandbox._safe_remove(cid, client)
+            sandbox.remove_quietly(cid, client)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         # our own image: busybox's applet links are absolute (/bin/busybox), so trust it fully
         if hasattr(tarfile, "fully_trusted_filter"):

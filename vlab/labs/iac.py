@@ -245,7 +245,7 @@ class EngineState:
                 ip = sandbox.ip_of(self.client.api.inspect_container(cid))
             servers.wait_ready(ip)
         except BaseException:
-            sandbox._safe_remove(cid, self.client)
+            sandbox.remove_quietly(cid, self.client)
             raise
         return Actual(decl.name, cfg, h, True, cid, ip)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import ipywidgets as W
 
 from vlab.core.errors import BadParameter, VlabError
+from vlab.core.validate import whole_number
 from vlab.labs.cgroups import WORKLOADS, playground_run, verdict
 
 SIZE_LABEL = {"memory hog": "allocate (MiB)", "CPU loop": "work (k iterations)", "fork processes": "processes"}
@@ -16,11 +17,10 @@ SIZE_LABEL = {"memory hog": "allocate (MiB)", "CPU loop": "work (k iterations)",
 def replay_outcome(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> dict:
     """In replay mode: the recorded lab run closest to this workload (labelled as a recording)."""
     from vlab.core import replay
-    from vlab.labs.cgroups import _whole
 
     if workload not in WORKLOADS:
         raise BadParameter(f"Unknown workload {workload!r}", f"Use one of: {', '.join(WORKLOADS)}.")
-    memory_mb, size = _whole("memory_mb", memory_mb, 6, 4096), _whole("size", size, 1, 1000)
+    memory_mb, size = whole_number("memory_mb", memory_mb, 6, 4096), whole_number("size", size, 1, 1000)
     if isinstance(cpus, bool) or not isinstance(cpus, int | float):
         raise BadParameter(f"cpus={cpus!r} must be a number of CPUs", "For example cpus=0.5.")
     out = {"workload": workload, "memory_mb": memory_mb, "cpus": cpus, "pids": pids, "size": size,

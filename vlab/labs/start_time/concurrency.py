@@ -104,7 +104,7 @@ def _start_one(client, kw: dict) -> tuple[str, float, float]:
         t0 = perf()
         cid = client.api.create_container(**kw)["Id"]
         t1 = perf()
-        sandbox._register(cid, cid[:12])
+        sandbox.track(cid, cid[:12])
         client.api.start(cid)
         t2 = perf()
     return cid, (t1 - t0) / 1e6, (t2 - t1) / 1e6
@@ -191,7 +191,7 @@ def _one_level(client, pool, kw: dict, k: int, rnd: int) -> list[dict]:
                          "unit": "KiB"})
     finally:
         t1 = time.perf_counter_ns()
-        list(pool.map(lambda c: sandbox._safe_remove(c, client), ids))
+        list(pool.map(lambda c: sandbox.remove_quietly(c, client), ids))
         if rows:
             rows.append({"level": k, "round": rnd, "container": -1, "metric": "remove_ms",
                          "value": (time.perf_counter_ns() - t1) / 1e6, "unit": "ms"})
@@ -221,3 +221,5 @@ def concurrency_summary(samples: pd.DataFrame) -> pd.DataFrame:
             "n": int(lat.size),
         })
     return pd.DataFrame(out)
+
+

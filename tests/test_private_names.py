@@ -1,0 +1,81 @@
+"""No module under vlab/ imports or references another module's underscore (private) name.
+
+What other modules need is public (named without ``_`` and listed in ``__all__``); the rest stays private.
+Parsed with ``ast``, so it needs no engine and imports nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+VLAB = Path(__file__).resolve().parents[1] / "vlab"
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(VLAB.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _absolute(me: str, is_package: bool, module: str | None, level: int) -> str:
+    if not level:
+        return module or ""
+    base = me.split(".") if is_package else me.split(".")[:-1]
+    base = base[: len(base) - (level - 1)]
+    return ".".join(base + ([module] if module else []))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_uses(path: Path) -> list[str]:
+    """``file:line what`` for each use of another vlab module's private name in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    me, is_package = _module(path), path.name == "__init__.py"
+    modules: dict[str, str] = {}  # local name -> vlab module it stands for
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            source = _absolute(me, is_package, node.module, node.level)
+            if not source.startswith("vlab"):
+                continue
+            for alias in node.names:
+                if source != me and _private(alias.name):
+                    found.append(f"{path.relative_to(VLAB.parent)}:{node.lineno} from {source} import {alias.name}")
+                modules[alias.asname or alias.name] = f"{source}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("vlab"):
+                    if any(_private(part) for part in alias.name.split(".")):
+                        found.append(f"{path.relative_to(VLAB.parent)}:{node.lineno} import {alias.name}")
+                    modules[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else "vlab"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            chain, value = [], node.value
+            while isinstance(value, ast.Attribute):
+                chain.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in modules:
+                dotted = ".".join([value.id, *reversed(chain), node.attr])
+                found.append(f"{path.relative_to(VLAB.parent)}:{node.lineno} {dotted}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names():
+    found = [use for path in sorted(VLAB.rglob("*.py")) for use in private_uses(path)]
+    assert not found, "private names used across modules (make them public, with __all__):\n" + "\n".join(found)
+
+
+def test_the_checker_sees_both_forms(tmp_path, monkeypatch):
+    pkg = tmp_path / "vlab" / "labs"
+    pkg.mkdir(parents=True)
+    bad = pkg / "bad.py"
+    bad.write_text("from vlab.core import sandbox\nfrom vlab.labs.cgroups import _whole\nfrom . import _x\n"
+                   "sandbox._register('c', 'n')\nsandbox.track('c', 'n')\nself_ok = bad._y if False else None\n"
+                   "class A:\n    def f(self):\n        return self._z\n")
+    monkeypatch.setattr(sys.modules[__name__], "VLAB", tmp_path / "vlab")
+    uses = private_uses(bad)
+    assert [u.split(" ", 1)[1] for u in uses] == [
+        "from vlab.labs.cgroups import _whole", "from vlab.labs import _x", "sandbox._register"]
