@@ -1,0 +1,441 @@
+"""Build the course website into _site/: `./course.sh site` (or `python site/build.py`).
+
+Sphinx + myst-nb + sphinx-book-theme, one edition per language:
+  English  notebooks/*.ipynb     → _site/en/
+  Korean   notebooks/ko/*.ipynb  → _site/ko/   (only when notebooks/ko/ exists)
+and _site/index.html sends the reader to the English edition.
+
+Every notebook is executed in REPLAY mode (VLAB_MODE=replay, no Docker engine reachable), so the site is
+the same on every machine. myst-nb caches the executed notebooks (jupyter-cache, in _build/site/jupyter_cache):
+a notebook whose code cells did not change is not run again. A cell that fails shows its error in the page;
+the build reports which notebooks had errors (and exits 1 with --strict).
+
+The generated Sphinx sources live in _build/site/src/<lang>/: copies of the notebooks (markdown key terms
+linked to the glossary), glossary.rst from data/glossary.tsv, refs.bib + references.md from
+data/bibliography.tsv, and index.md with the notebooks in course order (discovered, never listed by hand).
+The Jupyter widgets HTML manager is bundled from the npm registry (site/package.json, package-lock.json)
+and served from the site itself, so widgets render offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SITE = Path(__file__).resolve().parent
+ROOT = SITE.parent
+BUILD = ROOT / "_build" / "site"
+OUT = ROOT / "_site"
+DATA = ROOT / "data"
+EDITIONS = {"en": ROOT / "notebooks", "ko": ROOT / "notebooks" / "ko"}
+LANG_NAMES = {"en": "English", "ko": "한국어"}
+WIDGETS_PKG = SITE / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist"
+REPLAY_ENV = {
+    "VLAB_MODE": "replay",
+    "DOCKER_HOST": "unix:///nonexistent/docker.sock",
+    "VLAB_REQUIRE_ENGINE": "0",
+    "VLAB_QUICK": "1",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+
+def say(msg: str) -> None:
+    print(f"[site] {msg}", flush=True)
+
+
+def write_if_changed(path: Path, text: str | bytes) -> bool:
+    """Write only when the content differs, so Sphinx's incremental build sees unchanged files as unchanged."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def notebooks_of(folder: Path) -> list[Path]:
+    """The course notebooks of one edition in course order: NN_name.ipynb sorted by name (05 < 05b < 06)."""
+    return sorted(p for p in folder.glob("*.ipynb") if re.match(r"^\d\d[a-z]?_", p.name))
+
+
+def editions() -> dict[str, list[Path]]:
+    return {lang: notebooks_of(folder) for lang, folder in EDITIONS.items() if folder.is_dir() and notebooks_of(folder)}
+
+
+def title_of(nb: dict, fallback: str) -> str:
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            m = re.search(r"^#\s+(.+?)\s*$", "".join(cell.get("source", "")), re.M)
+            if m:
+                return re.sub(r"[*_`]", "", m.group(1)).strip()
+    return fallback
+
+
+# --------------------------------------------------------------------------- generated pages
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def glossary_rst(terms: list[dict[str, str]], stems: set[str], lang: str) -> str:
+    title = "Glossary (용어집)" if lang == "en" else "용어집 (Glossary)"
+    out = [title, "=" * (len(title) * 2), "",
+           "Every key term of the course in English and Korean, generated from ``data/glossary.tsv``. "
+           "Terms in the notebooks link here.", "", ".. glossary::", "   :sorted:", ""]
+    for row in terms:
+        en, ko = row["term"].strip(), row.get("korean", "").strip()
+        out.append(f"   {en}")
+        if ko and ko.lower() != en.lower():
+            out.append(f"   {ko}")
+        definition = row["definition"].strip().replace("\n", " ")
+        nb = row.get("notebook", "").strip()
+        where = f" Taught in :doc:`{nb}`." if nb in stems else ""
+        out += [f"      {definition}{where}" + (f" (한국어: {ko})" if ko else ""), ""]
+    return "\n".join(out) + "\n"
+
+
+def bib_escape(text: str) -> str:
+    return text.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace(
+        "&", "\\&").replace("%", "\\%").replace("#", "\\#").replace("_", "\\_")
+
+
+def bibtex(rows: list[dict[str, str]]) -> str:
+    """One @misc entry per source; the citation text is kept as written (title in double braces)."""
+    out = []
+    for r in rows:
+        fields = {"title": "{" + bib_escape(r["citation"].strip()) + "}",
+                  "howpublished": bib_escape(r.get("where", "").strip()),
+                  "note": bib_escape(r.get("note", "").strip())}
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v and v != "{}")
+        out.append(f"@misc{{{r['source_id'].strip()},\n{body}\n}}\n")
+    return "\n".join(out)
+
+
+def references_md(lang: str) -> str:
+    title = "References (참고 문헌)" if lang == "en" else "참고 문헌 (References)"
+    return (f"# {title}\n\nThe sources of every published figure the course quotes (`data/bibliography.tsv`; "
+            "the figures themselves are in `data/published_figures.tsv`). A notebook page that shows a published "
+            "figure links its source here.\n\n```{bibliography}\n:all:\n```\n")
+
+
+def index_md(lang: str, pages: list[tuple[str, str]]) -> str:
+    if lang == "en":
+        head = ("# vlab: virtualization, measured\n\n"
+                "A course that teaches virtualization by measuring real containers, sandboxes and virtual machines. "
+                "This website shows every notebook **executed in replay mode**: the numbers are real measurements "
+                "recorded on a real machine (each page's banner names it), replayed without a Docker engine. "
+                "To measure on your own machine, open a notebook with the launch button (rocket icon) at the top "
+                "of its page, or run `./course.sh lab`.\n\n"
+                "Widgets show the state they were built with; moving a slider cannot recompute without a kernel.\n")
+        cap_nb, cap_ref = "Course", "Reference"
+    else:
+        head = ("# vlab: 가상화를 측정하며 배우기\n\n"
+                "이 사이트의 모든 노트북은 **리플레이 모드**로 실행되었습니다. 숫자는 실제 기계에서 기록한 실제 측정값입니다.\n")
+        cap_nb, cap_ref = "과정", "참고"
+    lines = [head, "```{toctree}", ":maxdepth: 1", f":caption: {cap_nb}", ":numbered: false", ""]
+    lines += [stem for stem, _ in pages]
+    lines += ["```", "", "```{toctree}", ":maxdepth: 1", f":caption: {cap_ref}", "", "glossary", "references", "```", ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- notebook copies
+
+BOLD = re.compile(r"\*\*([^*\n`\[\]]{2,60}?)\*\*")
+
+
+def link_terms(source: str, lookup: dict[str, str], seen: set[str]) -> str:
+    """The first **bold** mention of a glossary term in a notebook becomes a {term} link (outside headings)."""
+    out_lines = []
+    in_fence = False
+    for line in source.split("\n"):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if in_fence or line.lstrip().startswith("#") or "<" in line:
+            out_lines.append(line)
+            continue
+
+        def repl(m: re.Match) -> str:
+            text = m.group(1).strip()
+            key = lookup.get(text.lower())
+            if not key or key in seen:
+                return m.group(0)
+            seen.add(key)
+            return f"**{{term}}`{text} <{key}>`**" if text != key else f"**{{term}}`{text}`**"
+
+        out_lines.append(BOLD.sub(repl, line))
+    return "\n".join(out_lines)
+
+
+def prepare_notebook(path: Path, lookup: dict[str, str]) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    seen: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = link_terms(src, lookup, seen)
+        elif cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None  # executed afresh (replay) by the build
+    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+
+
+def prepare_sources(lang: str, nbs: list[Path], other: dict[str, list[Path]]) -> Path:
+    src = BUILD / "src" / lang
+    src.mkdir(parents=True, exist_ok=True)
+    terms = read_tsv(DATA / "glossary.tsv")
+    lookup: dict[str, str] = {}
+    for row in terms:
+        lookup[row["term"].strip().lower()] = row["term"].strip()
+        if row.get("korean", "").strip():
+            lookup[row["korean"].strip().lower()] = row["korean"].strip()
+    pages = []
+    keep = {"index.md", "glossary.rst", "references.md", "refs.bib"}
+    for nb in nbs:
+        write_if_changed(src / nb.name, prepare_notebook(nb, lookup))
+        pages.append((nb.stem, title_of(json.loads(nb.read_text(encoding="utf-8")), nb.stem)))
+        keep.add(nb.name)
+    for stale in src.glob("*"):
+        if stale.is_file() and stale.name not in keep:
+            stale.unlink()
+    stems = {s for s, _ in pages}
+    write_if_changed(src / "index.md", index_md(lang, pages))
+    write_if_changed(src / "glossary.rst", glossary_rst(terms, stems, lang))
+    write_if_changed(src / "refs.bib", bibtex(read_tsv(DATA / "bibliography.tsv")))
+    write_if_changed(src / "references.md", references_md(lang))
+    return src
+
+
+# --------------------------------------------------------------------------- assets
+
+
+def widgets_bundle() -> Path:
+    """npm ci (cached in site/node_modules) and copy the html-manager's standalone embed.js + fonts."""
+    stamp = SITE / "node_modules" / ".vlab-lock"
+    lock = (SITE / "package-lock.json").read_bytes()
+    if not stamp.exists() or stamp.read_bytes() != lock or not WIDGETS_PKG.is_dir():
+        say("npm ci: bundling @jupyter-widgets/html-manager from the npm registry")
+        npm = shutil.which("npm")
+        if not npm:
+            raise SystemExit("npm is missing (node 20 + npm): apt-get install nodejs npm")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SITE, check=True)
+        stamp.write_bytes(lock)
+    static = BUILD / "static" / "jupyter-widgets"
+    static.mkdir(parents=True, exist_ok=True)
+    for f in WIDGETS_PKG.iterdir():
+        if f.name == "embed.js" or f.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"} or f.name.endswith(
+                "LICENSE.txt"):
+            if not (static / f.name).exists() or (static / f.name).stat().st_size != f.stat().st_size:
+                shutil.copy2(f, static / f.name)
+    return static
+
+
+def ipython_startup() -> Path:
+    """An IPython profile for the build's kernels: a figure's text/plain names its title (→ the image's alt)."""
+    ipy = BUILD / "ipython"
+    write_if_changed(ipy / "profile_default" / "startup" / "50-vlab-figure-alt.py", '''\
+"""vlab site build: a matplotlib figure's text form says what it shows; the site uses it as alt text."""
+try:
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    def _figure_text(fig, p, cycle):
+        titles = []
+        if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text().strip():
+            titles.append(fig._suptitle.get_text().strip())
+        for ax in fig.get_axes():
+            t = " ".join(x for x in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if x).strip()
+            if t:
+                label = f"{t} ({ax.get_xlabel()} vs {ax.get_ylabel()})" if ax.get_ylabel() else t
+                titles.append(label)
+        text = "; ".join(" ".join(t.split()) for t in titles) or "a figure without a title"
+        p.text("Figure: " + text)
+
+    get_ipython().display_formatter.formatters["text/plain"].for_type(Figure, _figure_text)
+except Exception:  # never break a notebook for the sake of alt text
+    pass
+''')
+    return ipy
+
+
+# --------------------------------------------------------------------------- post-processing
+
+IMG = re.compile(r"<img\b[^>]*>", re.I)
+HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.S | re.I)
+TAG = re.compile(r"<[^>]+>")
+
+
+def fill_alt(page: str) -> tuple[str, int]:
+    """Every <img> gets a non-empty alt: kept if present, else 'Figure in section <nearest heading>'."""
+    fixed = 0
+    out, pos = [], 0
+    for m in IMG.finditer(page):
+        tag = m.group(0)
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        if not alt or not alt.group(1).strip():
+            heads = HEADING.findall(page, 0, m.start())
+            section = html.unescape(TAG.sub("", heads[-1])).replace("#", "").strip() if heads else "this page"
+            text = html.escape(f"Figure in section {section}", quote=True)
+            tag = re.sub(r'\balt="[^"]*"', f'alt="{text}"', tag) if alt else tag.replace("<img", f'<img alt="{text}"', 1)
+            fixed += 1
+        out += [page[pos:m.start()], tag]
+        pos = m.end()
+    out.append(page[pos:])
+    return "".join(out), fixed
+
+
+def citation_anchors(references: Path) -> dict[str, str]:
+    """source_id → anchor in references.html (sphinxcontrib-bibtex labels each entry with its key)."""
+    if not references.exists():
+        return {}
+    page = references.read_text(encoding="utf-8")
+    anchors = {}
+    for m in re.finditer(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label"><span class="fn-bracket">\[</span>'
+                         r'<a[^>]*>([^<]+)</a>', page):
+        anchors[m.group(2)] = m.group(1)
+    if not anchors:
+        for m in re.finditer(r'id="([^"]+)"[^>]*>\s*<span class="label">.*?\[?</span>?([A-Z][A-Z0-9]+)', page):
+            anchors.setdefault(m.group(2), m.group(1))
+    return anchors
+
+
+def link_citations(page: str, anchors: dict[str, str]) -> tuple[str, list[str]]:
+    """Mentions of a source id in text ([AGA20], a table cell AGA20) link to its reference entry."""
+    if not anchors:
+        return page, []
+    found: list[str] = []
+    keys = "|".join(sorted(map(re.escape, anchors), key=len, reverse=True))
+    start = page.find('<article class="bd-article"')
+    end = page.rfind("</article>")
+    if start < 0 or end < 0:
+        return page, []
+    body = page[start:end]
+    pattern = re.compile(rf"(>[^<]*?)(?<![\w/#-])({keys})(?![\w-])([^<]*<)")
+
+    def repl(m: re.Match) -> str:
+        key = m.group(2)
+        if key not in found:
+            found.append(key)
+        return f'{m.group(1)}<a class="reference external vlab-cite" href="references.html#{anchors[key]}">{key}</a>{m.group(3)}'
+
+    # skip text inside <script>, <style> and existing links
+    parts = re.split(r"(<script\b.*?</script>|<style\b.*?</style>|<a\b.*?</a>|<pre\b.*?</pre>)", body, flags=re.S)
+    for i in range(0, len(parts), 2):
+        prev = None
+        while prev != parts[i]:
+            prev = parts[i]
+            parts[i] = pattern.sub(repl, parts[i])
+    body = "".join(parts)
+    if found:
+        items = "".join(f'<li><a class="reference internal" href="references.html#{anchors[k]}">[{k}]</a></li>'
+                        for k in found)
+        body += (f'<section class="vlab-sources"><h2>Sources of the published figures on this page</h2>'
+                 f"<ul>{items}</ul></section>")
+    return page[:start] + body + page[end:], found
+
+
+def postprocess(out: Path, lang: str) -> dict:
+    anchors = citation_anchors(out / "references.html")
+    report = {"pages": 0, "alt_filled": 0, "errors": {}, "citations": {}}
+    for path in sorted(out.glob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        orig = page
+        page, fixed = fill_alt(page)
+        # links written as raw HTML in outputs (glossary table, solutions) still say NN_name.ipynb
+        page = re.sub(r'href="(?:\./)?(\d\d[a-z]?_[\w-]+)\.ipynb(#[^"]*)?"',
+                      lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', page)
+        if path.name not in {"references.html", "genindex.html", "search.html"}:
+            page, cited = link_citations(page, anchors)
+            if cited:
+                report["citations"][path.stem] = cited
+        n_err = page.count('class="output traceback')
+        if n_err:
+            names = re.findall(r"(\w+(?:Error|Exception|Refused))\b", TAG.sub("", page[page.find('class="output traceback'):][:20000]))
+            report["errors"][path.stem] = f"{n_err} failing cell(s), first: {names[-1] if names else '?'}"
+        report["pages"] += 1
+        report["alt_filled"] += fixed
+        if page != orig:
+            path.write_text(page, encoding="utf-8")
+    return report
+
+
+def root_index(langs: list[str]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    links = " · ".join(f'<a href="{lang}/index.html">{LANG_NAMES[lang]}</a>' for lang in langs)
+    write_if_changed(OUT / "index.html", f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>vlab: virtualization, measured</title>
+<meta http-equiv="refresh" content="0; url=en/index.html"></head>
+<body><p>vlab course: {links}</p></body></html>
+""")
+    write_if_changed(OUT / ".nojekyll", "")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1") -> dict:
+    started = time.monotonic()
+    found = editions()
+    if "en" not in found:
+        raise SystemExit(f"no notebooks in {EDITIONS['en']}")
+    langs = [lang for lang in (langs or list(found)) if lang in found]
+    if fresh:
+        shutil.rmtree(OUT, ignore_errors=True)
+        shutil.rmtree(BUILD / "doctrees", ignore_errors=True)
+    widgets_bundle()
+    env = dict(os.environ, **REPLAY_ENV, IPYTHONDIR=str(ipython_startup()),
+               VLAB_SITE_BUILD=str(BUILD), VLAB_SITE_EDITIONS=json.dumps({k: [p.stem for p in v] for k, v in found.items()}))
+    reports = {}
+    for lang in langs:
+        other = {k: v for k, v in found.items() if k != lang}
+        src = prepare_sources(lang, found[lang], other)
+        out = OUT / lang
+        say(f"{lang}: {len(found[lang])} notebooks → {out.relative_to(ROOT)} (replay mode; cached in "
+            f"{(BUILD / 'jupyter_cache').relative_to(ROOT)})")
+        t0 = time.monotonic()
+        cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", jobs, "-c", str(SITE),
+               "-d", str(BUILD / "doctrees" / lang), str(src), str(out)]
+        rc = subprocess.run(cmd, env=dict(env, VLAB_SITE_LANG=lang), cwd=ROOT).returncode
+        if rc != 0:
+            raise SystemExit(f"sphinx-build failed for the {lang} edition (exit {rc})")
+        report = postprocess(out, lang)
+        report["seconds"] = round(time.monotonic() - t0, 1)
+        reports[lang] = report
+        say(f"{lang}: {report['pages']} pages in {report['seconds']} s; alt text filled in for "
+            f"{report['alt_filled']} image(s)")
+        for stem, err in report["errors"].items():
+            say(f"{lang}: {stem}: {err} (shown in the page)")
+    root_index(list(found))
+    summary = {"editions": reports, "seconds": round(time.monotonic() - started, 1)}
+    write_if_changed(OUT / "build-report.json", json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    say(f"done in {summary['seconds']} s: preview with  python -m http.server -d _site  → http://localhost:8000/")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lang", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
+    ap.add_argument("--fresh", action="store_true", help="rebuild every page (the execution cache is kept)")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a notebook cell failed")
+    ap.add_argument("-j", "--jobs", default="1", help="sphinx-build parallel jobs")
+    args = ap.parse_args(argv)
+    summary = build(args.lang, fresh=args.fresh, jobs=args.jobs)
+    failed = any(r["errors"] for r in summary["editions"].values())
+    return 1 if (failed and args.strict) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
