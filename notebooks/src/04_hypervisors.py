@@ -163,7 +163,7 @@ print("both counted by the same kernel:", counts.extra["same_kernel"])
 
 # %% [markdown]
 # ## Different OSes, different system calls
-# <small>Course map: S2.8</small>
+# <small>Course map: S2.8 · S3.9</small>
 #
 # Every OS defines its own system calls. Even when two OSes have a call with the same *name*, the
 # *numbers* and details differ: `write` is call 1 on Linux x86-64 but call 4 on macOS and FreeBSD, and
