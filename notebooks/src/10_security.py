@@ -222,4 +222,5 @@ table
 # - A **hypervisor** puts a whole guest kernel between the app and the host, so it is **stronger on security** (S3.8);
 #   a container is lighter and starts faster (S3.1).
 #
-# **Next:** [11 · Review](11_review.ipynb): a quiz across the whole course. · [Glossary · 용어집](99_glossary.ipynb)
+# **Next:** [10b · The isolation spectrum](10b_isolation_spectrum.ipynb): between the container and the VM, a
+# gVisor sandbox, measured side by side. · [Glossary · 용어집](99_glossary.ipynb)

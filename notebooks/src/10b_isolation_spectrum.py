@@ -1,11 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-# ---
-
 # %% [markdown]
 # # 10b · The isolation spectrum: process → container → gVisor sandbox → VM (격리 스펙트럼)
 #

@@ -1,0 +1,131 @@
+"""The isolation spectrum (issue 14): runtimes probed, gVisor measured beside runc, process and VM; the race."""
+
+import pandas as pd
+import pytest
+
+from vlab.core.errors import BadParameter
+from vlab.core.results import Results
+from vlab.labs import overhead, spectrum
+
+
+def _res(syscall_gvisor=(40_000.0, 42_000.0), kernels=None) -> Results:
+    rows = []
+    values = {("syscall", "process"): (400.0, 420.0), ("syscall", "runc"): (430.0, 450.0),
+              ("syscall", "gvisor"): syscall_gvisor, ("cpu", "process"): (100.0, 101.0),
+              ("cpu", "runc"): (101.0, 102.0), ("cpu", "gvisor"): (102.0, 103.0),
+              ("start", "process"): (2.0, 3.0), ("start", "runc"): (200.0, 210.0),
+              ("start", "gvisor"): (450.0, 470.0), ("start", "vm"): (3000.0, 3300.0),
+              ("memory", "process"): (0.5,), ("memory", "runc"): (0.6, 0.6), ("memory", "gvisor"): (30.0, 31.0)}
+    for (metric, place), vals in values.items():
+        rows += [{"metric": metric, "place": place, "trial": i, "value": v, "unit": spectrum.METRICS[metric]}
+                 for i, v in enumerate(vals)]
+    samples = pd.DataFrame(rows)
+    res = Results("spectrum", samples, spectrum.summary(samples), {}, extra={
+        "kernels": kernels or {"host": "6.1.0", "runc": "6.1.0", "gvisor": "4.4.0", "vm": "6.1.0-cloud"},
+        "sees": [{"what": "kernel release", "process": "6.1.0", "runc": "6.1.0", "gvisor": "4.4.0"}]})
+    return res
+
+
+def test_self_check_holds_on_data_that_shows_it():
+    check = spectrum.self_check(_res())
+    assert check["gvisor_sees_other_kernel"] and check["runc_sees_host_kernel"]
+    assert check["gvisor_syscalls_costlier"] and check["syscall_factor_gvisor"] > check["syscall_factor_runc"]
+
+
+def test_self_check_fails_on_data_that_does_not():
+    same = _res(syscall_gvisor=(300.0, 310.0), kernels={"host": "6.1.0", "runc": "6.1.0", "gvisor": "6.1.0"})
+    check = spectrum.self_check(same)
+    assert not check["gvisor_sees_other_kernel"] and not check["gvisor_syscalls_costlier"]
+
+
+def test_table_and_ratios():
+    res = _res()
+    t = spectrum.table(res)
+    assert list(t.index) == [spectrum.LABELS[p] for p in spectrum.PLACES]
+    assert t.loc["gVisor sandbox", "kernel it sees"] == "4.4.0"
+    assert t.loc["QEMU VM", spectrum.WHAT["syscall"]] == "—"  # not measured there, and said so
+    r = spectrum.ratios(res.samples)
+    g = r[(r.metric == "syscall") & (r.place == "gvisor") & (r.vs == "runc")].iloc[0]
+    assert g.ratio == pytest.approx(41_000 / 440, rel=1e-6)
+    assert spectrum.factor(res, "memory", "gvisor", "runc") == pytest.approx(50.833, rel=1e-3)
+
+
+@pytest.mark.parametrize("kw", [{"trials": 0}, {"trials": True}, {"runtime": ""}, {"runtime": "a/b"},
+                                {"vm": 1}, {"seed": -1}])
+def test_bad_arguments_refused_before_any_work(kw):
+    with pytest.raises(BadParameter):
+        spectrum.measure_spectrum(**kw)
+
+
+def test_published_gvisor_figures_are_the_verified_rows():
+    pub = spectrum.published()
+    row = pub[pub.what == "raw system call"].iloc[0]
+    assert row["runsc ÷ runc"] > 10 and "GVI" in row["source"]
+
+
+def test_overhead_runtime_names_and_file_clock():
+    assert overhead.check_runtimes(["runsc", "runc", "runsc"]) == ("runsc",)
+    with pytest.raises(BadParameter):
+        overhead.check_runtimes(["run sc"])
+    script, n = overhead.file_clock(*overhead.workload("io", "/bin/busybox", overhead.Settings.for_mode(True),
+                                                       path="/tmp"), "/bin/busybox")
+    assert n == 2 and "adjtimex" not in script and script.count(": > /dev/shm/vlab-t") == 3
+    text = ("1700000000 2023-11-14 22:13:20.000000000 +0000\n1700000000 2023-11-14 22:13:20.250000000 +0000\n"
+            "1700000001 2023-11-14 22:13:21.000000001 +0000\n")
+    assert overhead.file_intervals_ms(text, 2) == pytest.approx([250.0, 750.000001])
+    ratios = overhead.ratios(pd.DataFrame([
+        {"metric": "syscall", "config": c, "trial": i, "order": i, "value": v, "unit": "ms"}
+        for c, v in (("native", 10.0), ("container", 11.0), ("container:runsc", 500.0)) for i in range(3)]))
+    pair = ratios[(ratios.config == "container:runsc") & (ratios.baseline == "container")].iloc[0]
+    assert pair.ratio == pytest.approx(500 / 11)
+
+
+def test_race_replays_a_gvisor_lane_from_the_spectrum_recording():
+    from vlab.labs.vm import race
+
+    res = _res()
+    ev = race.gvisor_replay_events(res, race.RaceResult("replay", 100.0, 3000.0, 3100.0, "tcg"))
+    assert ev[-1].final and ev[-1].lane == "gvisor" and ev[-1].t_ms == pytest.approx(460.0)
+    empty = Results("spectrum", pd.DataFrame(columns=["metric", "place", "trial", "value", "unit"]),
+                    pd.DataFrame(), {}, extra={})
+    r = race.RaceResult("replay", 100.0, 3000.0, 3100.0, "tcg")
+    assert race.gvisor_replay_events(empty, r) == [] and r.gvisor_ms is None and r.gvisor_why_missing
+
+
+def test_short_reason_keeps_the_runtime_words():
+    from vlab.core.runtimes import short_reason
+
+    msg = ("OCI runtime create failed: container_linux.go:380: starting container process caused: "
+           "cgroups in hybrid mode not supported: unknown")
+    assert short_reason(msg).endswith("cgroups in hybrid mode not supported")
+
+
+# ---------------------------------------------------------------- against the real engine
+def _gvisor_or_skip():
+    from vlab.core import runtimes
+
+    if "runsc" not in runtimes.working():
+        pytest.skip("gVisor (runsc) does not run here (./course.sh prepare registers it on Debian as root)")
+
+
+def test_probe_lists_runc_and_reasons(engine):
+    from vlab.core import runtimes
+
+    probes = {p.name: p for p in runtimes.probe_all(refresh=True)}
+    assert probes["runc"].ok and probes["runc"].kernel
+    for p in probes.values():
+        assert p.ok or p.detail  # a failure always says why
+    assert not runtimes.probe("no-such-runtime").ok
+
+
+def test_spectrum_live_self_checks_hold_here(engine):
+    from vlab.core.sandbox import leftovers
+
+    _gvisor_or_skip()
+    res = spectrum.measure_spectrum(1, vm=False, progress=False)
+    check = res.extra["self_check"]
+    assert check["gvisor_sees_other_kernel"] and check["runc_sees_host_kernel"]
+    assert check["gvisor_syscalls_costlier"]
+    assert res.provenance["gvisor_platform"] in ("ptrace", "systrap", "kvm")
+    assert set(res.samples.place) == {"process", "runc", "gvisor"}
+    assert not leftovers(this_run=True)
