@@ -105,6 +105,9 @@ BAD_CALLS: list[tuple[str, dict]] = [
     ("labs.vm.versus.container_starts", {"trials": 0}),
     ("labs.vm.versus.container_starts", {"warmup": 11}),
     ("labs.vm.versus._starts", {"trials": -1}),
+    ("labs.spectrum.measure_spectrum", {"trials": 0}),
+    ("labs.spectrum.measure_spectrum", {"runtime": "run sc"}),
+    ("labs.spectrum.measure_spectrum", {"vm": "yes"}),
 ]
 
 #: Replayable measurements that take no arguments (nothing to get wrong, but replay must not measure).

@@ -33,6 +33,7 @@ LAB_MODULES = [
     "vlab.labs.overhead",
     "vlab.labs.servers",
     "vlab.labs.syscalls",
+    "vlab.labs.spectrum",
 ]
 
 
