@@ -274,6 +274,16 @@ def test_docker_context_pointing_at_a_stopped_vm(tmp_path):
     assert "docker context 'colima'" in out.stdout and "colima start" in out.stdout
 
 
+def test_docker_context_env_var_is_followed(tmp_path):
+    """DOCKER_CONTEXT picks the context even when config.json names none (docker-py >= 7.2 follows it)."""
+    env = _context_dir(tmp_path, "colima", f"unix://{tmp_path}/colima.sock")
+    (tmp_path / "docker-config" / "config.json").write_text("{}")
+    out = subprocess.run([sys.executable, "-m", "vlab", "doctor", "--no-kvm"], cwd=ROOT, capture_output=True,
+                         text=True, env={**env, "DOCKER_CONTEXT": "colima"}, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "docker context 'colima'" in out.stdout and f"{tmp_path}/colima.sock" in out.stdout
+
+
 @pytest.mark.engine
 def test_docker_context_is_followed_and_vm_flagged(engine, tmp_path):
     env = _context_dir(tmp_path, "desktop-linux", "unix:///var/run/docker.sock")
