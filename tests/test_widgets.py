@@ -92,7 +92,7 @@ def test_numeric_view_and_quiz_score():
 def test_review_quiz_is_well_formed():
     from vlab.widgets.review import QUESTIONS
 
-    assert 10 <= len(QUESTIONS) <= 15
+    assert 10 <= len(QUESTIONS) <= 16
     from vlab.labs.coverage import course_map
 
     ids = set(course_map()["id"])

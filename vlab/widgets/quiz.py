@@ -1,8 +1,9 @@
 """Quizzes and self-checks: multiple choice and numeric answers, immediate feedback, an explanation
 for every choice, and a "show solution" button.
 
-Logic (``Question``, ``grade``, ``check``) is plain Python; ``QuestionView`` / ``Quiz`` are the
-ipywidgets front-end, testable without a browser by setting ``.value`` and calling ``.click()``.
+The questions themselves (``Choice``, ``Question``) are data of :mod:`vlab.labs.review`, re-exported here;
+``grade`` and ``check`` are plain Python; ``QuestionView`` / ``Quiz`` are the ipywidgets front-end, testable
+without a browser by setting ``.value`` and calling ``.click()``.
 
 >>> check(3, 3)                              # a self-check in a notebook
 ✅ Correct.
@@ -16,53 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vlab.core.errors import BadParameter
+from vlab.labs.review import Choice, Question
+
+__all__ = ["Choice", "Feedback", "Question", "QuestionView", "Quiz", "SolutionButton", "check", "grade", "solution"]
 
 NO_ANSWER = "✏️ No answer yet: replace None with your answer and run the cell again."
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option of a multiple-choice question, with why it is right or wrong."""
-
-    text: str
-    correct: bool
-    why: str
-
-
-@dataclass(frozen=True)
-class Question:
-    """A multiple-choice question (``choices``) or a numeric one (``answer`` ± ``tolerance``)."""
-
-    prompt: str
-    choices: tuple[Choice, ...] = ()
-    answer: float | None = None
-    tolerance: float = 0.0
-    unit: str = ""
-    explanation: str = ""
-    concepts: tuple[str, ...] = ()
-    notebook: str = ""
-
-    def __post_init__(self) -> None:
-        if bool(self.choices) == (self.answer is not None):
-            raise BadParameter(f"question {self.prompt[:40]!r} needs either choices or a numeric answer")
-        if self.choices and sum(c.correct for c in self.choices) != 1:
-            raise BadParameter(f"question {self.prompt[:40]!r} needs exactly one correct choice")
-        if self.choices and not all(c.why for c in self.choices):
-            raise BadParameter(f"question {self.prompt[:40]!r}: every choice needs an explanation")
-        if self.tolerance < 0:
-            raise BadParameter("tolerance must be >= 0")
-
-    @property
-    def numeric(self) -> bool:
-        return self.answer is not None
-
-    def solution(self) -> str:
-        """The right answer with its explanation."""
-        if self.numeric:
-            tol = f" (± {self.tolerance:g})" if self.tolerance else ""
-            return f"Answer: {self.answer:g}{(' ' + self.unit) if self.unit else ''}{tol}. {self.explanation}".strip()
-        right = next(c for c in self.choices if c.correct)
-        return f"Answer: {right.text}. {right.why} {self.explanation}".strip()
 
 
 @dataclass(frozen=True)
