@@ -22,15 +22,23 @@ import contextlib
 import os
 import platform
 import random
+import re
 import resource
 import subprocess
 import time
+from pathlib import Path
 
 import pandas as pd
 
 from vlab.core import replay, settings, stats
 from vlab.core.errors import BadParameter, VlabError
 from vlab.core.results import Results
+
+__all__ = [
+    "BETWEEN", "DEFAULT_RUNTIME", "KIND", "LABELS", "METRICS", "PLACES", "PROBES", "PUBLISHED", "PURPOSE",
+    "RECORDINGS", "SANDBOX_ONLY", "WHAT", "factor", "how_to_go_live", "measure_or_recording", "measure_spectrum",
+    "published", "ratios", "sees_table", "self_check", "sizes", "summary", "table",
+]
 
 KIND = "spectrum"
 PURPOSE = "spectrum"
@@ -124,7 +132,6 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     bb = str(find_busybox())
     cpu = sorted(os.sched_getaffinity(0))[-1]
     s = oh.Settings(trials=1, cpu_iterations=sz["cpu_iterations"], syscall_bytes=sz["syscall_bytes"], cpu=cpu)
-    native = oh._Native(bb)
     rows: list[dict] = []
     sees: list[dict] = []
     kernels: dict[str, str] = {"host": platform.release()}
@@ -152,12 +159,12 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     def timed_work(metric: str, place: str, boxes: dict) -> float:
         script, n = oh.workload(metric, bb if place == "process" else oh.BB_IN_CONTAINER, s)
         if place == "process":
-            ms = oh.intervals_ms(native.run(script, cpu), n)[0]
+            ms = oh.intervals_ms(_run_native(bb, script, cpu), n)[0]
         elif place == "runc":
-            ms = oh.intervals_ms(oh._box_run(boxes["runc"], script), n)[0]
+            ms = oh.intervals_ms(_box_run(boxes["runc"], script), n)[0]
         else:
             script, n = oh.file_clock(script, n, oh.BB_IN_CONTAINER)
-            ms = oh.file_intervals_ms(oh._box_run(boxes["gvisor"], script), n)[0]
+            ms = oh.file_intervals_ms(_box_run(boxes["gvisor"], script), n)[0]
         return ms * 1e6 / (2 * s.syscall_bytes) if metric == "syscall" else ms
 
     with contextlib.ExitStack() as stack:
@@ -206,6 +213,64 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     return res
 
 
+# ---------------------------------------------------------------- small host-side helpers
+def _run_native(bb: str, script: str, cpu: int) -> str:
+    """Run a workload script with the host's busybox, pinned to ``cpu``."""
+    proc = subprocess.run([bb, "sh", "-c", script], capture_output=True, text=True, timeout=600, check=False,
+                          preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    if proc.returncode != 0:
+        raise VlabError(f"native workload failed ({proc.returncode}): {proc.stderr.strip()[:200]}")
+    return proc.stdout
+
+
+def _box_run(box, script: str) -> str:
+    from vlab.core.errors import EngineError
+
+    res = box.exec(["/bin/sh", "-c", script])
+    if res.exit_code != 0:
+        raise EngineError(f"workload failed in container {box.name} ({res.exit_code}): {res.stderr.strip()[:200]}")
+    return res.stdout
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    m = re.search(r"^VmRSS:\s*(\d+)\s*kB", text, re.M)
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _tree_rss_mib(root: int) -> float:
+    """RSS summed over every process below ``root`` (a containerd shim: the container; gVisor: Sentry + Gofer)."""
+    parent = {int(p.name): _ppid(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
+    todo, total, seen = [c for c, pp in parent.items() if pp == root], 0.0, set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        rss = _rss_mib(pid)
+        total += 0.0 if rss != rss else rss
+        todo += [c for c, pp in parent.items() if pp == pid]
+    return total if seen else float("nan")
+
+
 def _first_line(text: str) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return lines[0][:100] if lines else ""
@@ -235,20 +300,19 @@ def _sees(bb: str, boxes: dict) -> list[dict]:
 
 def _memory(stack: contextlib.ExitStack, bb: str, runtime: str, add) -> None:
     from vlab.core import sandbox
-    from vlab.labs import overhead as oh
 
     proc = subprocess.Popen([bb, "sleep", "600"])
-    stack.callback(oh._stop, proc)
+    stack.callback(_stop, proc)
     idle = {p: [stack.enter_context(sandbox.start(["sleep", "86400"], purpose=PURPOSE,
                                                   limits=_idle_limits(runtime if p == "gvisor" else None)))
                 for _ in range(2)] for p in ("runc", "gvisor")}
     time.sleep(0.5)
-    add("memory", "process", 0, oh._rss_mib(proc.pid))
+    add("memory", "process", 0, _rss_mib(proc.pid))
     for place, boxes in idle.items():
         for i, box in enumerate(boxes):
             pid = int(box.inspect()["State"].get("Pid") or 0)
-            shim = oh._ppid(pid) if pid else None
-            add("memory", place, i, oh._tree_rss_mib(shim) if shim else float("nan"))
+            shim = _ppid(pid) if pid else None
+            add("memory", place, i, _tree_rss_mib(shim) if shim else float("nan"))
 
 
 def _idle_limits(runtime: str | None):
