@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from vlab.core import replay, settings, stats
-from vlab.core.errors import BadParameter, VlabError
+from vlab.core.errors import BadParameter, DataError, VlabError
 from vlab.core.results import Results
 
 __all__ = [
@@ -100,7 +100,7 @@ def sizes(quick: bool) -> dict:
     """Workload sizes: the syscall loop is kept small because gVisor's ptrace platform is slow per call."""
     if quick:
         return {"trials": 3, "vm_trials": 1, "cpu_iterations": 150_000, "syscall_bytes": 10_000}
-    return {"trials": 10, "vm_trials": 3, "cpu_iterations": 1_000_000, "syscall_bytes": 50_000}
+    return {"trials": 10, "vm_trials": 3, "cpu_iterations": 1_000_000, "syscall_bytes": 20_000}
 
 
 # ---------------------------------------------------------------- the measurement
@@ -157,6 +157,12 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
         return host_phases(lc.stamps)["total"]
 
     def timed_work(metric: str, place: str, boxes: dict) -> float:
+        try:
+            return timed_work_once(metric, place, boxes)
+        except DataError:  # a clock stamp lost in the output (seen once on a loaded machine): one more try
+            return timed_work_once(metric, place, boxes)
+
+    def timed_work_once(metric: str, place: str, boxes: dict) -> float:
         script, n = oh.workload(metric, bb if place == "process" else oh.BB_IN_CONTAINER, s)
         if place == "process":
             ms = oh.intervals_ms(_run_native(bb, script, cpu), n)[0]
