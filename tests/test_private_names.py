@@ -79,3 +79,39 @@ def test_the_checker_sees_both_forms(tmp_path, monkeypatch):
     uses = private_uses(bad)
     assert [u.split(" ", 1)[1] for u in uses] == [
         "from vlab.labs.cgroups import _whole", "from vlab.labs import _x", "sandbox._register"]
+
+
+def _api_modules() -> list[Path]:
+    """Every core module and every lab module (packages' empty ``__init__`` files aside)."""
+    paths = sorted([*VLAB.glob("core/*.py"), *VLAB.glob("labs/**/*.py")])
+    return [p for p in paths if p.name != "__init__.py" or p.read_text(encoding="utf-8").count("\n") > 2]
+
+
+def test_every_core_and_lab_module_lists_its_public_api():
+    """``__all__`` exists, names only what the module has, and lists each public function and class it defines."""
+    problems = []
+    for path in _api_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        listed = None
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+                listed = ast.literal_eval(node.value)
+        where = path.relative_to(VLAB.parent)
+        if listed is None:
+            problems.append(f"{where}: no __all__")
+            continue
+        bound = set()
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+                if not node.name.startswith("_") and node.name not in listed:
+                    problems.append(f"{where}: public {node.name} is not in __all__ (list it or name it _{node.name})")
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        problems += [f"{where}: __all__ names {name}, which it does not define" for name in listed
+                     if name not in bound]
+        problems += [f"{where}: __all__ lists private {name}" for name in listed if _private(name)]
+    assert not problems, "\n".join(problems)

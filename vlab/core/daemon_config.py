@@ -42,6 +42,12 @@ from pathlib import Path
 
 from vlab.core.errors import ToolMissing, VlabError
 
+__all__ = [
+    "DEFAULT_PATH", "DOCKER_PIDFILE", "DaemonConfigError", "choose_platform", "find_runsc", "install_hint", "main",
+    "merge_runtimes", "platforms", "read_config", "register", "reload_dockerd", "runsc_runtimes", "runtime_platform",
+    "write_config"
+]
+
 DEFAULT_PATH = Path("/etc/docker/daemon.json")
 DOCKER_PIDFILE = Path("/var/run/docker.pid")
 
@@ -155,7 +161,7 @@ def write_config(path: Path, config: dict) -> Path | None:
     backup = None
     mode = 0o644
     if path.exists():
-        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         backup = path.with_name(f"{path.name}.vlab-backup-{stamp}")
         shutil.copy2(path, backup)
         mode = path.stat().st_mode & 0o7777

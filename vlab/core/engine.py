@@ -27,6 +27,12 @@ from vlab.core.errors import (
     RuntimeRefused,
 )
 
+__all__ = [
+    "CALL_TIMEOUT_S", "CONNECT_TIMEOUT_S", "EngineInfo", "MIN_API", "RLIMIT_CEILING", "VM_CONTEXTS",
+    "check_runtime_selectable", "connect", "container_rlimits", "context_in_vm", "current_context", "describe",
+    "enforces_limits", "engine_in_vm", "guarded", "nproc_in_place_of_pids", "product", "reachable", "translate"
+]
+
 MIN_API = "1.41"
 CONNECT_TIMEOUT_S = 3.0
 CALL_TIMEOUT_S = 120.0

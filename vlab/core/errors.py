@@ -6,6 +6,12 @@ Every error carries a one-line ``hint`` that tells the learner what to do.
 
 from __future__ import annotations
 
+__all__ = [
+    "BadParameter", "ContainerGone", "DataError", "EngineConflict", "EngineError", "EngineInVM", "EngineLost",
+    "EngineNotRunning", "EnginePermissionDenied", "EngineRejected", "EngineTooOld", "ImageMissing", "RuntimeRefused",
+    "ToolMissing", "VlabError"
+]
+
 
 class VlabError(Exception):
     """Base of all vlab errors: a message plus a one-line fix hint."""

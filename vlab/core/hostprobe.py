@@ -21,6 +21,8 @@ from pathlib import Path
 
 from vlab.core.errors import BadParameter
 
+__all__ = ["DMI_FILES", "DMI_HINTS", "HostProbe", "ProbeReport", "describe_machine", "load_average", "virtualization"]
+
 #: DMI strings (lower case) that name a virtual machine, and what they mean.
 DMI_HINTS = {
     "qemu": "QEMU", "kvm": "KVM", "firecracker": "Firecracker", "microvm": "QEMU/Firecracker microvm",

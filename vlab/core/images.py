@@ -19,6 +19,11 @@ from pathlib import Path
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, EngineError, ImageMissing, ToolMissing
 
+__all__ = [
+    "BUSYBOX_CANDIDATES", "HASH_LABEL", "IMAGES", "ImageSpec", "PADDING_MIB", "build", "content_hash", "ensure",
+    "ensure_all", "find_busybox", "forget", "is_static_elf", "present", "pull_fallback", "really_fat", "spec"
+]
+
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox", "/usr/local/bin/busybox")
 HASH_LABEL = "vlab.image.hash"
 

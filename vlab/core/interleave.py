@@ -24,6 +24,12 @@ from typing import Generic, TypeVar
 from vlab.core.errors import BadParameter
 from vlab.core.stats import bootstrap_ci
 
+__all__ = [
+    "MAX_ROUNDS", "MIN_ROUNDS_FOR_BUDGET", "N_BOOT", "REASONS", "Rounds", "StopRule", "T", "add_cli_arguments",
+    "cli_options", "describe", "describe_rule", "note", "order_stat_ci", "relative_half_width", "rounds", "rule_for",
+    "summary_line"
+]
+
 T = TypeVar("T")
 
 MAX_ROUNDS = 1000

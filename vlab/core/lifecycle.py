@@ -18,6 +18,12 @@ from vlab.core import sandbox, settings
 from vlab.core.engine import guarded
 from vlab.core.errors import BadParameter, EngineError
 
+__all__ = [
+    "DAEMON_PHASES", "DaemonEvents", "EVENT_ALIASES", "HOST_PHASES", "Lifecycle", "MARKER_CMD", "MARKER_PHASE",
+    "PHASE_DOC", "TOTAL", "WAIT_TIMEOUT_S", "daemon_phases", "host_phases", "parse_adjtimex", "phase_rows",
+    "progress_bar", "run_lifecycle", "sweep"
+]
+
 HOST_PHASES = ("create", "start", "exit", "remove")
 TOTAL = "total"
 MARKER_PHASE = "running"

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from vlab.core import settings
 from vlab.core.errors import VlabError
 
+__all__ = ["Mode", "banner", "current", "reset"]
+
 
 @dataclass(frozen=True)
 class Mode:

@@ -9,6 +9,8 @@ import socket
 
 from vlab import __version__
 
+__all__ = ["cgroup_version", "collect"]
+
 
 def cgroup_version() -> str:
     """"2" on a unified cgroup hierarchy, "1" otherwise (as seen by this process)."""
@@ -32,7 +34,7 @@ def collect(config: dict | None = None, *, engine: bool = True, **extra) -> dict
         "python": platform.python_version(),
         "cgroup_version": cgroup_version(),
         "vlab_version": __version__,
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "config": config or {},
         "host_virtualization": virtualization(),
     }

@@ -38,6 +38,11 @@ from vlab.core import settings
 from vlab.core.errors import DataError, VlabError
 from vlab.core.results import Results, atomic_write_json, from_dict
 
+__all__ = [
+    "MANIFEST", "RecordingRefused", "available", "load", "provenances", "recorded_dir", "recorded_provenance",
+    "recording", "recording_active", "replayable", "save", "sha256", "shipped_dir"
+]
+
 MANIFEST = "MANIFEST.json"
 
 _recording = threading.Event()

@@ -22,6 +22,8 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
 
+__all__ = ["FORMAT", "Results", "atomic_write_json", "check_output_path", "from_dict", "load"]
+
 FORMAT = "vlab-results/1"
 
 

@@ -15,6 +15,11 @@ from dataclasses import asdict, dataclass
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, VlabError
 
+__all__ = [
+    "GVISOR", "PROBE_TIMEOUT_S", "PURPOSE", "RuntimeProbe", "RuntimeUnavailable", "SANDBOX_PIDS", "listed",
+    "platform_of", "probe", "probe_all", "require", "short_reason", "working"
+]
+
 PURPOSE = "runtime-probe"
 PROBE_TIMEOUT_S = 60.0
 GVISOR = "runsc"

@@ -35,6 +35,15 @@ from vlab.core.engine import (
 from vlab.core.errors import BadParameter, EngineError
 from vlab.core.images import ensure, spec
 
+__all__ = [
+    "Box", "CAPABILITIES", "CleanReport", "DEFAULT_CPUS", "DEFAULT_MEMORY", "DEFAULT_PIDS", "ExecResult", "Limits",
+    "MAX_MEMORY_BYTES", "NETWORKS", "OWNER_LABEL", "RunResult", "check_binds", "check_caps", "check_cpus",
+    "check_network", "check_pids", "check_request", "clean", "create_kwargs", "engine_sockets", "ensure_network",
+    "host_config", "install_cleanup_handlers", "interrupts_deferred", "ip_of", "labels", "launch", "leftovers",
+    "owner", "owner_alive", "parse_memory", "reap_orphans", "remove", "remove_all_live", "remove_network",
+    "remove_quietly", "run", "start", "track", "untrack"
+]
+
 DEFAULT_MEMORY = "128m"
 DEFAULT_PIDS = 64
 DEFAULT_CPUS = 1.0

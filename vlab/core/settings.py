@@ -32,6 +32,10 @@ from pathlib import Path
 
 from vlab.core.errors import BadParameter
 
+__all__ = [
+    "LABEL", "MODES", "RUN_LABEL", "Settings", "export_run_id", "forced_mode", "get", "quick", "run_id", "trials"
+]
+
 LABEL = "vlab"
 RUN_LABEL = "vlab.run"
 

@@ -12,6 +12,11 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter
 
+__all__ = [
+    "MAD_Z_LIMIT", "MEANAD_SCALE", "SUMMARY_COLUMNS", "bootstrap_ci", "ecdf", "mad_z", "outliers", "ratio_ci",
+    "summarize", "summarize_frame"
+]
+
 MAD_Z_LIMIT = 3.5  # Iglewicz & Hoaglin's modified z-score cut-off
 
 

@@ -39,6 +39,13 @@ from vlab.core.provenance import collect
 from vlab.core.replay import load, replayable
 from vlab.core.results import Results
 
+__all__ = [
+    "Bundle", "DEFAULT_NAMESPACES", "HISTORY", "HOSTNAME", "MEMORY_LIMIT", "OCI_NAMESPACES", "PIDS_LIMIT", "PROBE",
+    "PROBE_ARGS", "PURPOSE", "RECORDINGS", "RunOutput", "VARIANTS", "check_config", "check_config_parts",
+    "check_hostname_verdict", "check_without_uts", "export_rootfs", "live_reason", "make_config", "namespace_types",
+    "try_config", "variant_config", "variant_of", "variants"
+]
+
 PURPOSE = "by-hand-rootfs"
 #: OCI namespace type names (runtime-spec config-linux.md) and what each one isolates.
 OCI_NAMESPACES = {

@@ -28,6 +28,14 @@ from vlab.core.results import Results
 from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
 from vlab.core.stats import summarize
 
+__all__ = [
+    "CGROUP_FILES", "DEFAULT_QUOTAS", "GLASS_BOX_SCRIPT", "HOG", "LIMIT_SCRIPT", "NOW", "RECORDINGS", "SWEEP_RULE",
+    "UNLIMITED_V1", "WORKLOADS", "check_cpuset", "check_exit_signal", "check_hog_sizes", "check_quotas",
+    "check_read_back", "check_relative_throughput", "compare_oom_prediction", "compare_quota_prediction", "cpu_sweep",
+    "engine_cpus", "fork_limit", "limits_in_files", "memory_hog", "noisy_neighbour", "oom_fact", "parse_limits",
+    "playground_run", "recorded_cgroup_files", "slowdowns", "verdict"
+]
+
 #: Where each limit lives, relative to /sys/fs/cgroup inside the container.
 CGROUP_FILES = {
     "1": {"memory": "memory/memory.limit_in_bytes", "cpu": "cpu/cpu.cfs_quota_us + cpu/cpu.cfs_period_us",

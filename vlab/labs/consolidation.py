@@ -16,6 +16,8 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter
 
+__all__ = ["APPROACHES", "Assumptions", "assumptions_dict", "plan", "summary_line"]
+
 APPROACHES = ("bare metal", "virtual machines", "containers")
 
 

@@ -25,6 +25,12 @@ import pandas as pd
 
 from vlab.core.errors import DataError
 
+__all__ = [
+    "Entry", "FIG_LINE", "GLOSSARY", "HEADING", "ID", "MAP_LINE", "MD_LINK", "NOTEBOOK_NAME", "all_entries", "anchor",
+    "compact_markdown", "course_map", "entries", "figure_table", "folder_path", "lecture_figures", "link_problems",
+    "links", "markdown", "notebook_files", "notebooks_dir", "problems", "readme_block", "sections", "table"
+]
+
 MAP_LINE = re.compile(r"<small>\s*Course map:\s*(?P<ids>[^<]*)</small>")
 FIG_LINE = re.compile(r"<small>\s*Figure counterpart:\s*(?P<files>[^<]*)</small>")
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")

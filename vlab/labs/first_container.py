@@ -12,6 +12,11 @@ from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 
+__all__ = [
+    "FirstLook", "RECORDINGS", "SAFETY_KEYS", "check_memory_mib", "check_safe_kwargs", "compare_start_prediction",
+    "look_inside", "measure", "recorded_run_ms"
+]
+
 SAFETY_KEYS = ("CapDrop", "Privileged", "NetworkMode", "Memory", "PidsLimit")
 
 

@@ -10,6 +10,8 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
 
+__all__ = ["COLUMNS", "lookup", "terms", "to_html"]
+
 COLUMNS = ["term", "korean", "definition", "notebook"]
 
 

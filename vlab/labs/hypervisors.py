@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from vlab.core.errors import BadParameter
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 
+__all__ = [
+    "LAYERS", "Layer", "NOTES", "STACKS", "check_extra_calls", "check_io_reader", "compare_syscall_prediction",
+    "explain", "kernels", "stack"
+]
+
 
 @dataclass(frozen=True)
 class Layer:

@@ -33,6 +33,13 @@ from vlab.core.errors import BadParameter, DataError, EngineError, ToolMissing
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 from vlab.labs import servers
 
+__all__ = [
+    "ATTRIBUTES", "Actual", "ApplyReport", "CONFIG_LABEL", "Change", "EngineState", "Environment", "HASH_LABEL",
+    "LABEL", "NAME", "Plan", "SERVER_LABEL", "ServerDecl", "SimulatedState", "apply", "break_server", "check_my_plan",
+    "check_replaced", "config_hash", "destroy", "diff", "fetch", "from_dict", "load", "loads", "network_name", "peek",
+    "plan", "plan_cases", "show", "state", "to_toml"
+]
+
 LABEL = "vlab.labs.iac"
 SERVER_LABEL = "vlab.labs.iac.server"
 HASH_LABEL = "vlab.labs.iac.hash"
@@ -578,3 +585,13 @@ def check_replaced(names: object, p: Plan) -> Feedback:
     if set(got) == {c.server for c in p.changes}:
         return wrong("that is every server in the plan", 'Keep only changes whose action is "replace".')
     return wrong(f"{got} is not the list of replaced servers", 'Keep the changes with c.action == "replace".')
+
+
+def compare_apply_prediction(predicted: object, report: ApplyReport) -> str:
+    """Set the learner's predicted number of containers a repeated apply creates or replaces against the report."""
+    changed = sum(c.action in ("create", "replace") for c in report.done)
+    fact = (f"Measured: the second apply created or replaced {changed} container(s). Apply changes only the difference "
+            "between the declaration and the actual state; after a successful apply there is none (idempotence).")
+    if not isinstance(predicted, int) or isinstance(predicted, bool):
+        return "No prediction recorded. " + fact
+    return ("Your prediction was right. " if predicted == changed else f"You predicted {predicted}. ") + fact

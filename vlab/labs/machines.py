@@ -26,7 +26,7 @@ from vlab.core.hostprobe import describe_machine
 from vlab.core.results import Results
 from vlab.core.results import load as load_file
 
-__all__ = ["GROUPS", "Comparison", "Machine", "compare", "format_table", "headline", "load_machine"]
+__all__ = ["GROUPS", "Comparison", "Machine", "as_json", "compare", "format_table", "headline", "load_machine"]
 
 #: headline groups in display order, with their unit
 GROUPS = {"start phases": "ms", "ladder": "ms", "VM boot": "ms", "overhead ratios": "× native"}

@@ -26,6 +26,13 @@ from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
 
+__all__ = [
+    "CONTAINER_SCRIPT", "INIT_PID_NS_INODE", "NS_TYPES", "NS_WHAT", "RECORDINGS", "SHARE_SCRIPT", "check_ns_reader",
+    "check_shared_namespaces", "compare_prediction", "container_pid", "differing", "explain", "host_namespaces",
+    "host_view", "parse_ns", "parse_sections", "pid1", "recorded_pid_namespaces", "shared_with_host", "sharing",
+    "views"
+]
+
 INIT_PID_NS_INODE = 4026531836  # the kernel's initial PID namespace (PROC_PID_INIT_INO)
 NS_TYPES = ("cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts")
 

@@ -44,6 +44,15 @@ from vlab.core.errors import BadParameter, DataError, EngineError, VlabError
 from vlab.core.interleave import StopRule
 from vlab.core.results import Results, check_output_path
 
+__all__ = [
+    "BB_IN_CONTAINER", "CONFIGS", "EXTRA_PAIRS", "GROUPS", "HTTP_PORT", "KIND", "OVERHEAD_RULE", "RECORDINGS",
+    "RUNTIME_TWIN", "SANDBOX_PIDS", "Settings", "WHAT", "add_cli_arguments", "bridge_network", "cgroup_usage_mib",
+    "check_runtimes", "collect_facts", "describe_workloads", "docroot_script", "file_clock", "file_intervals_ms",
+    "format_report", "free_port", "intervals_ms", "measure", "memory_table", "parse_stamps", "ratio_table", "ratios",
+    "run_cli", "run_live", "runtime_config", "schedule", "seconds_to_rate", "select", "serve_script", "split_config",
+    "stamp", "summary", "workload"
+]
+
 KIND = "overhead"
 GROUPS: dict[str, tuple[str, ...]] = {
     "cpu": ("cpu",),

@@ -18,6 +18,11 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
 
+__all__ = [
+    "COMPARISONS", "Comparison", "MEMORY_FIGURES", "citations", "figures_table", "memory_figures", "published_ratios",
+    "shown", "time_ratio"
+]
+
 
 @dataclass(frozen=True)
 class Comparison:

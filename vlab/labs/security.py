@@ -23,6 +23,15 @@ from vlab.core.results import Results
 from vlab.core.sandbox import Limits
 from vlab.labs.namespaces import parse_sections
 
+__all__ = [
+    "CAP_ACTIONS", "CAP_NAMES", "CAP_SCRIPT", "DANGEROUS_DEVICES", "DOCKER_DEFAULT_CAPS", "DOCKER_RUN_DOC",
+    "GLASS_BOX_SCRIPT", "KERNEL_SCRIPT", "PRIVILEGED_EFFECTS", "RECORDINGS", "SECCOMP_DOC", "SECCOMP_OPS",
+    "SOCKET_DOC", "SOCKET_PATHS", "SOCKET_WHY", "capabilities", "check_decoded_caps", "check_encoded_caps",
+    "comparison_table", "decode_caps", "encode_caps", "host_caps", "host_devices", "is_dangerous", "last_cap",
+    "privileged_table", "privileged_view", "recorded_glass_box", "same_kernel", "seccomp_demo", "shared_kernel",
+    "socket_facts", "socket_refusal"
+]
+
 # Linux capability numbers (include/uapi/linux/capability.h), bit i of CapEff = CAP_NAMES[i].
 CAP_NAMES = (
     "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",

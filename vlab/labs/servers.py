@@ -42,6 +42,13 @@ from vlab.core.errors import BadParameter, DataError, EngineError
 from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.results import Results
 
+__all__ = [
+    "IMAGE", "KINDS", "MAX_N", "MAX_PAGE", "PORT", "READY_TIMEOUT_S", "RECORDINGS", "REQUEST_TIMEOUT_S", "Response",
+    "Server", "ServerKind", "ServerLab", "TOUR", "ask", "check_changed_keys", "check_page", "check_page_hashes",
+    "facts", "inside", "kind", "kinds_table", "request", "responses", "running", "server_environment", "server_limits",
+    "server_script", "source", "table", "tour", "wait_ready"
+]
+
 PORT = 8080  # above 1024, so httpd needs no NET_BIND_SERVICE capability
 IMAGE = "busybox"
 READY_TIMEOUT_S = 15.0
@@ -628,3 +635,16 @@ def check_page_hashes(hashes: object, results: Results) -> Feedback:
                      "Hash the body's bytes: hashlib.sha256(r.body.encode()).hexdigest().")
     verdict = "identical: a static page" if len(set(want)) == 1 else "different"
     return passed(f"the {len(want)} answers to / hash to {want[0][:16]}…, {verdict}.")
+
+
+def compare_prediction(predicted_same: object, results: Results) -> str:
+    """Set the learner's prediction (are two identical WAS requests answered identically?) against the tour."""
+    a, b = _repeated_app_answers(results)
+    differ = sorted(k for k in a if a.get(k) != b.get(k))
+    fact = (f"Measured: the WAS's two answers to the same request differ in {', '.join(differ)}, because it runs its "
+            "program again for every request; the web server's two answers to / are byte for byte the same file."
+            if differ else "Measured: the WAS's two answers were identical this time.")
+    if not isinstance(predicted_same, bool):
+        return "No prediction recorded. " + fact
+    right = predicted_same == (not differ)
+    return ("Your prediction was right. " if right else "Not what you predicted. ") + fact

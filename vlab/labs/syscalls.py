@@ -24,6 +24,12 @@ from vlab.core.errors import BadParameter, DataError, ToolMissing
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
 from vlab.core.results import Results
 
+__all__ = [
+    "KIND", "RECORDINGS", "SCRIPT", "SYSCALL_NUMBERS", "TIMED_LOOP", "check_syscall_ratios", "check_write_count",
+    "compare_overhead_prediction", "count_syscalls", "counted_at_least_n", "getpid_matches", "parse_counts",
+    "raw_getpid", "recorded_loop_times", "timed_loop"
+]
+
 KIND = "syscalls"
 # The shell reads its own I/O counters (they include reaped children) before and after dd.
 SCRIPT = (

@@ -24,6 +24,8 @@ from vlab.labs.start_time.phases import (
     stop_rule,
 )
 
+__all__ = ["RECORDINGS", "add_cli_arguments", "format_summary", "run_cli", "side_path", "stopping_lines"]
+
 # ---------------------------------------------------------------- recordings and command line
 RECORDINGS: dict[str, Callable[[bool], Results]] = {
     "start": lambda quick: measure_start(10 if quick else 30, progress=False),

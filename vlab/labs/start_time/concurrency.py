@@ -22,6 +22,11 @@ from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.labs.start_time.phases import check_trials
 
+__all__ = [
+    "CONC_LIMITS", "CONC_PURPOSE", "MAX_LEVEL", "cgroup_memory_bytes", "check_levels", "concurrency_summary",
+    "default_levels", "measure_concurrency", "mem_available_bytes", "shim_memory_bytes"
+]
+
 CONC_PURPOSE = "start-concurrency"
 MAX_LEVEL = 64
 CONC_LIMITS = dict(memory="16m", pids=8, cpus=None)

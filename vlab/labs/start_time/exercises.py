@@ -13,6 +13,8 @@ from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
 from vlab.core.lifecycle import HOST_PHASES
 from vlab.core.results import Results
 
+__all__ = ["baseline_start", "check_bridge_ratio", "check_start_stats", "compare_predictions", "recorded_trial"]
+
 #: numpy's percentile methods: a p95 computed with any of them is accepted.
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf", "averaged_inverted_cdf",
             "closest_observation", "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased",

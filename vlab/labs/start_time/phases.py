@@ -35,6 +35,12 @@ from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
 
+__all__ = [
+    "DAEMON_SLACK_MS", "MAX_FAILURES", "MAX_TRIALS", "PURPOSE", "START_RULE", "SUM_TOLERANCE_MS", "StartConfig",
+    "VARIANTS", "as_names", "check_seed", "check_trials", "check_warmup", "configurations", "is_runtime_variant",
+    "measure_start", "phase_sums", "ratios", "requested_runtimes", "runtime_provenance", "self_check", "stop_rule"
+]
+
 PURPOSE = "start-time"
 SUM_TOLERANCE_MS = 0.01  # phases vs total: float rounding only (they share one clock)
 DAEMON_SLACK_MS = 2.0  # daemon span may exceed the host span by at most this (clock reading jitter)
@@ -368,3 +374,5 @@ def _summary(samples: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     timed = samples[~samples["warmup"]] if "warmup" in samples else samples
     return summarize_frame(timed, by=["config", "clock", "phase"], value="ms")
+
+

@@ -35,6 +35,12 @@ from vlab.core.stats import summarize_frame
 from vlab.labs.vm import qemu
 from vlab.labs.vm.qemu import ACCELS, BootRun, VmError
 
+__all__ = [
+    "Guest", "KIND", "MACHINES", "METRIC", "PHASES", "RECORDINGS", "Settings", "VM_RULE", "add_cli_arguments",
+    "boot_vm", "boot_vm_or_recording", "format_report", "guest_facts", "medians", "memory_mib", "prepare",
+    "resolve_accel", "run_cli", "run_live"
+]
+
 KIND = "vm_boot"
 PHASES = ("launch_to_marker", "guest_uptime", "before_guest_clock", "total")
 MACHINES = ("auto", "microvm", "pc", "q35")

@@ -11,6 +11,8 @@ import pandas as pd
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
 from vlab.core.results import Results
 
+__all__ = ["check_boot_share", "check_vm_ratio", "compare_prediction", "recorded_kernels"]
+
 
 def recorded_kernels() -> tuple[dict[str, str], str]:
     """Replay stand-in for the glass-box cell: the recorded container's and engine host's kernel releases."""

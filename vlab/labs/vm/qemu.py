@@ -26,6 +26,13 @@ from pathlib import Path
 from vlab.core import settings
 from vlab.core.errors import BadParameter, ToolMissing, VlabError
 
+__all__ = [
+    "ACCELS", "BootRun", "CpioEntry", "INIT_SCRIPT", "KERNEL_FIX", "KVM_PROBE_TIMEOUT_S", "KvmProbe", "MARKER",
+    "Marker", "QEMU_FIX", "QEMU_NAMES", "VmError", "boot_once", "build_initramfs", "cpio_newc", "find_kernel",
+    "find_qemu", "host_tsc_khz", "initramfs_entries", "kernel_cmdline", "kernel_release", "kvm_probe", "machines",
+    "parse_cpio_newc", "parse_marker", "pick_machine", "qemu_command", "qemu_version"
+]
+
 QEMU_NAMES = ("qemu-system-x86_64", "qemu-kvm")
 QEMU_FIX = "Install QEMU: `sudo apt-get install qemu-system-x86` (Debian/Ubuntu) or `sudo dnf install qemu-kvm`."
 KERNEL_FIX = "Install a bootable guest kernel: `sudo apt-get install linux-image-cloud-amd64` (Debian/Ubuntu)."

@@ -16,6 +16,11 @@ from dataclasses import asdict, dataclass, field
 
 from vlab.core.errors import VlabError
 
+__all__ = [
+    "Event", "GVISOR_RUNTIME", "LANES", "RaceResult", "gvisor_available", "gvisor_lifecycle", "gvisor_replay_events",
+    "load_recorded", "race_live", "replay_events", "vm_available"
+]
+
 LANES = ("container", "gvisor", "vm")
 GVISOR_RUNTIME = "runsc"
 #: Time constants of the "still working" creep of an unfinished lane's bar (display only, never a result).

@@ -35,6 +35,13 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
 
+__all__ = [
+    "BIBLIOGRAPHY_FILE", "BIB_COLUMNS", "BOUNDS", "CLOCKS", "COLUMNS", "FIGURES_FILE", "KEY_BOOT_GROUPS", "KINDS",
+    "METRIC_GROUPS", "MetricGroup", "REQUIRED", "STATS", "TIME_TO_MS", "UNITS", "VERIFIED", "boot_figures", "cite",
+    "collapse_ranges", "display_table", "figure", "figure_text", "figures", "load", "load_bibliography",
+    "metric_groups", "prefix", "quote", "validate"
+]
+
 FIGURES_FILE = "published_figures.tsv"
 BIBLIOGRAPHY_FILE = "bibliography.tsv"
 

@@ -25,6 +25,11 @@ from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
 from vlab.labs.vm import recorded
 
+__all__ = [
+    "Comparison", "KIND", "METRIC", "MICROVM_EXAMPLE", "PHASES", "REPORT", "compare", "container_starts", "explain",
+    "lifecycle", "medians", "parse_report", "run_container_starts"
+]
+
 KIND = "vm_container_start"
 PHASES = ("create", "start", "wait", "remove", "total")
 REPORT = "echo \"pid=$$|kernel=$(uname -r)|procs=$(ls /proc | grep -c '^[0-9]')\""
