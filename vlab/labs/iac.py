@@ -36,7 +36,8 @@ from vlab.labs import servers
 __all__ = [
     "ATTRIBUTES", "Actual", "ApplyReport", "CONFIG_LABEL", "Change", "EngineState", "Environment", "HASH_LABEL",
     "LABEL", "NAME", "Plan", "SERVER_LABEL", "ServerDecl", "SimulatedState", "apply", "break_server", "check_my_plan",
-    "check_replaced", "compare_apply_prediction", "config_hash", "destroy", "diff", "fetch", "from_dict", "load", "loads", "network_name", "peek",
+    "check_replaced", "compare_apply_prediction", "config_hash", "destroy",
+    "diff", "fetch", "from_dict", "load", "loads", "network_name", "peek",
     "plan", "plan_cases", "show", "state", "to_toml"
 ]
 

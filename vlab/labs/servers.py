@@ -45,7 +45,8 @@ from vlab.core.results import Results
 __all__ = [
     "IMAGE", "KINDS", "MAX_N", "MAX_PAGE", "PORT", "READY_TIMEOUT_S", "RECORDINGS", "REQUEST_TIMEOUT_S", "Response",
     "Server", "ServerKind", "ServerLab", "TOUR", "ask", "check_changed_keys", "check_page", "check_page_hashes",
-    "compare_prediction", "facts", "inside", "kind", "kinds_table", "request", "responses", "running", "server_environment", "server_limits",
+    "compare_prediction", "facts", "inside", "kind", "kinds_table",
+    "request", "responses", "running", "server_environment", "server_limits",
     "server_script", "source", "table", "tour", "wait_ready"
 ]
 
