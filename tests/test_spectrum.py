@@ -129,3 +129,15 @@ def test_spectrum_live_self_checks_hold_here(engine):
     assert res.provenance["gvisor_platform"] in ("ptrace", "systrap", "kvm")
     assert set(res.samples.place) == {"process", "runc", "gvisor"}
     assert not leftovers(this_run=True)
+
+
+def test_start_lab_takes_any_runtime_as_a_configuration():
+    from vlab.labs import start_time as start
+
+    names = [c.name for c in start.configurations("none", ["runtime:runsc"])]
+    assert names == ["baseline", "runtime:runsc"]
+    every = {c.name for c in start.configurations("none", ["runtime"], runtimes=["runc", "runsc", "crun",
+                                                                                  "io.containerd.runc.v2"])}
+    assert every == {"baseline", "runtime:runsc", "runtime:crun"}
+    with pytest.raises(BadParameter):
+        start.configurations("none", ["runtime:a b"])
