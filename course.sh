@@ -6,6 +6,7 @@
 # environment with vlab installed, and the course images. Both commands are idempotent.
 # Extra options: ./course.sh test --soak (also the soak/load tests), --no-browser, --fast (unit tests only).
 # For authors: ./course.sh notebooks [NN ...] [--execute] pairs notebooks/NN.ipynb with notebooks/src/NN.py (jupytext).
+# The website: ./course.sh site builds _site/ (preview: python -m http.server -d _site).
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -182,10 +183,18 @@ build_notebooks() {
   done
 }
 
+build_site() {
+  # the course website (Sphinx + myst-nb) into _site/: every notebook executed in replay mode, cached in _build/site/
+  make_venv site
+  command -v npm >/dev/null 2>&1 || { say "npm is missing (the widget manager is bundled with it): apt-get install nodejs npm"; exit 1; }
+  "$VENV/bin/python" site/build.py "$@"
+}
+
 case "${1:-}" in
   lab) shift; run_lab "$@" ;;
+  site) shift; build_site "$@" ;;
   test) shift; run_tests "$@" ;;
   prepare) shift; prepare "${1:-test}" ;;
   notebooks) shift; build_notebooks "$@" ;;
-  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute]"; exit 2 ;;
+  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute] | site [--fresh] [--lang en|ko]"; exit 2 ;;
 esac

@@ -145,11 +145,13 @@ def index_md(lang: str, pages: list[tuple[str, str]]) -> str:
         cap_nb, cap_ref = "Course", "Reference"
     else:
         head = ("# vlab: 가상화를 측정하며 배우기\n\n"
-                "이 사이트의 모든 노트북은 **리플레이 모드**로 실행되었습니다. 숫자는 실제 기계에서 기록한 실제 측정값입니다.\n")
+                "이 사이트의 모든 노트북은 **리플레이 모드**로 실행되었습니다. "
+                "숫자는 실제 기계에서 기록한 실제 측정값입니다.\n")
         cap_nb, cap_ref = "과정", "참고"
-    lines = [head, "```{toctree}", ":maxdepth: 1", f":caption: {cap_nb}", ":numbered: false", ""]
+    lines = [head, "```{toctree}", ":maxdepth: 1", f":caption: {cap_nb}", ""]
     lines += [stem for stem, _ in pages]
-    lines += ["```", "", "```{toctree}", ":maxdepth: 1", f":caption: {cap_ref}", "", "glossary", "references", "```", ""]
+    lines += ["```", "", "```{toctree}", ":maxdepth: 1", f":caption: {cap_ref}", "",
+              "glossary", "references", "```", ""]
     return "\n".join(lines)
 
 
@@ -208,6 +210,13 @@ def prepare_sources(lang: str, nbs: list[Path], other: dict[str, list[Path]]) ->
         write_if_changed(src / nb.name, prepare_notebook(nb, lookup))
         pages.append((nb.stem, title_of(json.loads(nb.read_text(encoding="utf-8")), nb.stem)))
         keep.add(nb.name)
+    # files the notebooks open by relative path (environment.toml, images); not the sources or other editions
+    folder = nbs[0].parent
+    for asset in folder.rglob("*"):
+        rel = asset.relative_to(folder)
+        if asset.is_file() and asset.suffix != ".ipynb" and not ({"src", "ko", ".ipynb_checkpoints"} & set(rel.parts)):
+            write_if_changed(src / rel, asset.read_bytes())
+            keep.add(rel.parts[0])
     for stale in src.glob("*"):
         if stale.is_file() and stale.name not in keep:
             stale.unlink()
@@ -271,6 +280,73 @@ except Exception:  # never break a notebook for the sake of alt text
     return ipy
 
 
+# --------------------------------------------------------------------------- execution (cached)
+
+
+def inputs_digest() -> str:
+    """What an executed notebook depends on besides its own code: the vlab package, the data, this build."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted([*ROOT.glob("vlab/**/*.py"), *ROOT.glob("vlab/**/*.mplstyle"), *(DATA.rglob("*"))]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_is_current(keep: bool) -> None:
+    """jupyter-cache keys on a notebook's code cells only: empty it when vlab/ or data/ changed."""
+    cache = BUILD / "jupyter_cache"
+    stamp = BUILD / "jupyter_cache.inputs"
+    digest = inputs_digest()
+    if cache.exists() and not keep and (not stamp.exists() or stamp.read_text() != digest):
+        say("vlab/ or data/ changed since the notebooks were executed: executing them again")
+        shutil.rmtree(cache)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+
+
+def _execute_one(path: str) -> tuple[str, str, float, str]:
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=900, allow_errors=True, meta_override=True)
+    return path, nbformat.writes(result.nb), result.time, result.exc_string or ""
+
+
+def execute_notebooks(src: Path, workers: int) -> None:
+    """Run the notebooks the cache does not have, several at a time (they mostly wait), and cache them the way
+    myst-nb's cache mode looks them up, so Sphinx then only reads the cache."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(BUILD / "jupyter_cache"))
+    todo = []
+    for path in sorted(src.glob("*.ipynb")):
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(str(path))
+    if not todo:
+        say(f"every notebook of {src.name} is in the execution cache")
+        return
+    say(f"executing {len(todo)} notebook(s) in replay mode, {workers} at a time")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for fut in as_completed([pool.submit(_execute_one, p) for p in todo]):
+            path, text, seconds, err = fut.result()
+            if err:
+                say(f"  {Path(path).name}: execution stopped: {err.strip().splitlines()[-1][:200]}")
+                continue
+            cache.cache_notebook_bundle(CacheBundleIn(nbformat.reads(text, as_version=4), path,
+                                                      data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            say(f"  {Path(path).name}: {seconds:.0f} s")
+
+
 # --------------------------------------------------------------------------- post-processing
 
 IMG = re.compile(r"<img\b[^>]*>", re.I)
@@ -289,7 +365,10 @@ def fill_alt(page: str) -> tuple[str, int]:
             heads = HEADING.findall(page, 0, m.start())
             section = html.unescape(TAG.sub("", heads[-1])).replace("#", "").strip() if heads else "this page"
             text = html.escape(f"Figure in section {section}", quote=True)
-            tag = re.sub(r'\balt="[^"]*"', f'alt="{text}"', tag) if alt else tag.replace("<img", f'<img alt="{text}"', 1)
+            if alt:
+                tag = re.sub(r'\balt="[^"]*"', f'alt="{text}"', tag)
+            else:
+                tag = tag.replace("<img", f'<img alt="{text}"', 1)
             fixed += 1
         out += [page[pos:m.start()], tag]
         pos = m.end()
@@ -298,18 +377,12 @@ def fill_alt(page: str) -> tuple[str, int]:
 
 
 def citation_anchors(references: Path) -> dict[str, str]:
-    """source_id → anchor in references.html (sphinxcontrib-bibtex labels each entry with its key)."""
+    """source_id → its anchor in references.html (conf.py: bibtex_cite_id = "cite-{key}")."""
     if not references.exists():
         return {}
     page = references.read_text(encoding="utf-8")
-    anchors = {}
-    for m in re.finditer(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label"><span class="fn-bracket">\[</span>'
-                         r'<a[^>]*>([^<]+)</a>', page):
-        anchors[m.group(2)] = m.group(1)
-    if not anchors:
-        for m in re.finditer(r'id="([^"]+)"[^>]*>\s*<span class="label">.*?\[?</span>?([A-Z][A-Z0-9]+)', page):
-            anchors.setdefault(m.group(2), m.group(1))
-    return anchors
+    keys = [r["source_id"].strip() for r in read_tsv(DATA / "bibliography.tsv")]
+    return {k: f"cite-{k}" for k in keys if f'id="cite-{k}"' in page}
 
 
 def link_citations(page: str, anchors: dict[str, str]) -> tuple[str, list[str]]:
@@ -323,21 +396,19 @@ def link_citations(page: str, anchors: dict[str, str]) -> tuple[str, list[str]]:
     if start < 0 or end < 0:
         return page, []
     body = page[start:end]
-    pattern = re.compile(rf"(>[^<]*?)(?<![\w/#-])({keys})(?![\w-])([^<]*<)")
+    word = re.compile(rf"(?<![\w/#-])({keys})(?![\w-])")
 
     def repl(m: re.Match) -> str:
-        key = m.group(2)
+        key = m.group(1)
         if key not in found:
             found.append(key)
-        return f'{m.group(1)}<a class="reference external vlab-cite" href="references.html#{anchors[key]}">{key}</a>{m.group(3)}'
+        return f'<a class="reference external vlab-cite" href="references.html#{anchors[key]}">{key}</a>'
 
-    # skip text inside <script>, <style> and existing links
-    parts = re.split(r"(<script\b.*?</script>|<style\b.*?</style>|<a\b.*?</a>|<pre\b.*?</pre>)", body, flags=re.S)
+    # text between tags only; never inside <script>, <style>, <pre>, an existing link or a tag itself
+    parts = re.split(r"(<script\b.*?</script>|<style\b.*?</style>|<a\b.*?</a>|<pre\b.*?</pre>|<[^>]*>)", body,
+                     flags=re.S)
     for i in range(0, len(parts), 2):
-        prev = None
-        while prev != parts[i]:
-            prev = parts[i]
-            parts[i] = pattern.sub(repl, parts[i])
+        parts[i] = word.sub(repl, parts[i])
     body = "".join(parts)
     if found:
         items = "".join(f'<li><a class="reference internal" href="references.html#{anchors[k]}">[{k}]</a></li>'
@@ -363,7 +434,9 @@ def postprocess(out: Path, lang: str) -> dict:
                 report["citations"][path.stem] = cited
         n_err = page.count('class="output traceback')
         if n_err:
-            names = re.findall(r"(\w+(?:Error|Exception|Refused))\b", TAG.sub("", page[page.find('class="output traceback'):][:20000]))
+            first = page.find('class="output traceback')
+            tb = html.unescape(TAG.sub("", page[first:page.find("</pre>", first)]))
+            names = re.findall(r"^(\w+(?:Error|Exception|Refused|Interrupt))\b", tb, re.M)
             report["errors"][path.stem] = f"{n_err} failing cell(s), first: {names[-1] if names else '?'}"
         report["pages"] += 1
         report["alt_filled"] += fixed
@@ -386,7 +459,8 @@ def root_index(langs: list[str]) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1") -> dict:
+def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1", workers: int = 4,
+          keep_cache: bool = False) -> dict:
     started = time.monotonic()
     found = editions()
     if "en" not in found:
@@ -396,8 +470,10 @@ def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1
         shutil.rmtree(OUT, ignore_errors=True)
         shutil.rmtree(BUILD / "doctrees", ignore_errors=True)
     widgets_bundle()
-    env = dict(os.environ, **REPLAY_ENV, IPYTHONDIR=str(ipython_startup()),
-               VLAB_SITE_BUILD=str(BUILD), VLAB_SITE_EDITIONS=json.dumps({k: [p.stem for p in v] for k, v in found.items()}))
+    cache_is_current(keep_cache)
+    os.environ.update(REPLAY_ENV, IPYTHONDIR=str(ipython_startup()))  # the kernels inherit it
+    env = dict(os.environ, VLAB_SITE_BUILD=str(BUILD),
+               VLAB_SITE_EDITIONS=json.dumps({k: [p.stem for p in v] for k, v in found.items()}))
     reports = {}
     for lang in langs:
         other = {k: v for k, v in found.items() if k != lang}
@@ -406,6 +482,7 @@ def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1
         say(f"{lang}: {len(found[lang])} notebooks → {out.relative_to(ROOT)} (replay mode; cached in "
             f"{(BUILD / 'jupyter_cache').relative_to(ROOT)})")
         t0 = time.monotonic()
+        execute_notebooks(src, workers)
         cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", jobs, "-c", str(SITE),
                "-d", str(BUILD / "doctrees" / lang), str(src), str(out)]
         rc = subprocess.run(cmd, env=dict(env, VLAB_SITE_LANG=lang), cwd=ROOT).returncode
@@ -431,8 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true", help="rebuild every page (the execution cache is kept)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a notebook cell failed")
     ap.add_argument("-j", "--jobs", default="1", help="sphinx-build parallel jobs")
+    ap.add_argument("--workers", type=int, default=int(os.environ.get("VLAB_SITE_WORKERS", "4")),
+                    help="notebooks executed at the same time (default 4; they mostly wait)")
+    ap.add_argument("--keep-cache", action="store_true",
+                    help="reuse executed notebooks even though vlab/ or data/ changed (faster, may be stale)")
     args = ap.parse_args(argv)
-    summary = build(args.lang, fresh=args.fresh, jobs=args.jobs)
+    summary = build(args.lang, fresh=args.fresh, jobs=args.jobs, workers=args.workers, keep_cache=args.keep_cache)
     failed = any(r["errors"] for r in summary["editions"].values())
     return 1 if (failed and args.strict) else 0
 

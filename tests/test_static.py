@@ -1,121 +1,105 @@
-"""tools/build_static.py: executed notebooks → HTML with embedded widget state, plus an ordered index."""
+"""The site build's own logic (site/build.py, wrapped by tools/build_static.py), without running Sphinx.
+
+The full build, in a real browser, is tests/test_site.py (marked browser)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from vlab.core.errors import BadParameter, DataError
-
 ROOT = Path(__file__).resolve().parents[1]
-STATE_MIME = "application/vnd.jupyter.widget-state+json"
-VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("build_static", ROOT / "tools" / "build_static.py")
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-bs = _load_tool()
+wrapper = _load("build_static", ROOT / "tools" / "build_static.py")
+sb = wrapper.load_site_build()
 
 
-def _notebook(path: Path, cells: list[tuple[str, str]]) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(s) if k == "md" else nbformat.v4.new_code_cell(s) for k, s in cells]
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
-    nbformat.write(nb, path)
-    return path
+def test_the_old_tool_is_a_thin_wrapper_over_the_site_build(monkeypatch):
+    seen = []
+    monkeypatch.setattr(sb, "main", lambda argv=None: seen.append(argv) or 0)
+    monkeypatch.setattr(wrapper, "load_site_build", lambda: sb)
+    assert wrapper.main(["--lang", "en"]) == 0
+    assert seen == [["--lang", "en"]]
 
 
-def _scripts(page: str, mime: str) -> list[dict]:
-    pattern = rf'<script type="{re.escape(mime)}">\s*(.*?)\s*</script>'
-    return [json.loads(m) for m in re.findall(pattern, page, re.S)]
+def test_notebooks_are_discovered_in_course_order(tmp_path: Path):
+    for name in ["99_glossary", "10b_spectrum", "05b_by_hand", "11_review", "05_namespaces", "00_start", "10_sec",
+                 "scratch", ".hidden"]:
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    assert [p.stem for p in sb.notebooks_of(tmp_path)] == [
+        "00_start", "05_namespaces", "05b_by_hand", "10_sec", "10b_spectrum", "11_review", "99_glossary"]
 
 
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    _notebook(folder / "02_next.ipynb", [("md", "# 02 · The next one\nNo code here.")])
-    _notebook(folder / "01_tiny.ipynb", [
-        ("md", "# 01 · A tiny notebook (작은 노트북)\nThen read [the next one](02_next.ipynb#top)."),
-        ("code", "import ipywidgets as w\nw.IntSlider(value=4, min=0, max=9, description='trials')"),
-        ("code", "import os\nprint('quick:', os.environ.get('VLAB_QUICK'))"),
-    ])
-    (folder / "figures").mkdir()
-    (folder / "figures" / "ladder.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    return folder
+def test_the_real_notebooks_are_all_found():
+    stems = [p.stem for p in sb.notebooks_of(ROOT / "notebooks")]
+    assert stems[0] == "00_start_here" and stems[-1] == "99_glossary"
+    assert stems == sorted(stems)
 
 
-def test_build_embeds_widget_state_and_lists_every_page_in_order(course: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.delenv("VLAB_QUICK", raising=False)
-    out = tmp_path / "site"
-    pages = bs.build(out, course, quick=True)
-    assert [p.stem for p in pages] == ["01_tiny", "02_next"]
-    assert not any(p.error for p in pages)
-
-    page = (out / "01_tiny.html").read_text(encoding="utf-8")
-    (state,) = _scripts(page, STATE_MIME)
-    models = state["state"]
-    sliders = [m for m in models.values() if m["model_name"] == "IntSliderModel"]
-    assert [s["state"]["value"] for s in sliders] == [4]
-    views = _scripts(page, VIEW_MIME)
-    assert views and all(v["model_id"] in models for v in views), "each widget view must find its model in the state"
-    assert "html-manager@" in page, "the page must load the widgets HTML manager"
-    assert "quick: 1" in page, "notebooks are executed in quick mode"
-    assert 'href="02_next.html#top"' in page and "02_next.ipynb" not in page
-
-    index = (out / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>', index)
-    assert [h for h, _ in links] == ["01_tiny.html", "02_next.html"]
-    assert links[0][1] == "01 · A tiny notebook (작은 노트북)"
-    assert (out / "figures" / "ladder.svg").exists()
+def test_first_bold_glossary_term_becomes_a_term_link_outside_headings_and_code():
+    lookup = {"namespace": "namespace", "네임스페이스": "네임스페이스", "cgroup": "cgroup"}
+    seen: set[str] = set()
+    src = ("# The **namespace**\nA **namespace** (**네임스페이스**) and a **Namespace** again.\n"
+           "```\n**cgroup**\n```\n**cgroup**")
+    out = sb.link_terms(src, lookup, seen)
+    lines = out.split("\n")
+    assert lines[0] == "# The **namespace**"
+    assert lines[1] == "A **{term}`namespace`** (**{term}`네임스페이스`**) and a **Namespace** again."
+    assert lines[3] == "**cgroup**", "code fences stay as they are"
+    assert lines[5] == "**{term}`cgroup`**"
 
 
-def test_a_failing_cell_keeps_the_page_and_fails_the_build(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.setenv("VLAB_QUICK", "1")
-    folder = tmp_path / "nbs"
-    folder.mkdir()
-    _notebook(folder / "03_broken.ipynb", [("md", "# Broken"), ("code", "print('before')"), ("code", "1 / 0")])
-    out = tmp_path / "site"
-    assert bs.main(["--notebooks-dir", str(folder), "--out", str(out)]) == 1
-    assert "ZeroDivisionError" in capsys.readouterr().err
-    page = (out / "03_broken.html").read_text(encoding="utf-8")
-    assert "before" in page and "ZeroDivisionError" in page
-    assert "a cell failed: ZeroDivisionError" in (out / "index.html").read_text(encoding="utf-8")
+def test_prepared_notebook_keeps_code_and_drops_outputs(tmp_path: Path):
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["A **namespace**."]},
+                    {"cell_type": "code", "metadata": {}, "source": "print(1)", "execution_count": 3,
+                     "outputs": [{"output_type": "stream", "name": "stdout", "text": "1\n"}]}],
+           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "05_x.ipynb"
+    path.write_text(json.dumps(nb))
+    out = json.loads(sb.prepare_notebook(path, {"namespace": "namespace"}))
+    assert out["cells"][0]["source"] == "A **{term}`namespace`**."
+    assert out["cells"][1]["source"] == "print(1)" and out["cells"][1]["outputs"] == []
 
 
-def test_unknown_names_and_empty_folders_are_refused_before_running(course: Path, tmp_path: Path, capsys):
-    with pytest.raises(BadParameter) as exc:
-        bs.find_notebooks(course, ["07"])
-    assert "01_tiny" in exc.value.hint
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    with pytest.raises(DataError):
-        bs.find_notebooks(empty)
-    assert bs.main(["07", "--notebooks-dir", str(course), "--out", str(tmp_path / "never")]) == 2
-    assert "fix:" in capsys.readouterr().err
-    assert not (tmp_path / "never").exists()
+def test_glossary_and_bibliography_are_generated_from_the_data_files():
+    terms = sb.read_tsv(ROOT / "data" / "glossary.tsv")
+    rst = sb.glossary_rst(terms, {"01_servers"}, "en")
+    assert ".. glossary::" in rst and "   server\n   서버\n" in rst and ":doc:`01_servers`" in rst
+    rows = sb.read_tsv(ROOT / "data" / "bibliography.tsv")
+    bib = sb.bibtex(rows)
+    assert bib.count("@misc{") == len(rows) and "@misc{AGA20," in bib
+    pybtex = pytest.importorskip("pybtex.database")
+    parsed = pybtex.parse_string(bib, "bibtex")
+    assert set(parsed.entries) == {r["source_id"] for r in rows}
 
 
-def test_links_only_to_known_notebooks_are_rewritten():
-    body = '<a href="02_next.ipynb">n</a> <a href="./99_glossary.ipynb#n">g</a> <a href="https://x.org/a.ipynb">x</a>'
-    out = bs.link_notebooks(body, {"02_next", "99_glossary"})
-    assert out == '<a href="02_next.html">n</a> <a href="99_glossary.html#n">g</a> <a href="https://x.org/a.ipynb">x</a>'
+def test_every_image_gets_alt_text():
+    page = ('<h2>Start time<a class="headerlink" href="#s">#</a></h2><img src="a.png">'
+            '<img src="b.png" alt=""><img src="c.png" alt="Figure: boot time">')
+    out, fixed = sb.fill_alt(page)
+    assert fixed == 2
+    assert out.count('alt="Figure in section Start time"') == 2 and 'alt="Figure: boot time"' in out
 
 
-def test_title_is_the_first_heading():
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("Intro\n## **Cgroups** (씨그룹)\n")]
-    assert bs.title_of(nb, "fallback") == "Cgroups (씨그룹)"
-    assert bs.title_of(nbformat.v4.new_notebook(), "fallback") == "fallback"
+def test_source_ids_in_the_article_link_to_their_reference():
+    page = ('<nav>AGA20</nav><article class="bd-article"><p>Boot time [AGA20], see GVI.</p>'
+            '<td>AGA20</td><a href="x">AGA20</a><script>var AGA20=1</script></article>')
+    out, found = sb.link_citations(page, {"AGA20": "cite-AGA20", "GVI": "cite-GVI"})
+    assert found == ["AGA20", "GVI"]
+    assert out.startswith("<nav>AGA20</nav>"), "only the article is touched"
+    assert '[<a class="reference external vlab-cite" href="references.html#cite-AGA20">AGA20</a>]' in out
+    assert '<td><a class="reference external vlab-cite" href="references.html#cite-AGA20">AGA20</a></td>' in out
+    assert '<a href="x">AGA20</a>' in out and "var AGA20=1" in out
+    assert "Sources of the published figures on this page" in out
