@@ -161,15 +161,15 @@ def test_live_socket_permission_as_an_ordinary_user(engine):
 
 
 def test_runtimes_a_container_can_ask_for():
-    from vlab.core.engine import _usable_runtimes
+    from vlab.core.engine import usable_runtimes
 
     podman = {"Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]}
     docker_v = {"Components": [{"Name": "Engine", "Version": "20.10.24"}]}
     listed = {"Runtimes": {"crun": {}, "kata": {}, "runc": {}, "runsc": {}}}
-    assert _usable_runtimes(listed, podman, "runc") == ["runc"]  # HostConfig.Runtime is ignored there
-    assert _usable_runtimes(listed, docker_v, "runc") == ["crun", "kata", "runc", "runsc"]
+    assert usable_runtimes(listed, podman, "runc") == ["runc"]  # HostConfig.Runtime is ignored there
+    assert usable_runtimes(listed, docker_v, "runc") == ["crun", "kata", "runc", "runsc"]
     rootless = {"Runtimes": {"io.containerd.runc.v2": {}, "io.containerd.runtime.v1.linux": {}, "runc": {}}}
-    assert _usable_runtimes(rootless, docker_v, "runc") == ["runc"]
+    assert usable_runtimes(rootless, docker_v, "runc") == ["runc"]
 
 
 def test_nproc_stands_in_for_pids_above_what_the_engine_user_runs(engine):

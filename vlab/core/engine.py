@@ -30,7 +30,8 @@ from vlab.core.errors import (
 __all__ = [
     "CALL_TIMEOUT_S", "CONNECT_TIMEOUT_S", "EngineInfo", "MIN_API", "RLIMIT_CEILING", "VM_CONTEXTS",
     "check_runtime_selectable", "connect", "container_rlimits", "context_in_vm", "current_context", "describe",
-    "enforces_limits", "engine_in_vm", "guarded", "nproc_in_place_of_pids", "product", "reachable", "translate"
+    "enforces_limits", "engine_in_vm", "guarded", "nproc_in_place_of_pids", "product", "reachable", "translate",
+    "usable_runtimes",
 ]
 
 MIN_API = "1.41"
@@ -454,7 +455,7 @@ def describe(client=None) -> EngineInfo:
         cgroup_version=str(info.get("CgroupVersion", "1")),
         cgroup_driver=info.get("CgroupDriver", "?"),
         default_runtime=default_runtime,
-        runtimes=_usable_runtimes(info, version, default_runtime),
+        runtimes=usable_runtimes(info, version, default_runtime),
         rootless=any("rootless" in s for s in security),
         product=product(version, operating_system),
         runtime_version=_runtime_version(version, info, default_runtime),
@@ -503,7 +504,7 @@ def product(version: dict, operating_system: str = "") -> str:
     return "Docker Engine"
 
 
-def _usable_runtimes(info: dict, version: dict, default_runtime: str) -> list[str]:
+def usable_runtimes(info: dict, version: dict, default_runtime: str) -> list[str]:
     """Runtimes a container can ask for by ``HostConfig.Runtime``.
 
     Podman's Docker-compatible API lists every runtime in its configuration (installed or not)
