@@ -117,8 +117,9 @@ for k, v in ratios.items():
 
 # %% [markdown]
 # Read the pattern, not the digits:
-# - **CPU** costs about the same everywhere: arithmetic runs directly on the CPU in every design. Isolation is
-#   paid at the *boundary*, when the program asks the kernel for something.
+# - **CPU** work needs no kernel: the arithmetic runs directly on the CPU in every design, so none of them adds a
+#   cost per instruction (differences of a few tens of percent on a busy shared machine are noise: rerun and
+#   they move). Isolation is paid at the *boundary*, when the program asks the kernel for something.
 # - **System calls** cost about the same in runc (its seccomp filter runs on each one, but that is cheap) and
 #   *much* more in gVisor: on the `ptrace` platform every system call stops the program, wakes the Sentry,
 #   and resumes the program.
