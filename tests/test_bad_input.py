@@ -439,11 +439,11 @@ def test_check_cpus_accepts_every_count_in_range(value):
 @FAST
 @given(anything)
 def test_whole_number_checks(value):
-    from vlab.labs import cgroups
+    from vlab.core import validate
     from vlab.labs import start_time as start
 
     checks = [(sandbox.check_pids, 1, 4096), (start.check_trials, 1, start.MAX_TRIALS), (start.check_warmup, 1, 10),
-              (start.check_seed, 0, 2**32 - 1), (lambda v: cgroups._whole("n", v, 3, 9), 3, 9)]
+              (start.check_seed, 0, 2**32 - 1), (lambda v: validate.whole_number("n", v, 3, 9), 3, 9)]
     for check, lo, hi in checks:
         try:
             n = check(value)
@@ -456,12 +456,38 @@ def test_whole_number_checks(value):
 @FAST
 @given(st.integers(3, 9))
 def test_whole_number_checks_accept_values_in_range(value):
-    from vlab.labs import cgroups
+    from vlab.core import validate
     from vlab.labs import start_time as start
 
-    for check in (sandbox.check_pids, start.check_trials, start.check_seed, lambda v: cgroups._whole("n", v, 3, 9)):
+    whole = validate.whole_number
+    for check in (sandbox.check_pids, start.check_trials, start.check_seed, lambda v: whole("n", v, 3, 9)):
         assert check(value) == value
     assert start.check_warmup(min(value, 10)) == min(value, 10)
+
+
+@FAST
+@given(anything)
+def test_number_check(value):
+    """validate.number: a finite int or float in range, never a bool; lo_open refuses lo itself."""
+    from vlab.core import validate
+
+    for lo_open in (False, True):
+        try:
+            got = validate.number("x", value, 0, 64, lo_open=lo_open)
+        except BadParameter as exc:
+            assert exc.hint and "\n" not in exc.message
+            ok_type = isinstance(value, int | float) and not isinstance(value, bool)
+            assert not ok_type or not (0 < value <= 64 if lo_open else 0 <= value <= 64) or value != value
+            continue
+        assert got is value and not isinstance(value, bool) and (0 < value <= 64 if lo_open else 0 <= value <= 64)
+
+
+@FAST
+@given(st.floats(0.01, 64) | st.integers(1, 64))
+def test_number_check_accepts_values_in_range(value):
+    from vlab.core import validate
+
+    assert validate.number("cpus", value, 0.01, 64) == value == sandbox.check_cpus(value)
 
 
 @FAST

@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 
 from vlab.core.errors import BadParameter
 from vlab.core.stats import bootstrap_ci
+from vlab.core.validate import whole_number
 
 __all__ = [
     "MAX_ROUNDS", "MIN_ROUNDS_FOR_BUDGET", "N_BOOT", "REASONS", "Rounds", "StopRule", "T", "add_cli_arguments",
@@ -64,13 +65,6 @@ def rounds(items: Sequence[T] | Mapping[T, object], repeats: int, seed: int, *,
             yield rnd, slot, item
 
 
-def _whole(name: str, value: object, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise BadParameter(f"{name}={value!r} must be a whole number from {lo} to {hi}",
-                           "For example min_trials=5, max_trials=100.")
-    return value
-
-
 @dataclass(frozen=True)
 class StopRule:
     """When to stop repeating: precision reached, budget spent, or max trials; never before min trials.
@@ -99,8 +93,8 @@ class StopRule:
                                           or not 0 < self.budget_s <= 86_400 or math.isnan(self.budget_s)):
             raise BadParameter(f"budget={self.budget_s!r} must be a number of seconds above 0 (at most a day)",
                                "For example budget=30, or None for no time limit.")
-        _whole("min_trials", self.min_trials, 1, MAX_ROUNDS)
-        _whole("max_trials", self.max_trials, 1, MAX_ROUNDS)
+        whole_number("min_trials", self.min_trials, 1, MAX_ROUNDS)
+        whole_number("max_trials", self.max_trials, 1, MAX_ROUNDS)
         if self.min_trials > self.max_trials:
             raise BadParameter(f"min_trials={self.min_trials} is above max_trials={self.max_trials}",
                                "Give min_trials ≤ max_trials.")
@@ -108,7 +102,7 @@ class StopRule:
     @classmethod
     def exactly(cls, n: int) -> StopRule:
         """Exactly ``n`` rounds: no precision target, no budget (what ``trials=N`` means)."""
-        n = _whole("trials", n, 1, MAX_ROUNDS)
+        n = whole_number("trials", n, 1, MAX_ROUNDS)
         return cls(precision=None, budget_s=None, min_trials=n, max_trials=n, fixed=True)
 
     @classmethod
@@ -211,7 +205,7 @@ class Rounds(Generic[T]):
         self.items = items
         self.rule = rule
         self.seed = seed
-        self.warmup = _whole("warmup", warmup, 0, 100)
+        self.warmup = whole_number("warmup", warmup, 0, 100)
         self.clock = clock
         self.values: dict[str, list[float]] = {}
         self.done = 0  # timed rounds completed

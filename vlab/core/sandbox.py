@@ -34,6 +34,7 @@ from vlab.core.engine import (
 )
 from vlab.core.errors import BadParameter, EngineError
 from vlab.core.images import ensure, spec
+from vlab.core.validate import number, whole_number
 
 __all__ = [
     "Box", "CAPABILITIES", "CleanReport", "DEFAULT_CPUS", "DEFAULT_MEMORY", "DEFAULT_PIDS", "ExecResult", "Limits",
@@ -84,15 +85,11 @@ def parse_memory(value: str | int) -> int:
 
 
 def check_pids(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4096:
-        raise BadParameter(f"pids={value!r} must be a whole number from 1 to 4096")
-    return value
+    return whole_number("pids", value, 1, 4096)
 
 
 def check_cpus(value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.01 <= float(value) <= 64:
-        raise BadParameter(f"cpus={value!r} must be a number of CPUs from 0.01 to 64", "For example cpus=0.5.")
-    return float(value)
+    return float(number("cpus", value, 0.01, 64, "For example cpus=0.5."))
 
 
 def check_network(value: str) -> str:
@@ -582,8 +579,7 @@ def start(command: Sequence[str] | str = ("sleep", "3600"), *, image: str = "bus
 def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits | None = None,
         purpose: str = "", timeout: float = 120, **kw) -> RunResult:
     """Run a command to completion in a sandboxed container, collect its result, remove it."""
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
-        raise BadParameter(f"timeout={timeout!r} must be between 0 and 3600 seconds")
+    number("timeout", timeout, 0, 3600, "A timeout in seconds, e.g. timeout=120.", lo_open=True)
     check_request(command, image, limits)
     limits = limits or Limits()
     if limits.auto_remove:

@@ -36,7 +36,8 @@ def whole_number(name: str, value: object, lo: int, hi: int, hint: str | None = 
 def number(name: str, value: object, lo: float, hi: float, hint: str | None = None, *,
            lo_open: bool = False) -> float:
     """A finite int or float from ``lo`` to ``hi`` (above ``lo`` when ``lo_open``), else BadParameter."""
-    ok = is_number(value) and math.isfinite(value) and (lo < value if lo_open else lo <= value) and value <= hi
+    finite = is_number(value) and not (isinstance(value, float) and not math.isfinite(value))  # huge ints are fine
+    ok = finite and (lo < value if lo_open else lo <= value) and value <= hi
     if not ok:
         span = f"above {lo} and up to {hi}" if lo_open else f"from {lo} to {hi}"
         raise BadParameter(f"{name}={value!r} must be a number {span}", hint or f"For example {name}={hi}.")

@@ -27,6 +27,7 @@ from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
 from vlab.core.stats import summarize
+from vlab.core.validate import whole_number
 
 __all__ = [
     "CGROUP_FILES", "DEFAULT_QUOTAS", "GLASS_BOX_SCRIPT", "HOG", "LIMIT_SCRIPT", "NOW", "RECORDINGS", "SWEEP_RULE",
@@ -185,13 +186,6 @@ def _loadavg() -> list[float]:
         return []
 
 
-def _whole(name: str, value: object, lo: int, hi: int) -> int:
-    """A whole number from ``lo`` to ``hi`` (bools and floats refused), else BadParameter."""
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise BadParameter(f"{name}={value!r} must be a whole number from {lo:,} to {hi:,}")
-    return value
-
-
 _CPUSET = re.compile(r"\d+(-\d+)?(,\d+(-\d+)?)*")
 
 
@@ -218,19 +212,19 @@ def _sweep_args(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | No
                 max_trials: int | None = None) -> tuple:
     """cpu_sweep's arguments, checked and with defaults filled in (``repeats`` → a stopping rule)."""
     qs = check_quotas(quotas)
-    workers = _whole("workers", workers, 1, 8)
+    workers = whole_number("workers", workers, 1, 8)
     if iterations is None:
         iterations = 200_000  # short runs: the stopping rule then gets more rounds within its budget
-    iterations = _whole("iterations", iterations, 1_000, 10_000_000)
+    iterations = whole_number("iterations", iterations, 1_000, 10_000_000)
     rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
-    seed = _whole("seed", seed, 0, 2**32 - 1)
+    seed = whole_number("seed", seed, 0, 2**32 - 1)
     return qs, workers, iterations, rule, seed
 
 
 def _rule(repeats: int | None, **opts) -> StopRule:
     """``repeats=N``: exactly N rounds; else ``SWEEP_RULE`` with ``opts`` (quick mode: exactly 1)."""
     if repeats is not None:
-        repeats = _whole("repeats", repeats, 1, 100)
+        repeats = whole_number("repeats", repeats, 1, 100)
     return rule_for(SWEEP_RULE, repeats, quick_trials=1, **opts)
 
 
@@ -298,7 +292,7 @@ def _fork_script(attempts: int) -> str:
 
 
 def _fork_args(pids: int = 16, attempts: int = 40) -> tuple[int, int]:
-    return check_pids(pids), _whole("attempts", attempts, 1, 500)
+    return check_pids(pids), whole_number("attempts", attempts, 1, 500)
 
 
 @replayable("cg_pids", check=_fork_args)
@@ -333,11 +327,11 @@ def _noisy_args(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int =
     hog_cpus = check_cpus(hog_cpus)
     if hog_cpus >= 1:
         raise BadParameter(f"hog_cpus={hog_cpus} does not limit the hog on one CPU", "Use a value below 1, e.g. 0.2.")
-    rounds = _whole("rounds", settings.trials(40, 15) if rounds is None else rounds, 1, 1000)
+    rounds = whole_number("rounds", settings.trials(40, 15) if rounds is None else rounds, 1, 1000)
     rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
-    work = _whole("work", work, 100, 1_000_000)
+    work = whole_number("work", work, 100, 1_000_000)
     cpuset = check_cpuset(cpuset)
-    seed = _whole("seed", seed, 0, 2**32 - 1)
+    seed = whole_number("seed", seed, 0, 2**32 - 1)
     return hog_cpus, rounds, work, rule, cpuset, seed
 
 
@@ -434,8 +428,8 @@ def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pid
     """
     if workload not in WORKLOADS:
         raise BadParameter(f"Unknown workload {workload!r}", f"Use one of: {', '.join(WORKLOADS)}.")
-    size = _whole("size", size, 1, 1000)
-    memory_mb = _whole("memory_mb", memory_mb, 6, 4096)
+    size = whole_number("size", size, 1, 1000)
+    memory_mb = whole_number("memory_mb", memory_mb, 6, 4096)
     if cpus is None:
         raise BadParameter("cpus=None: the playground always sets a CPU limit", "Give a number of CPUs, e.g. 0.5.")
     limits = Limits(memory=f"{memory_mb}m", cpus=cpus, pids=pids)

@@ -43,6 +43,7 @@ from vlab.core import interleave, replay, settings, stats
 from vlab.core.errors import BadParameter, DataError, EngineError, VlabError
 from vlab.core.interleave import StopRule
 from vlab.core.results import Results, check_output_path
+from vlab.core.validate import whole_number
 
 __all__ = [
     "BB_IN_CONTAINER", "CONFIGS", "EXTRA_PAIRS", "GROUPS", "HTTP_PORT", "KIND", "OVERHEAD_RULE", "RECORDINGS",
@@ -114,7 +115,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.trials is not None:
-            self.trials = _int_in("trials", self.trials, 1, 1000)
+            self.trials = whole_number("trials", self.trials, 1, 1000)
         self.rule = StopRule.choose(OVERHEAD_RULE, self.trials, budget=self.budget, precision=self.precision,
                                     min_trials=self.min_trials, max_trials=self.max_trials)
         if isinstance(self.only, str):
@@ -125,13 +126,13 @@ class Settings:
             raise BadParameter(f"only={list(self.only)!r} names no known measurement",
                                f"Choose among: {' '.join(GROUPS)}.")
         self.only = only
-        self.seed = _int_in("seed", self.seed, 0, 2**32 - 1)
-        self.cpu_iterations = _int_in("cpu_iterations", self.cpu_iterations, 1000, 100_000_000)
-        self.syscall_bytes = _int_in("syscall_bytes", self.syscall_bytes, 1000, 100_000_000)
-        self.io_mib = _int_in("io_mib", self.io_mib, 1, 1024)
-        self.net_mib = _int_in("net_mib", self.net_mib, 1, 96)
-        self.latency_requests = _int_in("latency_requests", self.latency_requests, 1, 5000)
-        self.idle_containers = _int_in("idle_containers", self.idle_containers, 1, 20)
+        self.seed = whole_number("seed", self.seed, 0, 2**32 - 1)
+        self.cpu_iterations = whole_number("cpu_iterations", self.cpu_iterations, 1000, 100_000_000)
+        self.syscall_bytes = whole_number("syscall_bytes", self.syscall_bytes, 1000, 100_000_000)
+        self.io_mib = whole_number("io_mib", self.io_mib, 1, 1024)
+        self.net_mib = whole_number("net_mib", self.net_mib, 1, 96)
+        self.latency_requests = whole_number("latency_requests", self.latency_requests, 1, 5000)
+        self.idle_containers = whole_number("idle_containers", self.idle_containers, 1, 20)
         allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
             else list(range(os.cpu_count() or 1))
         if self.cpu is None:
@@ -225,12 +226,6 @@ def split_config(cfg: str) -> tuple[str, str | None]:
     """``container:runsc`` → (``container``, ``runsc``); ``bridge`` → (``bridge``, None)."""
     base, _, rt = cfg.partition(":")
     return base, (rt or None)
-
-
-def _int_in(name: str, value: object, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise BadParameter(f"{name}={value!r} must be a whole number from {lo} to {hi}")
-    return value
 
 
 # ---------------------------------------------------------------- scripts and parsing

@@ -21,6 +21,7 @@ from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
+from vlab.core.validate import whole_number
 from vlab.labs.namespaces import parse_sections
 
 __all__ = [
@@ -103,8 +104,7 @@ echo @@insmod; insmod /proc/version 2>&1; echo rc=$?
 
 
 def _check_runs(runs: int = 3) -> None:
-    if not isinstance(runs, int) or isinstance(runs, bool) or not 1 <= runs <= 50:
-        raise BadParameter(f"runs={runs!r} must be from 1 to 50")
+    whole_number("runs", runs, 1, 50)
 
 
 @replayable("sec_kernel", check=_check_runs)

@@ -20,9 +20,10 @@ import sys
 import pandas as pd
 
 from vlab.core import provenance, replay
-from vlab.core.errors import BadParameter, DataError, ToolMissing
+from vlab.core.errors import DataError, ToolMissing
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
 from vlab.core.results import Results
+from vlab.core.validate import whole_number
 
 __all__ = [
     "KIND", "RECORDINGS", "SCRIPT", "SYSCALL_NUMBERS", "TIMED_LOOP", "check_syscall_ratios", "check_write_count",
@@ -55,9 +56,7 @@ _GETPID = {"x86_64": 39, "aarch64": 172, "arm64": 172, "i386": 20, "i686": 20}
 
 
 def _check_n(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or not 10 <= n <= 1_000_000:
-        raise BadParameter(f"n={n!r} must be a whole number from 10 to 1,000,000", "For example n=2000.")
-    return n
+    return whole_number("n", n, 10, 1_000_000, "For example n=2000.")
 
 
 def parse_counts(text: str) -> tuple[dict[str, int], str]:

@@ -18,6 +18,7 @@ import threading
 import time
 
 from vlab.core.errors import BadParameter, VlabError
+from vlab.core.validate import number
 from vlab.labs.vm.race import (
     LANES,
     Event,
@@ -46,10 +47,7 @@ class RaceWidget:
             raise BadParameter(f"source={source!r} is not known", "Use 'auto', 'live' or 'replay'.")
         if accel not in ("auto", "kvm", "tcg"):
             raise BadParameter(f"accel={accel!r} is not an accelerator", "Use 'auto', 'kvm' or 'tcg'.")
-        if isinstance(replay_speed, bool) or not isinstance(replay_speed, int | float) \
-                or not 0.1 <= replay_speed <= 1000:
-            raise BadParameter(f"replay_speed={replay_speed!r} must be between 0.1 and 1000",
-                               "1 replays at the recorded pace; larger is faster.")
+        number("replay_speed", replay_speed, 0.1, 1000, "1 replays at the recorded pace; larger is faster.")
         self.source, self.accel, self.replay_speed, self.vm_timeout = source, accel, float(replay_speed), vm_timeout
         self.result: RaceResult | None = None
         self.error: VlabError | None = None

@@ -20,6 +20,7 @@ from vlab.core.lifecycle import progress_bar, sweep
 from vlab.core.provenance import collect
 from vlab.core.replay import replayable
 from vlab.core.results import Results
+from vlab.core.validate import whole_number
 from vlab.labs.start_time.phases import check_trials
 
 __all__ = [
@@ -38,10 +39,7 @@ def check_levels(levels: Sequence[int]) -> list[int]:
         raise BadParameter(f"levels={levels!r} is not a list of concurrency levels", "For example levels=(1, 2, 4, 8).")
     out = []
     for k in levels:
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_LEVEL:
-            raise BadParameter(f"concurrency level {k!r} must be a whole number from 1 to {MAX_LEVEL}",
-                               "For example levels=(1, 2, 4, 8).")
-        out.append(k)
+        out.append(whole_number("level", k, 1, MAX_LEVEL, "For example levels=(1, 2, 4, 8)."))
     if not out:
         raise BadParameter("levels is empty", "Give at least one level, e.g. levels=(1, 2, 4).")
     return sorted(set(out))

@@ -34,6 +34,7 @@ from vlab.core.provenance import collect
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
+from vlab.core.validate import whole_number
 
 __all__ = [
     "DAEMON_SLACK_MS", "MAX_FAILURES", "MAX_TRIALS", "PURPOSE", "START_RULE", "SUM_TOLERANCE_MS", "StartConfig",
@@ -130,10 +131,8 @@ def runtime_provenance(client, names: Sequence[str]) -> dict:
 
 
 def check_trials(trials: int, *, minimum: int = 1) -> int:
-    if isinstance(trials, bool) or not isinstance(trials, int) or not minimum <= trials <= MAX_TRIALS:
-        raise BadParameter(f"trials={trials!r} must be a whole number from {minimum} to {MAX_TRIALS}",
-                           "Use 30 or more for trustworthy statistics, 3 for a quick look.")
-    return trials
+    return whole_number("trials", trials, minimum, MAX_TRIALS,
+                        "Use 30 or more for trustworthy statistics, 3 for a quick look.")
 
 
 def as_names(what: str, values: object, known: Sequence[str]) -> list:
@@ -147,17 +146,13 @@ def as_names(what: str, values: object, known: Sequence[str]) -> list:
 
 def check_seed(seed: int) -> int:
     """A seed for the shuffled interleaving order: a whole number from 0 to 2**32 - 1."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise BadParameter(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1", "For example seed=0.")
-    return seed
+    return whole_number("seed", seed, 0, 2**32 - 1, "For example seed=0.")
 
 
 def check_warmup(warmup: int) -> int:
     """At least one warm-up round: it also probes that every configuration can run here."""
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or not 1 <= warmup <= 10:
-        raise BadParameter(f"warmup={warmup!r} must be a whole number from 1 to 10",
-                           "The first warm-up round also checks that each configuration runs; use 1.")
-    return warmup
+    return whole_number("warmup", warmup, 1, 10,
+                        "The first warm-up round also checks that each configuration runs; use 1.")
 
 
 def phase_sums(samples: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from vlab.core.interleave import Rounds, StopRule
 from vlab.core.results import Results, check_output_path
 from vlab.core.sandbox import parse_memory
 from vlab.core.stats import summarize_frame
+from vlab.core.validate import number, whole_number
 from vlab.labs.vm import qemu
 from vlab.labs.vm.qemu import ACCELS, BootRun, VmError
 
@@ -67,9 +68,8 @@ class Settings:
     max_trials: int | None = None
 
     def __post_init__(self) -> None:
-        if self.trials is not None and (isinstance(self.trials, bool) or not isinstance(self.trials, int)
-                                        or not 1 <= self.trials <= 200):
-            raise BadParameter(f"trials={self.trials!r} must be a whole number from 1 to 200", "For example trials=5.")
+        if self.trials is not None:
+            whole_number("trials", self.trials, 1, 200, "For example trials=5.")
         self.rule  # noqa: B018 - validates the stopping rule's options now
         if self.accel not in ACCELS:
             raise BadParameter(f"accel={self.accel!r} is not an accelerator", "Use 'auto', 'kvm' or 'tcg'.")
@@ -78,11 +78,8 @@ class Settings:
             raise BadParameter(f"memory={self.memory_mib!r} MiB is out of range", "Give the VM between '64m' and '4g'.")
         if self.machine not in MACHINES:
             raise BadParameter(f"machine={self.machine!r} is not supported", f"Use one of: {', '.join(MACHINES)}.")
-        if isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float) \
-                or not 1 <= self.timeout <= 600:
-            raise BadParameter(f"timeout={self.timeout!r} must be between 1 and 600 seconds")
-        if isinstance(self.warmup, bool) or not isinstance(self.warmup, int) or not 0 <= self.warmup <= 10:
-            raise BadParameter(f"warmup={self.warmup!r} must be a whole number from 0 to 10")
+        number("timeout", self.timeout, 1, 600, "A timeout in seconds, e.g. timeout=60.")
+        whole_number("warmup", self.warmup, 0, 10)
         if self.kernel is not None and (not isinstance(self.kernel, str | os.PathLike)
                                         or not Path(self.kernel).is_file()):
             raise BadParameter(f"kernel={self.kernel!r} is not a file", "Point kernel= at a vmlinuz image, or omit it.")

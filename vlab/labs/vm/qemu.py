@@ -25,6 +25,7 @@ from pathlib import Path
 
 from vlab.core import settings
 from vlab.core.errors import BadParameter, ToolMissing, VlabError
+from vlab.core.validate import number
 
 __all__ = [
     "ACCELS", "BootRun", "CpioEntry", "INIT_SCRIPT", "KERNEL_FIX", "KVM_PROBE_TIMEOUT_S", "KvmProbe", "MARKER",
@@ -402,8 +403,7 @@ def kvm_probe(timeout: float = KVM_PROBE_TIMEOUT_S, *, cached: bool = True) -> K
     /dev/kvm can open and still hang every guest (no nested virtualization), so opening it
     proves nothing: only a real boot does. QEMU is always killed at the timeout.
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0.5 <= timeout <= 120:
-        raise BadParameter(f"timeout={timeout!r} must be between 0.5 and 120 seconds")
+    number("timeout", timeout, 0.5, 120, "A timeout in seconds, e.g. timeout=10.")
     checked = []
     if not os.path.exists("/dev/kvm"):
         return KvmProbe(False, "/dev/kvm does not exist (no hardware virtualization exposed)", 0.0, timeout,

@@ -23,6 +23,7 @@ from vlab.core.errors import BadParameter, EngineError, VlabError
 from vlab.core.lifecycle import run_lifecycle
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
+from vlab.core.validate import whole_number
 from vlab.labs.vm import recorded
 
 __all__ = [
@@ -53,10 +54,8 @@ def container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = True)
 
 
 def _check(trials: int, warmup: int) -> None:
-    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 500:
-        raise BadParameter(f"trials={trials!r} must be a whole number from 1 to 500", "For example trials=5.")
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or not 0 <= warmup <= 10:
-        raise BadParameter(f"warmup={warmup!r} must be a whole number from 0 to 10")
+    whole_number("trials", trials, 1, 500, "For example trials=5.")
+    whole_number("warmup", warmup, 0, 10)
 
 
 def _check_starts(trials: int, *, warmup: int = 1, progress: bool = True) -> None:
