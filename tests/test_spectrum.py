@@ -141,3 +141,19 @@ def test_start_lab_takes_any_runtime_as_a_configuration():
     assert every == {"baseline", "runtime:runsc", "runtime:crun"}
     with pytest.raises(BadParameter):
         start.configurations("none", ["runtime:a b"])
+
+
+def test_race_widget_replays_three_lanes_with_the_spectrum_recording():
+    from vlab.core import replay
+    from vlab.widgets.race import RaceWidget
+
+    if "spectrum" not in replay.available():
+        pytest.skip("no spectrum recording shipped")
+    w = RaceWidget(source="replay", replay_speed=1000)
+    w.button.click()
+    res = w.wait(timeout=120)
+    assert w.error is None and res is not None and res.gvisor_ms is not None
+    assert {e.lane for e in res.events} == {"container", "gvisor", "vm"}
+    assert w.bars["gvisor"].bar_style == "success" and "done at" in w.labels["gvisor"].value
+    assert res.gvisor_ms < res.vm_ms  # a sandbox boots no guest kernel
+    assert "gVisor sandbox" in res.summary()
