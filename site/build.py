@@ -33,10 +33,13 @@ from pathlib import Path
 
 SITE = Path(__file__).resolve().parent
 ROOT = SITE.parent
-BUILD = ROOT / "_build" / "site"
-OUT = ROOT / "_site"
+BUILD = ROOT / "_build" / "site"  # execution cache, widget bundle, kernels' IPython profile
 DATA = ROOT / "data"
-EDITIONS = {"en": ROOT / "notebooks", "ko": ROOT / "notebooks" / "ko"}
+# overridable for tests (a stand-in edition in a temporary folder): output, generated sources, edition folders
+OUT = Path(os.environ.get("VLAB_SITE_OUT", ROOT / "_site"))
+WORK = Path(os.environ.get("VLAB_SITE_WORK", BUILD))
+EDITIONS = {"en": Path(os.environ.get("VLAB_SITE_EDITION_EN", ROOT / "notebooks")),
+            "ko": Path(os.environ.get("VLAB_SITE_EDITION_KO", ROOT / "notebooks" / "ko"))}
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 WIDGETS_PKG = SITE / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist"
 REPLAY_ENV = {
@@ -51,6 +54,10 @@ REPLAY_ENV = {
 
 def say(msg: str) -> None:
     print(f"[site] {msg}", flush=True)
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def write_if_changed(path: Path, text: str | bytes) -> bool:
@@ -183,20 +190,59 @@ def link_terms(source: str, lookup: dict[str, str], seen: set[str]) -> str:
     return "\n".join(out_lines)
 
 
+#: After the cell that shows the review quiz widget: the same questions as a jupyterquiz quiz, which checks
+#: answers in the reader's browser (the widget needs a kernel to check anything). Input hidden on the page.
+QUIZ_CELL = """\
+# the review quiz for the website: jupyterquiz, answered in the browser without a kernel
+import html as _html
+import re as _re
+
+from jupyterquiz import display_quiz as _display_quiz
+
+
+def _plain(text):
+    return _html.unescape(_re.sub(r"<[^>]+>", "", text))
+
+
+def _jq(q):
+    if q.numeric:
+        tol = q.tolerance or 0.0
+        return {"question": _plain(q.prompt) + (f" ({q.unit})" if q.unit else ""), "type": "numeric",
+                "precision": 6, "answers": [
+                    {"type": "range", "range": [q.answer - tol, q.answer + tol], "correct": True,
+                     "feedback": "Correct. " + _plain(q.explanation)},
+                    {"type": "default", "feedback": "Not yet. " + _plain(q.explanation)}]}
+    return {"question": _plain(q.prompt), "type": "multiple_choice", "answers": [
+        {"answer": _plain(c.text), "correct": c.correct, "feedback": _plain(c.why)} for c in q.choices]}
+
+
+_display_quiz([_jq(q) for q in review.questions], shuffle_answers=False, preserve_responses=True)
+"""
+
+
 def prepare_notebook(path: Path, lookup: dict[str, str]) -> str:
     nb = json.loads(path.read_text(encoding="utf-8"))
     seen: set[str] = set()
+    cells = []
     for cell in nb.get("cells", []):
+        cells.append(cell)
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell.get("cell_type") == "markdown":
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = link_terms(src, lookup, seen)
         elif cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None  # executed afresh (replay) by the build
+            if re.search(r"^review = review_quiz\(", src, re.M):
+                cells.append({"cell_type": "markdown", "metadata": {}, "id": "vlab-site-quiz-md", "source":
+                              "**On this website** the widget above cannot check answers (no kernel runs here). "
+                              "The same questions, checked in your browser:"})
+                cells.append({"cell_type": "code", "metadata": {"tags": ["remove-input"]}, "id": "vlab-site-quiz",
+                              "execution_count": None, "outputs": [], "source": QUIZ_CELL})
+    nb["cells"] = cells
     return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
 
 
 def prepare_sources(lang: str, nbs: list[Path], other: dict[str, list[Path]]) -> Path:
-    src = BUILD / "src" / lang
+    src = WORK / "src" / lang
     src.mkdir(parents=True, exist_ok=True)
     terms = read_tsv(DATA / "glossary.tsv")
     lookup: dict[str, str] = {}
@@ -267,13 +313,20 @@ try:
             titles.append(fig._suptitle.get_text().strip())
         for ax in fig.get_axes():
             t = " ".join(x for x in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if x).strip()
+            axes = ", ".join(f"{k}: {v}" for k, v in (("y", ax.get_ylabel()), ("x", ax.get_xlabel())) if v.strip())
             if t:
-                label = f"{t} ({ax.get_xlabel()} vs {ax.get_ylabel()})" if ax.get_ylabel() else t
-                titles.append(label)
+                titles.append(f"{t} ({axes})" if axes else t)
         text = "; ".join(" ".join(t.split()) for t in titles) or "a figure without a title"
         p.text("Figure: " + text)
 
-    get_ipython().display_formatter.formatters["text/plain"].for_type(Figure, _figure_text)
+    def _ensure(*_):
+        # activating the inline backend (importing pyplot) pops every Figure formatter: put ours back
+        # before each cell, and after it before the inline backend's flush (registered later, so run later)
+        get_ipython().display_formatter.formatters["text/plain"].for_type(Figure, _figure_text)
+
+    _ensure()
+    get_ipython().events.register("pre_run_cell", _ensure)
+    get_ipython().events.register("post_execute", _ensure)
 except Exception:  # never break a notebook for the sake of alt text
     pass
 ''')
@@ -284,11 +337,13 @@ except Exception:  # never break a notebook for the sake of alt text
 
 
 def inputs_digest() -> str:
-    """What an executed notebook depends on besides its own code: the vlab package, the data, this build."""
+    """What an executed notebook depends on besides its own code: the vlab package, the data, the kernels'
+    start-up file."""
     import hashlib
 
     h = hashlib.sha256()
-    for path in sorted([*ROOT.glob("vlab/**/*.py"), *ROOT.glob("vlab/**/*.mplstyle"), *(DATA.rglob("*"))]):
+    for path in sorted([*ROOT.glob("vlab/**/*.py"), *ROOT.glob("vlab/**/*.mplstyle"), *(DATA.rglob("*")),
+                        *(BUILD / "ipython" / "profile_default" / "startup").glob("*.py")]):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
@@ -361,7 +416,8 @@ def fill_alt(page: str) -> tuple[str, int]:
     for m in IMG.finditer(page):
         tag = m.group(0)
         alt = re.search(r'\balt="([^"]*)"', tag)
-        if not alt or not alt.group(1).strip():
+        src = re.search(r'\bsrc="([^"]*)"', tag)
+        if not alt or not alt.group(1).strip() or (src and alt.group(1) == src.group(1)):
             heads = HEADING.findall(page, 0, m.start())
             section = html.unescape(TAG.sub("", heads[-1])).replace("#", "").strip() if heads else "this page"
             text = html.escape(f"Figure in section {section}", quote=True)
@@ -382,7 +438,7 @@ def citation_anchors(references: Path) -> dict[str, str]:
         return {}
     page = references.read_text(encoding="utf-8")
     keys = [r["source_id"].strip() for r in read_tsv(DATA / "bibliography.tsv")]
-    return {k: f"cite-{k}" for k in keys if f'id="cite-{k}"' in page}
+    return {k: f"cite-{k.lower()}" for k in keys if f'id="cite-{k.lower()}"' in page}  # docutils lowercases ids
 
 
 def link_citations(page: str, anchors: dict[str, str]) -> tuple[str, list[str]]:
@@ -468,10 +524,11 @@ def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1
     langs = [lang for lang in (langs or list(found)) if lang in found]
     if fresh:
         shutil.rmtree(OUT, ignore_errors=True)
-        shutil.rmtree(BUILD / "doctrees", ignore_errors=True)
+        shutil.rmtree(WORK / "doctrees", ignore_errors=True)
     widgets_bundle()
+    ipython_dir = ipython_startup()
     cache_is_current(keep_cache)
-    os.environ.update(REPLAY_ENV, IPYTHONDIR=str(ipython_startup()))  # the kernels inherit it
+    os.environ.update(REPLAY_ENV, IPYTHONDIR=str(ipython_dir))  # the kernels inherit it
     env = dict(os.environ, VLAB_SITE_BUILD=str(BUILD),
                VLAB_SITE_EDITIONS=json.dumps({k: [p.stem for p in v] for k, v in found.items()}))
     reports = {}
@@ -479,13 +536,13 @@ def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1
         other = {k: v for k, v in found.items() if k != lang}
         src = prepare_sources(lang, found[lang], other)
         out = OUT / lang
-        say(f"{lang}: {len(found[lang])} notebooks → {out.relative_to(ROOT)} (replay mode; cached in "
-            f"{(BUILD / 'jupyter_cache').relative_to(ROOT)})")
+        say(f"{lang}: {len(found[lang])} notebooks → {shown(out)} (replay mode; cached in "
+            f"{shown(BUILD / 'jupyter_cache')})")
         t0 = time.monotonic()
         execute_notebooks(src, workers)
         cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", jobs, "-c", str(SITE),
-               "-d", str(BUILD / "doctrees" / lang), str(src), str(out)]
-        rc = subprocess.run(cmd, env=dict(env, VLAB_SITE_LANG=lang), cwd=ROOT).returncode
+               "-d", str(WORK / "doctrees" / lang), str(src), str(out)]
+        rc = subprocess.run(cmd, env=dict(env, VLAB_SITE_LANG=lang, VLAB_SITE_SRC=str(src)), cwd=ROOT).returncode
         if rc != 0:
             raise SystemExit(f"sphinx-build failed for the {lang} edition (exit {rc})")
         report = postprocess(out, lang)
