@@ -174,7 +174,8 @@ build_notebooks() {
   for src in "${srcs[@]}"; do
     local nb; nb="notebooks/$(basename "${src%.py}").ipynb"
     if [ $execute = 1 ]; then
-      VLAB_QUICK=1 "$VENV/bin/jupytext" --quiet --set-kernel python3 --execute --to ipynb --update -o "$nb" "$src" || return 1
+      # no --update here: it would keep the old notebook's (empty) execution counts, which nbval refuses
+      VLAB_QUICK=1 "$VENV/bin/jupytext" --quiet --set-kernel python3 --execute --to ipynb -o "$nb" "$src" || return 1
     else
       "$VENV/bin/jupytext" --quiet --set-kernel python3 --to ipynb --update -o "$nb" "$src" || return 1
     fi
