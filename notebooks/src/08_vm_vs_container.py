@@ -33,13 +33,50 @@ mode = course.begin()
 # host kernel for new namespaces and cgroups, then runs the program. No kernel boots.
 #
 # vlab's VM is as small as a Linux VM can be, so the comparison is fair to the VM:
-# - **QEMU** is the hypervisor, with the minimal `microvm` machine (no PCI bus, no BIOS firmware, no disks, no
-#   network);
+# - **QEMU** is the hypervisor, with the minimal `microvm` machine (no PCI bus, no disks, no network; it still boots
+#   the tiny **qboot** firmware by default instead of a full BIOS, and no firmware at all only with `-bios none`);
 # - the **guest kernel** is a real Linux kernel image from your `/boot` (or Debian's cloud kernel);
 # - the **root filesystem** is an initramfs built a moment ago from the same static `busybox` the course's container
 #   image uses, with an `/init` that prints one marker line (its uptime, its kernel release, its PID) and powers off.
 #
-# Check what your machine has (the same checks as `vlab doctor`):
+# **Predict first (예측).** How many times as long as a container will this minimal VM take to run its first
+# program? (1 = just as fast; 10 = ten times as long.)
+
+# %%
+predicted_vm_ratio = ...   # ← your prediction, e.g. 2, 10 or 100
+
+# %% [markdown]
+# **First by hand (glass box).** Which kernel does a container run? The Docker SDK starts one that prints
+# `uname -r`, next to this notebook's own kernel. (The container has a memory and pids limit, no capabilities, no
+# network, the vlab label, and is removed whatever happens.) The VM below will report its own.
+
+# %%
+import platform
+
+import docker
+
+from vlab.core import images, sandbox
+from vlab.labs.vm import exercises
+
+if mode.live:
+    box = docker.from_env().containers.run(
+        images.ensure(), ["uname", "-r"], detach=True, mem_limit="32m", pids_limit=16, cap_drop=["ALL"],
+        network_mode="none", labels=sandbox.labels("glass box: uname"))
+    try:
+        box.wait(timeout=60)
+        kernels = {"container": box.logs().decode().strip(), "host": platform.release()}
+    finally:
+        box.remove(force=True)
+else:
+    kernels, note = exercises.recorded_kernels()
+    print(note)
+print(f"container: {kernels['container']}   this notebook's host: {kernels['host']}")
+
+# %% [markdown]
+# vlab does this with more care: it compares with the kernel of the *engine's* host (on Docker Desktop a VM, not
+# your laptop), times the container's create → start → exit over several trials, and records where it ran.
+#
+# Check what your machine has for the VM (the same checks as `vlab doctor`):
 
 # %%
 from vlab.labs.vm import boot, qemu, versus
@@ -162,7 +199,33 @@ for sid in sorted(set(figs["source_id"])):
 # <small>Course map: S3.7 · S3.6 · S3.8 · S3.1</small>
 #
 # Where did your VM's time go? Split the median boot into *before the guest clock* (QEMU start-up, loading and
-# unpacking the kernel) and *guest uptime* (the kernel booting itself, then `/init`):
+# unpacking the kernel) and *guest uptime* (the kernel booting itself, then `/init`).
+#
+# ### Exercise 1: where the VM's time goes
+# `vm.samples` has one row per trial and phase (`phase`, `ms`). Write the code for the share of the VM's start that
+# passes before its kernel's clock begins: the median of `before_guest_clock` divided by the median of
+# `launch_to_marker` (a fraction between 0 and 1).
+
+# %% tags=["exercise"]
+share_before = ...   # median before_guest_clock / median launch_to_marker
+
+# %%
+exercises.check_boot_share(share_before, vm)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `vm.samples.groupby("phase")["ms"].median()` gives one median per phase.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+med = vm.samples.groupby("phase")["ms"].median()
+share_before = med["before_guest_clock"] / med["launch_to_marker"]
+exercises.check_boot_share(share_before, vm)
+
+# %% [markdown]
+# vlab's medians:
 
 # %%
 m = boot.medians(vm)
@@ -178,8 +241,8 @@ print(f"container create → exit: {versus.medians(ct)['total']:7,.0f} ms   (no 
 # - **Emulation vs hardware acceleration.** Under TCG every guest instruction is translated, so the same boot takes
 #   seconds; with KVM the guest runs on the CPU directly and the same kernel boots in a fraction of that.
 # - **What microVMs changed.** Firecracker, Cloud Hypervisor and QEMU's own `microvm` machine removed what a
-#   general-purpose VM carries: BIOS/firmware (the kernel is entered directly), PCI enumeration, emulated legacy
-#   devices. With a minimal guest kernel, Firecracker and Cloud Hypervisor reach launch → init in a couple of
+#   general-purpose VM carries: a full BIOS or UEFI firmware (Firecracker enters the kernel directly; QEMU's
+#   `microvm` boots the tiny qboot firmware unless given `-bios none`), PCI enumeration, emulated legacy devices. With a minimal guest kernel, Firecracker and Cloud Hypervisor reach launch → init in a couple of
 #   hundred milliseconds or less (the table below, source [AGA20]; read the caveat on its QEMU `microvm` row). These
 #   are VM-boot measurements on a bare-metal server; a container start is a different measurement in a different
 #   group, so the published figures cannot rank the two. Your own race below can: one machine, one clock.
@@ -208,29 +271,39 @@ from vlab.widgets.race import RaceWidget
 RaceWidget()
 
 # %% [markdown]
-# ## Self-check: who won on your machine, and why?
+# ## Exercise 2: your VM against your container
 # <small>Course map: S3.7 · S3.1</small>
 #
-# Look at the medians above (or the race). On **your** data, which reported first: the `"container"` or the
-# `"vm"`? Replace `None` below with your answer and run both cells. The check compares it with your own medians and
-# explains the result, whichever way it went.
+# Write the code that divides the median VM start (`launch_to_marker` in `vm.samples`) by the median container
+# start (`total` in `ct.samples`).
+
+# %% tags=["exercise"]
+vm_ratio = ...   # median VM launch_to_marker / median container total
 
 # %%
-answer = None  # ← "container" or "vm": whose median was shorter on your machine?
+exercises.check_vm_ratio(vm_ratio, vm, ct)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `vm.samples.query("phase == 'launch_to_marker'")["ms"].median()`, and the same for `ct` with `phase == 'total'`.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+vm_ratio = (vm.samples.query("phase == 'launch_to_marker'")["ms"].median()
+            / ct.samples.query("phase == 'total'")["ms"].median())
+exercises.check_vm_ratio(vm_ratio, vm, ct)
+
+# %% [markdown]
+# vlab's comparison adds a bootstrap confidence interval of the ratio and explains it; then your prediction from
+# the top of the notebook against your measurement:
 
 # %%
-from vlab.widgets.quiz import check as check_answer
-
 result = versus.compare(ct, vm)
 print(result)
-check_answer(answer, result.winner, explanation=result.explanation)
-
-# %%
-from vlab.widgets.quiz import solution
-
-solution("Almost always the <b>container</b>: it boots no kernel, while the VM must start QEMU, load and boot a "
-         "guest kernel and only then run <code>/init</code>. The line printed above gives both medians from "
-         "your own run and their ratio with a 95% confidence interval.")
+print(result.explanation)
+print(exercises.compare_prediction(predicted_vm_ratio, vm, ct))
 
 # %% [markdown]
 # ## Key points
