@@ -136,3 +136,16 @@ def test_glossary_corrections():
     assert "kernel's own" not in glossary.lookup("LXC")["definition"]
     assert glossary.lookup("멱등성")["term"] == "idempotence"  # the noun, as the Korean term is
     assert glossary.lookup("runc")["notebook"] == "05b_container_by_hand"
+
+
+def test_predictions_of_notebooks_01_and_02():
+    from vlab.labs import iac
+
+    tour = load("servers")
+    assert servers.compare_prediction(False, tour).startswith("Your prediction was right")
+    assert servers.compare_prediction(True, tour).startswith("Not what you predicted")
+    assert servers.compare_prediction(None, tour).startswith("No prediction")
+    report = iac.ApplyReport(iac.Plan("shop", []), done=[iac.Change("keep", "web"), iac.Change("keep", "app")])
+    assert iac.compare_apply_prediction(0, report).startswith("Your prediction was right")
+    assert iac.compare_apply_prediction(2, report).startswith("You predicted 2")
+    assert iac.compare_apply_prediction(None, report).startswith("No prediction")
