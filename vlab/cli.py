@@ -1,40 +1,21 @@
 """Command line: ``vlab doctor | bench | record | compare | clean``.
 
-Benchmarks and recordings are contributed by the lab modules:
-- a module in BENCHES provides ``add_cli_arguments(parser)`` and ``run_cli(args) -> int``;
-- a module in LAB_MODULES provides ``RECORDINGS: dict[str, Callable[[bool], Results]]``
-  (the argument is ``quick``), used by ``vlab record``.
+Benchmarks and recordings come from the labs named in one registry, ``vlab.labs.registry.LABS``:
+a lab with ``bench=NAME`` provides ``add_cli_arguments(parser)`` and ``run_cli(args) -> int``; a lab with
+``kinds`` provides ``RECORDINGS: dict[str, Callable[[bool], Results]]`` (the argument is ``quick``), used
+by ``vlab record``. A lab that fails to import is a bug and surfaces as one.
 Errors print one line plus the fix, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
 
 from vlab.core.errors import VlabError
-
-BENCHES = {
-    "start": ("vlab.labs.start_time", "container start time, phase by phase"),
-    "vm": ("vlab.labs.vm.boot", "boot a real VM with QEMU and time it"),
-    "overhead": ("vlab.labs.overhead", "container vs native overhead: CPU, syscalls, I/O, network"),
-}
-LAB_MODULES = [
-    "vlab.labs.first_container",
-    "vlab.labs.start_time",
-    "vlab.labs.vm.boot",
-    "vlab.labs.namespaces",
-    "vlab.labs.by_hand",
-    "vlab.labs.cgroups",
-    "vlab.labs.security",
-    "vlab.labs.overhead",
-    "vlab.labs.servers",
-    "vlab.labs.syscalls",
-    "vlab.labs.spectrum",
-]
+from vlab.labs import registry
 
 
 def _doctor(args) -> int:
@@ -54,14 +35,8 @@ def _clean(args) -> int:
 
 
 def recording_kinds() -> list[str]:
-    """Every kind of recording the lab modules can make (what ``vlab record --only`` accepts)."""
-    kinds: list[str] = []
-    for modname in LAB_MODULES:
-        try:
-            kinds += list(getattr(importlib.import_module(modname), "RECORDINGS", {}))
-        except ImportError:
-            continue
-    return kinds
+    """Every kind of recording the labs make (what ``vlab record --only`` accepts)."""
+    return registry.recording_kinds()
 
 
 def _record_folder(out: str | None) -> Path:
@@ -110,9 +85,7 @@ def _record(args) -> int:
     if not current.live:
         raise replay.RecordingRefused(f"vlab record measures live only, and this machine is in replay mode: "
                                       f"{current.reason}", current.fix or replay.RecordingRefused.hint)
-    todo = [(k, fn) for modname in LAB_MODULES for k, fn in getattr(importlib.import_module(modname),
-                                                                      "RECORDINGS", {}).items()
-            if not args.only or k in args.only]
+    todo = registry.recorders(args.only)
     virt = hostprobe.virtualization()
     print(f"recording {len(todo)} kind(s) into {folder}")
     here = {"host_virtualization": virt, "cpu_count": os.cpu_count(), "load_before": hostprobe.load_average()}
@@ -175,29 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="run a measurement headless and write JSON")
     bsub = bench.add_subparsers(dest="bench", required=True, metavar="BENCH")
-    for name, (modname, helptext) in BENCHES.items():
-        bp = bsub.add_parser(name, help=helptext, description=helptext)
-        bp.set_defaults(func=_bench_runner(modname))
-        try:
-            importlib.import_module(modname).add_cli_arguments(bp)
-        except ImportError:
-            bp.set_defaults(func=_missing(name))
+    for lab in registry.bench_labs():
+        bp = bsub.add_parser(lab.bench, help=lab.bench_help, description=lab.bench_help)
+        module = lab.load()  # an import error is a bug: it surfaces
+        module.add_cli_arguments(bp)
+        bp.set_defaults(func=module.run_cli)
     return ap
-
-
-def _bench_runner(modname: str):
-    def run(args) -> int:
-        return importlib.import_module(modname).run_cli(args)
-
-    return run
-
-
-def _missing(name: str):
-    def run(args) -> int:
-        print(f"vlab bench {name} is not available in this version.", file=sys.stderr)
-        return 2
-
-    return run
 
 
 def main(argv: list[str] | None = None) -> int:
