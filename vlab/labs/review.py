@@ -15,6 +15,9 @@ from vlab.core.errors import BadParameter
 from vlab.core.lifecycle import HOST_PHASES
 from vlab.core.results import Results
 
+__all__ = ["C", "QUESTIONS", "Choice", "Question", "bridge_question", "data_questions", "longest_correct_share",
+           "longest_phase_question", "writes_question"]
+
 
 @dataclass(frozen=True)
 class Choice:
