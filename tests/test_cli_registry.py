@@ -72,3 +72,15 @@ def test_a_broken_lab_import_surfaces(monkeypatch):
         registry.recorders()
     with pytest.raises(ImportError):
         cli.build_parser()
+
+
+def test_developing_md_maps_every_notebook_and_kind():
+    """docs/DEVELOPING.md's table names every notebook source and every recording kind of the registry."""
+    text = (ROOT / "docs" / "DEVELOPING.md").read_text(encoding="utf-8")
+    table = [line for line in text.splitlines() if line.startswith("| `")]
+    rows = {line.split("`")[1]: line for line in table}
+    for src in sorted((ROOT / "notebooks" / "src").glob("*.py")):
+        assert src.stem in rows, f"docs/DEVELOPING.md: no table row for {src.stem}"
+    for lab in registry.LABS:
+        for kind in lab.kinds:
+            assert any(f"`{kind}`" in rows[nb].split("|")[-2] for nb in lab.notebooks if nb in rows), kind
