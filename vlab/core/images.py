@@ -30,7 +30,7 @@ HASH_LABEL = "vlab.image.hash"
 _BASE = """FROM scratch
 COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
-RUN mkdir -p /tmp /root /www /proc /sys /dev /etc && chmod 1777 /tmp && \\
+RUN mkdir -p /tmp /root /www /data /proc /sys /dev /etc && chmod 1777 /tmp && \\
     echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd && \\
     echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd && \\
     echo 'root:x:0:' > /etc/group && echo 'nogroup:x:65534:' >> /etc/group
