@@ -36,9 +36,13 @@ stop_pid() {  # stop_pid PID: SIGTERM, then SIGKILL after 15 s; only the process
 # ------------------------------------------------------------------------------------ Podman
 podman_leftovers() {
   command -v podman >/dev/null 2>&1 || return 0
-  local left; left=$(podman ps -aq --filter label=vlab 2>/dev/null | wc -l)
-  if [ "$left" != 0 ]; then say "FAIL: $left vlab container(s) left on Podman"; podman ps -a --filter label=vlab; return 1; fi
-  say "no vlab containers left on Podman"
+  local left nets; left=$(podman ps -aq --filter label=vlab 2>/dev/null | wc -l)
+  nets=$(podman network ls -q --filter label=vlab 2>/dev/null | wc -l)
+  if [ "$left" != 0 ] || [ "$nets" != 0 ]; then
+    say "FAIL: $left vlab container(s) and $nets vlab network(s) left on Podman"
+    podman ps -a --filter label=vlab; podman network ls --filter label=vlab; return 1
+  fi
+  say "no vlab containers or networks left on Podman"
 }
 
 podman_pass() {
