@@ -134,7 +134,10 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     s = oh.Settings(trials=1, cpu_iterations=sz["cpu_iterations"], syscall_bytes=sz["syscall_bytes"], cpu=cpu)
     rows: list[dict] = []
     sees: list[dict] = []
-    kernels: dict[str, str] = {"host": platform.release()}
+    from vlab.core.engine import describe
+
+    # the engine host's kernel (on Linux the same as this process's; with an engine in a VM, that VM's)
+    kernels: dict[str, str] = {"host": describe(client).kernel or platform.release()}
     vm_info: dict = {"measured": False}
     partial = False
 
