@@ -358,7 +358,8 @@ def cache_is_current(keep: bool) -> None:
         say("vlab/ or data/ changed since the notebooks were executed: executing them again")
         shutil.rmtree(cache)
     BUILD.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest)
+    if not keep or not stamp.exists():
+        stamp.write_text(digest)
 
 
 def _execute_one(path: str) -> tuple[str, str, float, str]:
@@ -390,16 +391,30 @@ def execute_notebooks(src: Path, workers: int) -> None:
         say(f"every notebook of {src.name} is in the execution cache")
         return
     say(f"executing {len(todo)} notebook(s) in replay mode, {workers} at a time")
+    def store(result: tuple[str, str, float, str]) -> None:
+        path, text, seconds, err = result
+        if err:
+            say(f"  {Path(path).name}: execution stopped: {err.strip().splitlines()[-1][:200]}")
+            return
+        cache.cache_notebook_bundle(CacheBundleIn(nbformat.reads(text, as_version=4), path,
+                                                  data={"execution_seconds": seconds}),
+                                    check_validity=False, overwrite=True)
+        say(f"  {Path(path).name}: {seconds:.0f} s")
+
+    retry = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for fut in as_completed([pool.submit(_execute_one, p) for p in todo]):
-            path, text, seconds, err = fut.result()
-            if err:
-                say(f"  {Path(path).name}: execution stopped: {err.strip().splitlines()[-1][:200]}")
-                continue
-            cache.cache_notebook_bundle(CacheBundleIn(nbformat.reads(text, as_version=4), path,
-                                                      data={"execution_seconds": seconds}),
-                                        check_validity=False, overwrite=True)
-            say(f"  {Path(path).name}: {seconds:.0f} s")
+        futures = {pool.submit(_execute_one, p): p for p in todo}
+        for fut in as_completed(futures):
+            try:
+                store(fut.result())
+            except Exception as exc:  # e.g. two kernels raced for one port: run it again, alone
+                say(f"  {Path(futures[fut]).name}: {type(exc).__name__} ({str(exc)[:120]}); retrying alone")
+                retry.append(futures[fut])
+    for p in retry:
+        try:
+            store(_execute_one(p))
+        except Exception as exc:
+            say(f"  {Path(p).name}: not executed ({type(exc).__name__}: {str(exc)[:200]}); myst-nb will try")
 
 
 # --------------------------------------------------------------------------- post-processing
