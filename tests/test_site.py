@@ -49,6 +49,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site() -> Path:
     if not os.environ.get("VLAB_SITE_NO_BUILD"):
+        import shutil
+
+        if not shutil.which("npm") and not (ROOT / "site" / "node_modules").is_dir():
+            pytest.skip("npm is missing: the site bundles the Jupyter widgets manager with it (apt-get install npm)")
         proc = subprocess.run([sys.executable, str(ROOT / "site" / "build.py")], cwd=ROOT,
                               capture_output=True, text=True)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -151,6 +155,31 @@ def test_figures_are_on_the_pages_with_alt_text_from_their_titles(site: Path):
     pages = {stem: (site / "en" / f"{stem}.html").read_text(encoding="utf-8") for stem in notebook_pages(site, "en")}
     with_figures = [s for s, html in pages.items() if 'alt="Figure: ' in html]
     assert len(with_figures) >= 3, f"figures with titled alt text only on {with_figures}"
+
+
+def test_a_figure_and_the_review_quiz_render(site: Path, server: str, page):
+    """A published-figure page shows its figure (alt text from its title) and links its sources; the review quiz
+    is also a jupyterquiz quiz that answers in the browser."""
+    stem = next(s for s in notebook_pages(site, "en") if s.startswith("09_"))
+    page.goto(f"{server}/en/{stem}.html", wait_until="load")
+    figure = page.locator('.cell_output img[alt^="Figure: "]').first
+    figure.scroll_into_view_if_needed()
+    assert figure.evaluate("e => e.complete && e.naturalWidth > 0")
+    shot(page, f"figure-{stem}")
+    assert page.locator("section.vlab-sources a").count() >= 1
+
+    review = next((s for s in notebook_pages(site, "en") if s.startswith("11_")), None)
+    if review is None:
+        pytest.skip("no review notebook")
+    page.goto(f"{server}/en/{review}.html", wait_until="load")
+    quiz = page.locator(".Quiz").first
+    quiz.wait_for(state="visible")
+    quiz.scroll_into_view_if_needed()
+    answer = page.locator(".MCButton", has_text="the browser").first
+    answer.click()
+    shot(page, "review-jupyterquiz")
+    assert page.locator(".Quiz").count() >= 5
+    assert not page.outside_requests, f"the quiz asked for the network: {page.outside_requests[:5]}"
 
 
 def _widget_page(site: Path) -> str:
