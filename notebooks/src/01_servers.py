@@ -74,6 +74,12 @@ else:
 # half a CPU), sends each a fixed list of real **HTTP** requests (HTTP is the protocol browsers and web servers
 # speak), keeps every response, and removes the servers again. It takes a few seconds. In replay mode it shows
 # the responses of a recorded run instead, and the first line says so.
+#
+# **Predict first.** The tour asks the application server (WAS) for the same page twice. Will the two answers be
+# identical? Write `True` or `False`.
+
+# %%
+predicted_same = None  # ← True or False
 
 # %%
 from vlab.labs import servers
@@ -148,6 +154,9 @@ print("Static page identical on two requests:", facts["static page identical on 
 # %%
 for r in servers.responses(tour, "app"):
     print(f"GET {r.path:<22} →", r.json())
+
+# %%
+print(servers.compare_prediction(predicted_same, tour))
 
 # %% tags=["keep_output", "nbval-check-output"]
 print("Dynamic answer differs on two identical requests:", facts["dynamic answer differs on two identical requests"])

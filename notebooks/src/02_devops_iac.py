@@ -121,15 +121,24 @@ iac.show(env)
 print("The web server answers:", iac.peek(env, "web"))
 
 # %% [markdown]
-# ### Apply again: nothing to do
-# The declaration has not changed and the servers run, so a second apply must change **nothing**. This
-# property is called **idempotence (멱등성)**: applying once or ten times gives the same result. It is what
-# makes IaC safe to run automatically, over and over, from a pipeline.
+# ### Apply again
+# The declaration has not changed and the servers run. **Predict first.** How many containers will a second apply
+# create or replace?
+
+# %%
+predicted_changes = None  # ← your prediction, a whole number
 
 # %% tags=["keep_output", "nbval-check-output"]
 again = iac.apply(env)
 print(again.summary())
 print("Containers replaced by the second apply:", len(again.plan.of("replace")))
+
+# %%
+print(iac.compare_apply_prediction(predicted_changes, again))
+
+# %% [markdown]
+# A second apply changes **nothing**. This property is called **idempotence (멱등성)**: applying once or ten times
+# gives the same result. It is what makes IaC safe to run automatically, over and over, from a pipeline.
 
 # %% [markdown]
 # ## Change the declaration, see exactly the change
