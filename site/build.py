@@ -574,6 +574,28 @@ def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1
     return summary
 
 
+def locked(fn):
+    """One build at a time per output folder (a test run and ./course.sh site may start together)."""
+    import fcntl
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        WORK.mkdir(parents=True, exist_ok=True)
+        with open(WORK / f".lock-{OUT.name}", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                say("another site build is running; waiting for it")
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+build = locked(build)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lang", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
