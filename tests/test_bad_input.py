@@ -111,7 +111,7 @@ BAD_CALLS: list[tuple[str, dict]] = [
 ]
 
 #: Replayable measurements that take no arguments (nothing to get wrong, but replay must not measure).
-NO_ARGS = ["labs.first_container.measure", "labs.namespaces.pid1", "labs.namespaces.sharing",
+NO_ARGS = ["labs.by_hand.variants", "labs.first_container.measure", "labs.namespaces.pid1", "labs.namespaces.sharing",
            "labs.security.capabilities", "labs.security.privileged_view", "labs.security.seccomp_demo"]
 
 
