@@ -181,6 +181,9 @@ def link_terms(source: str, lookup: dict[str, str], seen: set[str]) -> str:
         def repl(m: re.Match) -> str:
             text = m.group(1).strip()
             key = lookup.get(text.lower())
+            both = re.match(r"^(.+?)\s*\(([^()]+)\)$", text)  # the course's style: **container (컨테이너)**
+            if not key and both:
+                key = lookup.get(both.group(1).strip().lower()) or lookup.get(both.group(2).strip().lower())
             if not key or key in seen:
                 return m.group(0)
             seen.add(key)

@@ -59,6 +59,8 @@ def test_first_bold_glossary_term_becomes_a_term_link_outside_headings_and_code(
     assert lines[1] == "A **{term}`namespace`** (**{term}`네임스페이스`**) and a **Namespace** again."
     assert lines[3] == "**cgroup**", "code fences stay as they are"
     assert lines[5] == "**{term}`cgroup`**"
+    assert sb.link_terms("a **container (컨테이너)** here", {"container": "container"}, set()) == \
+        "a **{term}`container (컨테이너) <container>`** here"
 
 
 def test_prepared_notebook_keeps_code_and_drops_outputs(tmp_path: Path):
