@@ -223,6 +223,7 @@ elif verdict:
 # | 03 | [Why virtualize](03_why_virtualize.ipynb) | interference, isolation, resource allocation, economics |
 # | 04 | [Hypervisors](04_hypervisors.ipynb) | host and guest OS, system calls, the hypervisor as translator |
 # | 05 | [Namespaces](05_namespaces.ipynb) | what a container can see, host view against container view |
+# | 05b | [A container by hand](05b_container_by_hand.ipynb) | write an OCI `config.json` and run it with `runc`, no engine |
 # | 06 | [cgroups](06_cgroups.ipynb) | memory, CPU and process limits, OOM kill, noisy neighbours |
 # | 07 | [Start time](07_start_time.ipynb) | how fast a container starts, and where the time goes |
 # | 08 | [VM vs container](08_vm_vs_container.ipynb) | boot a real VM and race it against a container |
