@@ -112,7 +112,7 @@ def glossary_rst(terms: list[dict[str, str]], stems: set[str], lang: str) -> str
         definition = row["definition"].strip().replace("\n", " ")
         nb = row.get("notebook", "").strip()
         where = f" Taught in :doc:`{nb}`." if nb in stems else ""
-        out += [f"      {definition}{where}" + (f" (한국어: {ko})" if ko else ""), ""]
+        out += [f"      {definition}{where}", ""]
     return "\n".join(out) + "\n"
 
 
