@@ -8,7 +8,9 @@ Four small servers, each a busybox ``httpd`` in a sandboxed container on the bri
 - ``file`` – file server (파일 서버): hands out files byte for byte, with a listing and their SHA-256;
 - ``db``   – a DBMS-like server (DBMS 서버): a tiny key-value store over HTTP, backed by files.
 
-Python's ``urllib`` sends real HTTP requests to each container's bridge address (on this machine).
+Python's ``urllib`` sends real HTTP requests to each container's bridge address (on this machine):
+the client side is ``vlab.labs.servers_client`` (re-exported here); the CGI programs the servers run are
+package data files in ``vlab/labs/servers_files/``.
 
 >>> with running(["web", "app"]) as lab:               # doctest: +SKIP
 ...     lab.get("web", "/").body
@@ -20,27 +22,21 @@ in replay mode it returns the recorded responses, clearly marked as replayed.
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
 import itertools
 import json
 import os
-import socket
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 
 import pandas as pd
 
 from vlab.core import provenance, replay, sandbox, settings
-from vlab.core.engine import describe
 from vlab.core.errors import BadParameter, DataError, EngineError
 from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.results import Results
+from vlab.labs.servers_client import PORT, READY_TIMEOUT_S, REQUEST_TIMEOUT_S, Response, request, wait_ready
 
 __all__ = [
     "IMAGE", "KINDS", "MAX_N", "MAX_PAGE", "PORT", "READY_TIMEOUT_S", "RECORDINGS", "REQUEST_TIMEOUT_S", "Response",
@@ -50,74 +46,15 @@ __all__ = [
     "server_script", "source", "table", "tour", "wait_ready"
 ]
 
-PORT = 8080  # above 1024, so httpd needs no NET_BIND_SERVICE capability
 IMAGE = "busybox"
-READY_TIMEOUT_S = 15.0
-REQUEST_TIMEOUT_S = 10.0
 MAX_N = 100_000
 MAX_PAGE = 4096
 _SAFE_VALUE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 # ----------------------------------------------------------------- what each server runs
-_APP_CGI = r"""#!/bin/sh
-# WAS: a backend program runs for every request and computes the answer.
-set -f
-n=0
-for kv in $(echo "$QUERY_STRING" | tr '&' ' '); do
-  case "$kv" in n=*) n=${kv#n=};; esac
-done
-case "$n" in ''|*[!0-9]*) n=0;; esac
-if [ ${#n} -gt 6 ] || [ "$n" -gt 100000 ]; then n=100000; fi
-c=$(cat /tmp/counter 2>/dev/null || echo 0); c=$((c+1)); echo "$c" > /tmp/counter
-i=1; s=0
-while [ "$i" -le "$n" ]; do s=$((s+i)); i=$((i+1)); done
-echo "Content-Type: application/json"
-echo ""
-printf '{"server":"app","request_number":%s,"n":%s,"sum_1_to_n":%s,"server_time":"%s","pid":%s}\n' \
-  "$c" "$n" "$s" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$"
-"""
-
-_KV_CGI = r"""#!/bin/sh
-# DBMS-like server: a key-value store. Each key is a file in /data.
-set -f
-op=get; key=; value=
-for kv in $(echo "$QUERY_STRING" | tr '&' ' '); do
-  case "$kv" in op=*) op=${kv#op=};; key=*) key=${kv#key=};; value=*) value=${kv#value=};; esac
-done
-bad() { echo "Status: 400 Bad Request"; echo "Content-Type: application/json"; echo ""; \
-        printf '{"error":"%s"}\n' "$1"; exit 0; }
-case "$op" in get|set|list|delete) ;; *) bad "op must be get, set, list or delete";; esac
-if [ "$op" != list ]; then
-  case "$key" in ''|*[!A-Za-z0-9_-]*) bad "key must be letters, digits, _ or -";; esac
-fi
-case "$value" in *[!A-Za-z0-9._-]*) bad "value must be letters, digits, dot, _ or -";; esac
-case "$op" in
-  set) printf '%s' "$value" > "/data/$key"
-       echo "Content-Type: application/json"; echo ""; printf '{"op":"set","key":"%s","stored":true}\n' "$key";;
-  get) if [ -f "/data/$key" ]; then
-         echo "Content-Type: application/json"; echo ""
-         printf '{"op":"get","key":"%s","value":"%s"}\n' "$key" "$(cat "/data/$key")"
-       else
-         echo "Status: 404 Not Found"; echo "Content-Type: application/json"; echo ""
-         printf '{"op":"get","key":"%s","error":"no such key"}\n' "$key"
-       fi;;
-  delete) rm -f "/data/$key"
-       echo "Content-Type: application/json"; echo ""; printf '{"op":"delete","key":"%s"}\n' "$key";;
-  list) echo "Content-Type: application/json"; echo ""
-       printf '{"op":"list","keys":['; sep=; set +f
-       for f in /data/*; do [ -f "$f" ] && printf '%s"%s"' "$sep" "${f#/data/}" && sep=,; done
-       printf ']}\n';;
-esac
-"""
-
-_INDEX_CGI = r"""#!/bin/sh
-# File server: list the shared folder with each file's size and SHA-256.
-echo "Content-Type: text/plain"
-echo ""
-cd /www/files && for f in *; do
-  [ -f "$f" ] && printf '%s\t%s\t%s\n' "$f" "$(wc -c < "$f" | tr -d ' ')" "$(sha256sum "$f" | cut -d' ' -f1)"
-done
-"""
+def _program(name: str) -> str:
+    """A CGI program shipped as package data in ``vlab/labs/servers_files/``."""
+    return resources.files("vlab.labs").joinpath("servers_files", name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -143,18 +80,18 @@ KINDS: dict[str, ServerKind] = {
         "app", "web application server (WAS)", "웹 애플리케이션 서버",
         "dynamic results: a program runs for each request and computes the answer",
         "<html><body><h1>Application server (WAS)</h1><p>Try /cgi-bin/app?n=10</p></body></html>",
-        cgi={"app": _APP_CGI}, sample_paths=("/cgi-bin/app?n=10",),
+        cgi={"app": _program("app.cgi")}, sample_paths=("/cgi-bin/app?n=10",),
     ),
     "file": ServerKind(
         "file", "file server", "파일 서버", "files: stored bytes handed out unchanged, with a listing",
         "<html><body><h1>File server</h1><p>Files are under /files/</p></body></html>",
-        cgi={"index.cgi": _INDEX_CGI}, sample_paths=("/files/", "/files/notes.txt"),
+        cgi={"index.cgi": _program("index.cgi")}, sample_paths=("/files/", "/files/notes.txt"),
     ),
     "db": ServerKind(
         "db", "DBMS server (key-value store)", "DBMS 서버",
         "data: stores and looks up records on request (a tiny key-value store)",
         "<html><body><h1>Key-value store</h1><p>Try /cgi-bin/kv?op=list</p></body></html>",
-        cgi={"kv": _KV_CGI}, sample_paths=("/cgi-bin/kv?op=list",),
+        cgi={"kv": _program("kv.cgi")}, sample_paths=("/cgi-bin/kv?op=list",),
     ),
 }
 
@@ -199,113 +136,6 @@ def server_limits(memory: str | int = "32m", cpus: float = 0.5, pids: int = 32,
                   network: str = "bridge") -> sandbox.Limits:
     """Sandbox limits for a server: a bridge network (it must be reachable), no capabilities at all."""
     return sandbox.Limits(memory=memory, cpus=cpus, pids=pids, network=network)
-
-
-# ----------------------------------------------------------------- the client side
-@dataclass
-class Response:
-    """One HTTP exchange, as the client saw it."""
-
-    server: str
-    method: str
-    path: str
-    status: int
-    reason: str
-    headers: dict[str, str]
-    body: str
-    ms: float
-    body_sha256: str = ""
-    replayed: bool = False
-
-    @property
-    def content_type(self) -> str:
-        return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
-
-    @property
-    def server_time(self) -> str:
-        """When the server says it answered: the JSON ``server_time`` of a WAS answer, else the Date header."""
-        try:
-            data = json.loads(self.body)
-            if isinstance(data, dict) and "server_time" in data:
-                return str(data["server_time"])
-        except ValueError:
-            pass
-        return next((v for k, v in self.headers.items() if k.lower() == "date"), "")
-
-    def json(self) -> dict:
-        try:
-            return json.loads(self.body)
-        except ValueError as exc:
-            raise DataError(f"The answer from {self.server}{self.path} is not JSON.",
-                            "Only the app and db servers answer in JSON.") from exc
-
-    def _repr_html_(self) -> str:
-        import html
-
-        tag = " <i>(replayed recording)</i>" if self.replayed else ""
-        heads = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.headers.items())
-        return (f"<b>{self.method} {html.escape(self.path)}</b> → <b>{self.status} {html.escape(self.reason)}</b> "
-                f"from the <b>{self.server}</b> server{tag}<table>{heads}</table>"
-                f"<pre>{html.escape(self.body[:600])}</pre>")
-
-
-def _check_host(host: str) -> None:
-    try:
-        addr = ipaddress.ip_address(host)
-    except ValueError as exc:
-        raise BadParameter(f"{host!r} is not an IP address", "The course only talks to containers on this machine.") \
-            from exc
-    if not (addr.is_private or addr.is_loopback):
-        raise BadParameter(f"{host} is not an address on this machine",
-                           "The course only sends requests to its own containers (private or loopback addresses).")
-
-
-# The course's own containers sit on this machine's bridge: a proxy (http_proxy, HTTPS_PROXY, ALL_PROXY, as on
-# many university networks) cannot reach them, so requests to them go direct, whatever the environment says.
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def request(host: str, path: str, *, server: str = "?", port: int = PORT,
-            timeout: float = REQUEST_TIMEOUT_S) -> Response:
-    """Send one real HTTP GET to ``host:port`` and return what came back (4xx/5xx included)."""
-    _check_host(host)
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise BadParameter(f"path={path!r} must start with '/'", "For example '/' or '/cgi-bin/app?n=10'.")
-    url = f"http://{host}:{port}{path}"
-    t0 = time.perf_counter()
-    try:
-        resp = _DIRECT.open(url, timeout=timeout)  # noqa: S310 - http to our own container, never via a proxy
-        status, reason, headers, raw = resp.status, resp.reason, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as err:
-        status, reason, headers, raw = err.code, err.reason or "", dict(err.headers or {}), err.read()
-    except (urllib.error.URLError, OSError) as exc:
-        raise EngineError(f"No answer from the {server} server at {host}:{port}: {exc}",
-                          "Check that the server container is still running (re-run the cell that starts it).") \
-            from exc
-    ms = (time.perf_counter() - t0) * 1e3
-    return Response(server, "GET", path, int(status), str(reason), {str(k): str(v) for k, v in headers.items()},
-                    raw.decode(errors="replace"), ms, hashlib.sha256(raw).hexdigest())
-
-
-def wait_ready(host: str, port: int = PORT, timeout: float = READY_TIMEOUT_S) -> None:
-    """Wait until something accepts TCP connections on ``host:port``."""
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=1.0):
-                return
-        except OSError as exc:
-            last = exc
-            time.sleep(0.05)
-    hint = "Check that the container runs (`docker ps --filter label=vlab`)."
-    try:
-        if describe().in_vm:
-            hint = ("Your engine runs inside a VM (Docker Desktop, colima…): container bridge addresses are not "
-                    "reachable from this machine. Run the notebook on Linux, or use replay mode.")
-    except EngineError:
-        pass
-    raise EngineError(f"The server at {host}:{port} did not answer within {timeout:.0f} s ({last}).", hint)
 
 
 # ----------------------------------------------------------------- running servers
