@@ -16,6 +16,7 @@ from vlab.core.errors import BadParameter, DataError
 from vlab.core.results import Results
 from vlab.labs import overhead as o
 from vlab.labs import overhead_published as pub
+from vlab.labs.overhead import live as o_live  # where run_live and the runners live (for monkeypatch)
 
 TINY = dict(cpu_iterations=2000, syscall_bytes=2000, io_mib=1, net_mib=1, latency_requests=3, idle_containers=1)
 
@@ -65,7 +66,7 @@ def test_measure_validates_before_any_container(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("a container would have been started")
 
-    monkeypatch.setattr(o, "run_live", boom)
+    monkeypatch.setattr(o_live, "run_live", boom)
     with pytest.raises(BadParameter):
         o.measure(trials=0)
     with pytest.raises(BadParameter):
@@ -83,7 +84,7 @@ def test_quick_settings_are_smaller_and_groups_expand():
 
 
 def test_schedule_is_seeded_interleaved_and_complete():
-    pairs = o._timed_pairs(o.Settings())
+    pairs = o_live._timed_pairs(o.Settings())
     a, b = o.schedule(pairs, 5, seed=1), o.schedule(pairs, 5, seed=1)
     assert a == b
     assert a != o.schedule(pairs, 5, seed=2)
@@ -214,7 +215,7 @@ def test_cli_parses_and_rejects_unknown_groups():
 
 
 def test_cli_bad_json_path_fails_before_measuring(monkeypatch):
-    monkeypatch.setattr(o, "run_live", lambda *a, **k: pytest.fail("measured anyway"))
+    monkeypatch.setattr(o_live, "run_live", lambda *a, **k: pytest.fail("measured anyway"))
     with pytest.raises(BadParameter):
         o.run_cli(_cli_args(json="/no/such/folder/x.json"))
 
@@ -263,7 +264,7 @@ def test_live_all_groups_tiny(engine, tmp_path):
 
 
 def test_interrupt_keeps_partial_results_and_no_container(engine, monkeypatch):
-    real, calls = o._run_one, []
+    real, calls = o_live._run_one, []
 
     def flaky(*a, **k):
         calls.append(1)
@@ -271,7 +272,7 @@ def test_interrupt_keeps_partial_results_and_no_container(engine, monkeypatch):
             raise KeyboardInterrupt
         return real(*a, **k)
 
-    monkeypatch.setattr(o, "_run_one", flaky)
+    monkeypatch.setattr(o_live, "_run_one", flaky)
     res = o.run_live(o.Settings(trials=3, only=("cpu",), **TINY))
     assert res.partial and len(res.samples) == 2
     assert not _ours_left(engine)
@@ -289,7 +290,7 @@ def test_replay_returns_the_recording_filtered(monkeypatch):
 
 
 def test_engine_failure_mid_run_keeps_partial_and_no_container(engine, monkeypatch):
-    real, calls = o._run_one, []
+    real, calls = o_live._run_one, []
 
     def failing(*a, **k):
         calls.append(1)
@@ -297,7 +298,7 @@ def test_engine_failure_mid_run_keeps_partial_and_no_container(engine, monkeypat
             raise DataError("simulated workload failure")
         return real(*a, **k)
 
-    monkeypatch.setattr(o, "_run_one", failing)
+    monkeypatch.setattr(o_live, "_run_one", failing)
     with pytest.raises(DataError) as exc:
         o.run_live(o.Settings(trials=3, only=("cpu",), **TINY))
     assert exc.value.partial.partial and len(exc.value.partial.samples) == 1  # one sample kept (after 2 warm-ups)
