@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vlab.core.errors import BadParameter, DataError
-from vlab.labs import syscalls
-from vlab.labs import hypervisors
+from vlab.labs import hypervisors, syscalls
 from vlab.widgets import consolidation, quiz, stack, syscall_path
 
 
