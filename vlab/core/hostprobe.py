@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from vlab.core.errors import BadParameter
 
-__all__ = ["DMI_FILES", "DMI_HINTS", "HostProbe", "ProbeReport", "describe_machine", "load_average", "virtualization"]
+__all__ = ["DMI_FILES", "DMI_HINTS", "HostProbe", "ProbeReport", "describe_machine", "load_average", "parent_pid",
+           "rss_mib", "tree_rss_mib", "virtualization"]
 
 #: DMI strings (lower case) that name a virtual machine, and what they mean.
 DMI_HINTS = {
@@ -107,6 +109,39 @@ def virtualization(root: str | os.PathLike = "/") -> dict:
         virtual = False
     return {"virtual": virtual, "kind": kind, "machine_type": machine_type, "container": container,
             "evidence": evidence}
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of one host process in MiB (``VmRSS``), NaN when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    m = re.search(r"^VmRSS:\s*(\d+)\s*kB", text, re.M)
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def parent_pid(pid: int) -> int | None:
+    """The parent of a host process, None when it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def tree_rss_mib(root: int) -> float:
+    """RSS summed over every process below ``root`` (a containerd shim: the container; gVisor: Sentry + Gofer)."""
+    parent = {int(p.name): parent_pid(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
+    todo, total, seen = [c for c, pp in parent.items() if pp == root], 0.0, set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        rss = rss_mib(pid)
+        total += 0.0 if rss != rss else rss
+        todo += [c for c, pp in parent.items() if pp == pid]
+    return total if seen else float("nan")
 
 
 def load_average() -> list[float] | None:

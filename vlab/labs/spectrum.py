@@ -22,16 +22,15 @@ import contextlib
 import os
 import platform
 import random
-import re
 import resource
 import subprocess
 import time
-from pathlib import Path
 
 import pandas as pd
 
 from vlab.core import replay, settings, stats
 from vlab.core.errors import BadParameter, DataError, VlabError
+from vlab.core.hostprobe import parent_pid, rss_mib, tree_rss_mib
 from vlab.core.results import Results
 
 __all__ = [
@@ -249,35 +248,10 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def _rss_mib(pid: int) -> float:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return float("nan")
-    m = re.search(r"^VmRSS:\s*(\d+)\s*kB", text, re.M)
-    return int(m.group(1)) / 1024 if m else float("nan")
 
 
-def _ppid(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
-def _tree_rss_mib(root: int) -> float:
-    """RSS summed over every process below ``root`` (a containerd shim: the container; gVisor: Sentry + Gofer)."""
-    parent = {int(p.name): _ppid(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
-    todo, total, seen = [c for c, pp in parent.items() if pp == root], 0.0, set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        rss = _rss_mib(pid)
-        total += 0.0 if rss != rss else rss
-        todo += [c for c, pp in parent.items() if pp == pid]
-    return total if seen else float("nan")
 
 
 def _first_line(text: str) -> str:
@@ -316,12 +290,12 @@ def _memory(stack: contextlib.ExitStack, bb: str, runtime: str, add) -> None:
                                                   limits=_idle_limits(runtime if p == "gvisor" else None)))
                 for _ in range(2)] for p in ("runc", "gvisor")}
     time.sleep(0.5)
-    add("memory", "process", 0, _rss_mib(proc.pid))
+    add("memory", "process", 0, rss_mib(proc.pid))
     for place, boxes in idle.items():
         for i, box in enumerate(boxes):
             pid = int(box.inspect()["State"].get("Pid") or 0)
-            shim = _ppid(pid) if pid else None
-            add("memory", place, i, _tree_rss_mib(shim) if shim else float("nan"))
+            shim = parent_pid(pid) if pid else None
+            add("memory", place, i, tree_rss_mib(shim) if shim else float("nan"))
 
 
 def _idle_limits(runtime: str | None):

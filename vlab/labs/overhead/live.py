@@ -17,6 +17,7 @@ import pandas as pd
 
 from vlab.core import interleave, replay, settings
 from vlab.core.errors import BadParameter, EngineError, VlabError
+from vlab.core.hostprobe import parent_pid, rss_mib, tree_rss_mib
 from vlab.core.results import Results, check_output_path
 from vlab.labs.overhead.analysis import ratios, select, summary
 from vlab.labs.overhead.workloads import (
@@ -238,21 +239,8 @@ def _timed_pairs(s: Settings) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- memory
-def _rss_mib(pid: int) -> float:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return float("nan")
-    m = re.search(r"^VmRSS:\s*(\d+)\s*kB", text, re.M)
-    return int(m.group(1)) / 1024 if m else float("nan")
 
 
-def _ppid(pid: int) -> int | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(text.rsplit(")", 1)[1].split()[1])
 
 
 def _pids_named(name: str) -> list[int]:
@@ -267,26 +255,8 @@ def _pids_named(name: str) -> list[int]:
     return out
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit() and _ppid(int(p.name)) == pid:
-            out.append(int(p.name))
-    return out
 
 
-def _tree_rss_mib(shim: int) -> float:
-    """RSS summed over every process below a containerd shim (the container; gVisor: sandbox + gofer)."""
-    todo, total, seen = _children(shim), 0.0, set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        rss = _rss_mib(pid)
-        total += 0.0 if rss != rss else rss
-        todo.extend(_children(pid))
-    return total if seen else float("nan")
 
 
 def cgroup_usage_mib(stats_json: dict) -> float:
@@ -311,19 +281,19 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
     boxes = [stack.enter_context(sandbox.start(["sleep", "86400"], purpose="overhead-idle"))
              for _ in range(s.idle_containers)]
     time.sleep(0.5)
-    add("memory", "native process RSS", 0, _rss_mib(proc.pid), "MiB")
+    add("memory", "native process RSS", 0, rss_mib(proc.pid), "MiB")
     for i, box in enumerate(boxes):
         with guarded("reading container memory stats"):
             st = box.client.api.stats(box.id, stream=False, one_shot=True)
         add("memory", "cgroup usage", i, cgroup_usage_mib(st), "MiB")
         pid = int(box.inspect()["State"].get("Pid") or 0)
-        add("memory", "container process RSS", i, _rss_mib(pid) if pid else float("nan"), "MiB")
-        shim = _ppid(pid) if pid else None
-        add("memory", "shim RSS", i, _rss_mib(shim) if shim else float("nan"), "MiB")
+        add("memory", "container process RSS", i, rss_mib(pid) if pid else float("nan"), "MiB")
+        shim = parent_pid(pid) if pid else None
+        add("memory", "shim RSS", i, rss_mib(shim) if shim else float("nan"), "MiB")
     for i, box in enumerate(boxes):
         pid = int(box.inspect()["State"].get("Pid") or 0)
-        shim = _ppid(pid) if pid else None
-        add("memory", "container tree RSS", i, _tree_rss_mib(shim) if shim else float("nan"), "MiB")
+        shim = parent_pid(pid) if pid else None
+        add("memory", "container tree RSS", i, tree_rss_mib(shim) if shim else float("nan"), "MiB")
     for rt in s.runtimes:  # the same idle container under another runtime, seen from the host
         lim = sandbox.Limits(runtime=rt, pids=SANDBOX_PIDS)
         rboxes = [stack.enter_context(sandbox.start(["sleep", "86400"], limits=lim, purpose=f"overhead-idle-{rt}"))
@@ -334,11 +304,11 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
                 st = box.client.api.stats(box.id, stream=False, one_shot=True)
             add("memory", f"cgroup usage:{rt}", i, cgroup_usage_mib(st), "MiB")
             pid = int(box.inspect()["State"].get("Pid") or 0)
-            shim = _ppid(pid) if pid else None
-            add("memory", f"container tree RSS:{rt}", i, _tree_rss_mib(shim) if shim else float("nan"), "MiB")
+            shim = parent_pid(pid) if pid else None
+            add("memory", f"container tree RSS:{rt}", i, tree_rss_mib(shim) if shim else float("nan"), "MiB")
     for name in ("dockerd", "containerd"):
         for j, pid in enumerate(_pids_named(name)):
-            add("memory", f"{name} RSS", j, _rss_mib(pid), "MiB")
+            add("memory", f"{name} RSS", j, rss_mib(pid), "MiB")
 
 
 # ---------------------------------------------------------------- the measurement
