@@ -38,6 +38,7 @@ from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 from vlab.core.provenance import collect
 from vlab.core.replay import load, replayable
 from vlab.core.results import Results
+from vlab.labs.namespaces import parse_sections
 
 __all__ = [
     "Bundle", "DEFAULT_NAMESPACES", "HISTORY", "HOSTNAME", "MEMORY_LIMIT", "OCI_NAMESPACES", "PIDS_LIMIT", "PROBE",
@@ -215,15 +216,7 @@ class RunOutput:
     stderr: str
 
     def sections(self) -> dict[str, str]:
-        out: dict[str, list[str]] = {}
-        current = None
-        for line in self.stdout.splitlines():
-            if line.startswith("@@"):
-                current = line[2:].strip()
-                out[current] = []
-            elif current is not None:
-                out[current].append(line)
-        return {k: "\n".join(v).strip() for k, v in out.items()}
+        return parse_sections(self.stdout)
 
 
 class Bundle:
