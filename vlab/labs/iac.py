@@ -14,24 +14,38 @@ makes only the difference:
 The diff engine (``diff``) is pure and the same in both modes; only where the actual state comes
 from differs. Live, it is the Docker engine (containers made through ``vlab.core.sandbox``: labelled,
 limited, removed at the latest when the Python process ends). In replay mode there is no engine, so
-the actual state is an in-memory *simulation*, and every plan says so.
+the actual state is an in-memory *simulation*, and every plan says so. The declaration (``ServerDecl``,
+``Environment``, TOML) lives in ``vlab.labs.iac_declaration`` and is re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import pandas as pd
 
 from vlab.core import sandbox
 from vlab.core.engine import connect, guarded
-from vlab.core.errors import BadParameter, DataError, EngineError, ToolMissing
+from vlab.core.errors import BadParameter, EngineError
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
 from vlab.labs import servers
+from vlab.labs.iac_declaration import (
+    ATTRIBUTES,
+    CONFIG_LABEL,
+    HASH_LABEL,
+    LABEL,
+    NAME,
+    SERVER_LABEL,
+    Environment,
+    ServerDecl,
+    check_name,
+    config_hash,
+    from_dict,
+    load,
+    loads,
+    to_toml,
+)
 
 __all__ = [
     "ATTRIBUTES", "Actual", "ApplyReport", "CONFIG_LABEL", "Change", "EngineState", "Environment", "HASH_LABEL",
@@ -40,161 +54,6 @@ __all__ = [
     "diff", "fetch", "from_dict", "load", "loads", "network_name", "peek",
     "plan", "plan_cases", "show", "state", "to_toml"
 ]
-
-LABEL = "vlab.labs.iac"
-SERVER_LABEL = "vlab.labs.iac.server"
-HASH_LABEL = "vlab.labs.iac.hash"
-CONFIG_LABEL = "vlab.labs.iac.config"
-NAME = re.compile(r"[a-z][a-z0-9-]{0,23}")
-ATTRIBUTES = ("kind", "page", "memory", "cpus", "image")
-
-
-# ----------------------------------------------------------------- the declaration
-def _check_name(value: object, what: str) -> str:
-    if not isinstance(value, str) or not NAME.fullmatch(value):
-        raise BadParameter(f"{what} {value!r} is not a valid name",
-                           "Use 1–24 lower-case letters, digits or '-', starting with a letter (e.g. 'shop').")
-    return value
-
-
-@dataclass(frozen=True)
-class ServerDecl:
-    """One declared server: its name, kind (web, app, file, db), page text and limits."""
-
-    name: str
-    kind: str = "web"
-    page: str | None = None
-    memory: str = "32m"
-    cpus: float = 0.5
-
-    def __post_init__(self) -> None:
-        _check_name(self.name, "Server name")
-        servers.kind(self.kind)
-        servers.check_page(self.page)
-        sandbox.parse_memory(self.memory)
-        object.__setattr__(self, "cpus", sandbox.check_cpus(self.cpus))
-
-    def config(self) -> dict:
-        """The attributes that define this server; a change in any of them means a new container."""
-        page = self.page if self.page is not None else servers.KINDS[self.kind].default_page
-        return {"kind": self.kind, "page": page, "memory": str(self.memory), "cpus": self.cpus,
-                "image": servers.IMAGE}
-
-
-def config_hash(config: dict) -> str:
-    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class Environment:
-    """A declared environment: a name and its servers. Immutable; the ``with_*`` methods return edited copies."""
-
-    name: str
-    servers: tuple[ServerDecl, ...] = ()
-
-    def __post_init__(self) -> None:
-        _check_name(self.name, "Environment name")
-        object.__setattr__(self, "servers", tuple(self.servers))
-        names = [s.name for s in self.servers]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise BadParameter(f"Server names must be unique; repeated: {', '.join(dup)}", "Rename one of them.")
-        if len(self.servers) > 8:
-            raise BadParameter("At most 8 servers per environment on a course machine", "Remove some servers.")
-
-    def server(self, name: str) -> ServerDecl:
-        for s in self.servers:
-            if s.name == name:
-                return s
-        raise BadParameter(f"No server named {name!r} in {self.name!r}",
-                           f"Declared: {', '.join(s.name for s in self.servers) or 'none'}.")
-
-    def with_page(self, server: str, page: str) -> Environment:
-        """A copy where ``server`` serves ``page``."""
-        target = self.server(server)
-        return replace(self, servers=tuple(replace(s, page=page) if s is target else s for s in self.servers))
-
-    def with_server(self, name: str, kind: str = "web", **attrs) -> Environment:
-        """A copy with one more server."""
-        if any(s.name == name for s in self.servers):
-            raise BadParameter(f"{self.name!r} already declares a server {name!r}", "Pick another name.")
-        return replace(self, servers=(*self.servers, ServerDecl(name, kind, **attrs)))
-
-    def without_server(self, name: str) -> Environment:
-        """A copy without ``name``."""
-        self.server(name)
-        return replace(self, servers=tuple(s for s in self.servers if s.name != name))
-
-    def desired(self) -> dict[str, dict]:
-        return {s.name: s.config() for s in self.servers}
-
-
-def from_dict(data: object, *, source: str = "declaration") -> Environment:
-    """Build an Environment from parsed TOML/JSON: ``{"name": ..., "servers": {"web": {"kind": ...}, ...}}``."""
-    if not isinstance(data, dict):
-        raise DataError(f"{source} must be a table with 'name' and [servers.*].", "See notebooks/environment.toml.")
-    unknown = set(data) - {"name", "servers"}
-    if unknown:
-        raise DataError(f"{source}: unknown top-level key(s) {sorted(unknown)}", "Only 'name' and [servers.*].")
-    table = data.get("servers", {})
-    if not isinstance(table, dict):
-        raise DataError(f"{source}: 'servers' must be a table of [servers.NAME] sections.")
-    decls = []
-    for name, attrs in table.items():
-        if not isinstance(attrs, dict):
-            raise DataError(f"{source}: [servers.{name}] must be a table.")
-        extra = set(attrs) - {"kind", "page", "memory", "cpus"}
-        if extra:
-            raise DataError(f"{source}: [servers.{name}] has unknown key(s) {sorted(extra)}",
-                            "Allowed: kind, page, memory, cpus.")
-        decls.append(ServerDecl(name=name, **attrs))
-    return Environment(name=data.get("name", ""), servers=tuple(decls))
-
-
-def _toml():
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError as exc:
-            raise ToolMissing("Reading TOML needs Python 3.11+ or the tomli package.",
-                              "pip install tomli (or use Python 3.11+).") from exc
-    return tomllib
-
-
-def loads(text: str, *, source: str = "declaration") -> Environment:
-    """Parse a TOML declaration."""
-    if not isinstance(text, str):
-        raise BadParameter(f"text={text!r} is not TOML text", "Pass a string, or use iac.load(path).")
-    tomllib = _toml()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{source} is not valid TOML: {exc}", "Check quotes and [section] headers.") from exc
-    return from_dict(data, source=source)
-
-
-def load(path: str | Path = "environment.toml") -> Environment:
-    """Read a TOML declaration file."""
-    if not isinstance(path, str | Path):
-        raise BadParameter(f"path={path!r} is not a file path", "For example iac.load('environment.toml').")
-    p = Path(path).expanduser()
-    if not p.is_file():
-        raise DataError(f"No declaration file at {p}", "Run the notebook from the notebooks/ folder, or give a path.")
-    return loads(p.read_text(encoding="utf-8"), source=p.name)
-
-
-def to_toml(env: Environment) -> str:
-    """Write a declaration back as TOML text (what the learner would save)."""
-    lines = [f"name = {json.dumps(env.name)}", ""]
-    for s in env.servers:
-        lines.append(f"[servers.{s.name}]")
-        lines.append(f"kind = {json.dumps(s.kind)}")
-        if s.page is not None:
-            lines.append(f"page = {json.dumps(s.page, ensure_ascii=False)}")
-        lines += [f"memory = {json.dumps(str(s.memory))}", f"cpus = {s.cpus}", ""]
-    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------- the actual state
@@ -408,7 +267,7 @@ def diff(desired: Environment, actual: dict[str, Actual]) -> Plan:
 
 def _resolve(spec: Environment | str) -> Environment:
     if isinstance(spec, str):
-        return Environment(_check_name(spec, "Environment name"))
+        return Environment(check_name(spec, "Environment name"))
     if not isinstance(spec, Environment):
         raise BadParameter(f"Expected an Environment or its name, got {type(spec).__name__}",
                            "Use iac.load('environment.toml') to read a declaration.")
@@ -500,7 +359,7 @@ def show(spec: Environment | str, backend=None) -> pd.DataFrame:
 def break_server(spec: Environment | str, name: str, backend=None) -> None:
     """Make drift on purpose: stop one server without telling the declaration (simulated in replay mode)."""
     env = _resolve(spec)
-    (backend or state()).break_server(env.name, _check_name(name, "Server name"))
+    (backend or state()).break_server(env.name, check_name(name, "Server name"))
 
 
 def peek(spec: Environment | str, server: str, path: str = "/", backend=None) -> str:
