@@ -99,7 +99,7 @@ def sizes(quick: bool) -> dict:
     """Workload sizes: the syscall loop is kept small because gVisor's ptrace platform is slow per call."""
     if quick:
         return {"trials": 3, "vm_trials": 1, "cpu_iterations": 150_000, "syscall_bytes": 10_000}
-    return {"trials": 10, "vm_trials": 3, "cpu_iterations": 1_000_000, "syscall_bytes": 20_000}
+    return {"trials": 6, "vm_trials": 2, "cpu_iterations": 1_000_000, "syscall_bytes": 20_000}  # ≈ a minute here
 
 
 # ---------------------------------------------------------------- the measurement
