@@ -151,8 +151,8 @@ def from_dict(data: object, *, source: str = "results") -> Results:
     for key, kind in (("kind", str), ("samples", list), ("provenance", dict)):
         if not isinstance(data.get(key), kind):
             raise DataError(f"{source}: field {key!r} is missing or has the wrong type.")
-    if not all(isinstance(r, dict) for r in data["samples"]):
-        raise DataError(f"{source}: every sample must be an object.")
+    if not all(isinstance(r, dict) and r for r in data["samples"]):
+        raise DataError(f"{source}: every sample must be an object with at least one field.")
     summary = data.get("summary") or []
     if not isinstance(summary, list) or not all(isinstance(r, dict) for r in summary):
         raise DataError(f"{source}: field 'summary' must be a list of objects.")
