@@ -22,11 +22,15 @@ def test_a_process_that_is_gone_gives_nan_and_none():
 
 
 def test_tree_rss_sums_the_children_of_a_root():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"],
+                             stdout=subprocess.PIPE, text=True)
     try:
-        total, own = tree_rss_mib(os.getpid()), rss_mib(child.pid)
+        assert child.stdout.readline().strip() == "ready"  # started: its memory no longer grows
+        own = rss_mib(child.pid)
+        total = tree_rss_mib(os.getpid())
         assert own > 1.0 and total >= own  # the child (and any other child of ours) is counted, not the root
     finally:
         child.kill()
         child.wait()
+        child.stdout.close()
     assert math.isnan(tree_rss_mib(child.pid))  # a process without children has no tree below it
