@@ -167,7 +167,8 @@ def test_request_bypasses_a_proxy_that_cannot_reach_the_containers(monkeypatch):
         _proxy_env(monkeypatch)
         url = f"http://127.0.0.1:{srv.server_port}/"
         with pytest.raises(urllib.error.URLError):  # the environment really sends plain urllib to the dead proxy
-            urllib.request.urlopen(url, timeout=5)
+            # a fresh opener reads the proxy variables now (urlopen's global one may have been built earlier)
+            urllib.request.build_opener().open(url, timeout=5)
         r = servers.request("127.0.0.1", "/", port=srv.server_port, server="test")
         assert r.status == 200 and r.body == "direct"
     finally:
