@@ -45,14 +45,23 @@ class FirstLook:
                 f"<small>Source: {src}.</small>")
 
 
+def _no_capabilities(cap_eff_line: str) -> bool:
+    """True when a ``CapEff:`` line of /proc/<pid>/status shows an empty capability set."""
+    parts = cap_eff_line.split()
+    return len(parts) == 2 and parts[0] == "CapEff:" and int(parts[1], 16) == 0
+
+
 @replayable("first_container")
 def measure() -> Results:
-    """Run ``echo $$; uname -r; hostname`` in a sandboxed container and record the answers."""
+    """Run ``echo $$; uname -r; hostname`` (and read CapEff) in a sandboxed container and record the answers."""
     from vlab.core.sandbox import run
 
-    res = run(["/bin/sh", "-c", "echo $$; uname -r; hostname"], purpose="first-container")
-    pid, kernel, hostname = (res.stdout.split("\n") + ["", "", ""])[:3]
+    res = run(["/bin/sh", "-c", "echo $$; uname -r; hostname; grep CapEff /proc/self/status"],
+              purpose="first-container")
+    pid, kernel, hostname, cap_eff = (res.stdout.split("\n") + ["", "", "", ""])[:4]
     safety = {k: res.host_config.get(k) for k in SAFETY_KEYS}
+    if _no_capabilities(cap_eff):  # Podman reports the dropped set expanded; the process itself has none left
+        safety["CapDrop"] = ["ALL"]
     sample = {"pid_inside": int(pid), "kernel_inside": kernel, "kernel_host": platform.release(),
               "hostname_inside": hostname}
     return Results("first_container", pd.DataFrame([sample]), provenance=provenance.collect(),
