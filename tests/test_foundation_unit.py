@@ -451,3 +451,22 @@ def test_interrupts_deferred_restores_the_disposition_it_found():
         assert sig.getsignal(sig.SIGINT) is sig.SIG_IGN
     finally:
         sig.signal(sig.SIGINT, found)
+
+
+def test_remove_quietly_tries_again_before_leaving_a_container_to_clean(monkeypatch):
+    calls = []
+
+    def flaky(cid, client=None):
+        calls.append(cid)
+        if len(calls) < 3:
+            raise ConnectionError("engine busy")
+
+    monkeypatch.setattr(sandbox, "remove", flaky)
+    monkeypatch.setattr(sandbox, "REMOVE_RETRIES_S", (0, 0, 0))
+    sandbox.remove_quietly("abc", client=None)
+    assert calls == ["abc"] * 3  # succeeded on the third try, no further call
+
+    calls.clear()
+    monkeypatch.setattr(sandbox, "remove", lambda cid, client=None: calls.append(cid) or (_ for _ in ()).throw(OSError))
+    sandbox.remove_quietly("gone", client=None)  # never raises, gives up after every retry
+    assert calls == ["gone"] * 4

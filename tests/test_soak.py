@@ -72,15 +72,16 @@ def test_load_64_concurrent_starts(engine):
     rss_before = _rss_mib()
     with ThreadPoolExecutor(max_workers=64) as pool:
         futures = [pool.submit(sandbox.run, ["sh", "-c", "sleep 1; echo ok"], purpose="load") for _ in range(64)]
-        outcomes = []
+        outcomes, failures = [], []
         for f in futures:
             try:
                 outcomes.append(f.result(timeout=600).stdout.strip() == "ok")
-            except Exception:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - counted, and shown below
                 outcomes.append(False)
+                failures.append(f"{type(exc).__name__}: {exc}")
     gc.collect()
     left = sandbox.leftovers(this_run=True)
     errors = outcomes.count(False)
     _report("load_64", {"errors": errors, "leftovers": len(left), "rss_mib_before": round(rss_before, 1),
-                        "rss_mib_after": round(_rss_mib(), 1)})
+                        "rss_mib_after": round(_rss_mib(), 1), "failures": sorted(set(failures))[:5]})
     assert errors == 0 and left == []

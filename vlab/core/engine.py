@@ -78,7 +78,21 @@ def _cached_client(timeout: float):
         client.close()
         raise EngineTooOld(f"The Docker engine speaks API {api}; vlab needs {MIN_API} or newer.")
     client.api.timeout = CALL_TIMEOUT_S
+    _enlarge_pool_cache(client)
     return client
+
+
+#: docker-py keeps one connection pool per URL (every container id makes new ones) in an LRU of 25;
+#: with many threads a pool still in use gets evicted and closed ("'NoneType' object has no attribute
+#: 'qsize'"), after the engine did the work: a created container vlab never heard of.
+POOL_CACHE = 512
+
+
+def _enlarge_pool_cache(client) -> None:
+    for adapter in client.api.adapters.values():
+        pools = getattr(adapter, "pools", None)
+        if pools is not None and isinstance(getattr(pools, "_maxsize", None), int):
+            pools._maxsize = max(pools._maxsize, POOL_CACHE)
 
 
 def _ping_api_version(client) -> str:

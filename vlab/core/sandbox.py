@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -346,12 +347,23 @@ def _create_and_start(client, command, image, limits, purpose, **kw) -> tuple[st
     return cid, kw.get("name") or cid[:12]
 
 
+REMOVE_RETRIES_S = (0.2, 0.5, 1.0)  # a busy engine may drop a request; a gone one fails every try
+
+
 def remove_quietly(cid: str, client) -> None:
-    """``remove`` for ``finally`` blocks: never raises; what the engine could not remove, ``vlab clean`` finds."""
-    try:
-        remove(cid, client)
-    except Exception:  # noqa: BLE001 - the engine may be gone; `vlab clean` will finish the job
-        untrack(cid)
+    """``remove`` for ``finally`` blocks: never raises; tries again on a busy engine before giving up.
+
+    What the engine could still not remove, ``vlab clean`` (or the next start's reaping) finds by its label.
+    """
+    for pause in (*REMOVE_RETRIES_S, None):
+        try:
+            remove(cid, client)
+            return
+        except Exception:  # noqa: BLE001 - the engine may be gone; `vlab clean` will finish the job
+            if pause is None:
+                untrack(cid)
+                return
+            time.sleep(pause)
 
 
 @contextmanager
