@@ -21,7 +21,9 @@ def test_describe_engine(engine):
     assert info.cgroup_version in {"1", "2"} and info.storage_driver
     raw = engine.info()
     assert info.default_runtime == raw["DefaultRuntime"] and info.default_runtime in info.runtimes
-    assert info.runtimes == sorted(raw["Runtimes"])
+    # every runtime the engine lists, less containerd's shim names (ways to reach runc, not runtimes)
+    listed = sorted(raw["Runtimes"])
+    assert info.runtimes == [n for n in listed if not n.startswith("io.containerd.") or n == info.default_runtime]
     assert info.os == "linux"
 
 
