@@ -184,6 +184,17 @@ build_notebooks() {
   done
 }
 
+build_messages() {
+  # the Korean message catalog: extract every _("…")/N_("…") in vlab/ with Babel, merge the new ones into
+  # vlab/locale/ko/LC_MESSAGES/vlab.po (existing translations are kept; fill in the empty msgstr) and compile .mo
+  make_venv test
+  local pot=vlab/locale/vlab.pot po=vlab/locale/ko/LC_MESSAGES/vlab.po
+  "$VENV/bin/pybabel" -q extract -F babel.cfg --no-location --sort-output --omit-header -o "$pot" vlab || return 1
+  if [ -f "$po" ]; then "$VENV/bin/pybabel" -q update --no-fuzzy-matching --omit-header -i "$pot" -d vlab/locale -D vlab -l ko || return 1
+  else "$VENV/bin/pybabel" -q init -i "$pot" -d vlab/locale -D vlab -l ko || return 1; fi
+  "$VENV/bin/pybabel" compile -d vlab/locale -D vlab --statistics
+}
+
 build_site() {
   # the course website (Sphinx + myst-nb) into _site/: every notebook executed in replay mode, cached in _build/site/
   make_venv site
@@ -197,5 +208,6 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   prepare) shift; prepare "${1:-test}" ;;
   notebooks) shift; build_notebooks "$@" ;;
-  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute] | site [--fresh] [--lang en|ko]"; exit 2 ;;
+  messages) shift; build_messages "$@" ;;
+  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute] | site [--fresh] [--lang en|ko] | messages"; exit 2 ;;
 esac

@@ -12,6 +12,8 @@
 ``VLAB_VM_KERNEL``         the guest kernel (a ``vmlinuz`` file) for the live VM lab.
 ``VLAB_REQUIRE_ENGINE``    ``1``: tests that need Docker/QEMU fail instead of skipping (CI).
 ``VLAB_SOLUTIONS``         ``1``: ``%%solution`` cells run instead of showing a note (exercise tests).
+``VLAB_LANG``              ``en`` or ``ko``: the language of everything vlab shows (default: the notebook's
+                         edition, else the locale; see ``vlab.core.i18n``).
 =========================  ==================================================================
 
 Test-harness knobs (``VLAB_BROWSER_NOTEBOOKS``, ``VLAB_BROWSER_MODES``, ``VLAB_CHROMIUM``) are
@@ -77,6 +79,7 @@ class Settings:
     vm_kernel: Path | None = None
     require_engine: bool = False
     solutions: bool = False
+    lang: str = ""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -85,6 +88,8 @@ class Settings:
         if not rid or len(rid) > 64 or not all(c.isalnum() or c in "-_." for c in rid):
             raise BadParameter(f"VLAB_RUN_ID={rid!r} is not a usable label value",
                                "Use letters, digits, '-', '_' or '.', at most 64 characters (or unset it).")
+        if self.lang not in ("", "en", "ko"):
+            raise BadParameter(f"VLAB_LANG={self.lang!r} is not a course language", "Use VLAB_LANG=en or ko (or unset it).")
         if self.recording is not None and not self.recording.is_dir():
             raise BadParameter(f"VLAB_RECORDING={self.recording} is not a folder",
                                "Point it at a folder written by `vlab record --out DIR`, or unset it.")
@@ -106,6 +111,7 @@ class Settings:
             vm_kernel=_path(env, "VLAB_VM_KERNEL"),
             require_engine=_flag(env, "VLAB_REQUIRE_ENGINE"),
             solutions=_flag(env, "VLAB_SOLUTIONS"),
+            lang=env.get("VLAB_LANG", "").strip().lower(),
         )
 
 
