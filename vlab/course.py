@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vlab.core import settings
+from vlab.core.i18n import N_, _, set_language
 from vlab.core.mode import Mode, banner, current
 
 GLOSSARY = "99_glossary.ipynb"
@@ -15,8 +16,11 @@ class _ShownMode(Mode):
         return None
 
 
-def begin(title: str = "") -> Mode:
+def begin(title: str = "", *, lang: str | None = None) -> Mode:
     """Show the live/replay banner and a glossary link. Returns the mode.
+
+    ``lang`` (``"en"`` or ``"ko"``) chooses the language of everything vlab shows; by default it is the
+    notebook's edition (``notebooks/ko/`` is Korean), else ``VLAB_LANG`` or the locale (``vlab.core.i18n``).
 
     The plot style is not set here: every vlab figure draws inside ``vlab.plots.common.style()``.
 
@@ -27,18 +31,21 @@ def begin(title: str = "") -> Mode:
 
     from vlab.core.sandbox import install_cleanup_handlers
 
+    if lang is not None:
+        set_language(lang)
     settings.export_run_id()
     install_cleanup_handlers()
     _register_solution_magic()
     mode = current()
     display(banner(mode))
-    quick = " · <b>quick mode</b> (VLAB_QUICK=1): fewer trials" if settings.quick() else ""
-    display(HTML(f'<small>📖 <a href="{GLOSSARY}">Glossary · 용어집</a>{quick}</small>'))
+    quick = _(" · <b>quick mode</b> (VLAB_QUICK=1): fewer trials") if settings.quick() else ""
+    glossary = _("Glossary · 용어집")
+    display(HTML(f'<small>📖 <a href="{GLOSSARY}">{glossary}</a>{quick}</small>'))
     return _ShownMode(mode.name, mode.reason, mode.fix)
 
 
-SOLUTION_NOTE = ("🔒 Solution: hidden and not run, so it never overwrites your own answer. Click the cell to "
-                 "reveal it; if you are stuck, copy it into the exercise cell above.")
+SOLUTION_NOTE = N_("🔒 Solution: hidden and not run, so it never overwrites your own answer. Click the cell to "
+                   "reveal it; if you are stuck, copy it into the exercise cell above.")
 
 
 def solution(line: str, cell: str) -> None:
@@ -54,7 +61,7 @@ def solution(line: str, cell: str) -> None:
         result = get_ipython().run_cell(cell)
         result.raise_error()
     else:
-        display(HTML(f"<small>{SOLUTION_NOTE}</small>"))
+        display(HTML(f"<small>{_(SOLUTION_NOTE)}</small>"))
 
 
 def _register_solution_magic() -> None:

@@ -25,6 +25,7 @@ from vlab.core.errors import (
     ImageMissing,
     RuntimeRefused,
 )
+from vlab.core.i18n import N_, _
 
 __all__ = ["VM_CONTEXTS", "context_in_vm", "current_context", "guarded", "not_running", "translate"]
 
@@ -60,7 +61,7 @@ def context_in_vm(name: str) -> bool:
     return any(name == c or name.startswith(c + "-") for c in VM_CONTEXTS)
 
 
-def translate(exc: BaseException, *, during: str = "talking to Docker") -> EngineError:
+def translate(exc: BaseException, *, during: str = N_("talking to Docker")) -> EngineError:
     """Turn a docker-py / requests / socket exception into the matching VlabError.
 
     The class comes from the exception's type and the HTTP status, and, within one status, from
@@ -78,14 +79,17 @@ def translate(exc: BaseException, *, during: str = "talking to Docker") -> Engin
         return _translate_api_error(exc, during)
     text = str(exc)
     if _socket_permission(exc):
-        return EnginePermissionDenied(f"Permission denied on the Docker socket while {during}: {_short(text)}")
+        return EnginePermissionDenied(_("Permission denied on the Docker socket while {during}: {detail}").format(
+            during=_(during), detail=_short(text)))
     if isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.Timeout | socket.timeout):
-        return EngineLost(f"The engine stopped answering while {during}: {_short(text)}")
+        return EngineLost(_("The engine stopped answering while {during}: {detail}").format(
+            during=_(during), detail=_short(text)))
     if isinstance(exc, requests.exceptions.ConnectionError | ConnectionError | FileNotFoundError):
-        return EngineLost(f"Lost the engine while {during}: {_short(text)}")
+        return EngineLost(_("Lost the engine while {during}: {detail}").format(during=_(during), detail=_short(text)))
     if isinstance(exc, docker.errors.DockerException) and "error while fetching server api version" in text.lower():
         return not_running(exc)
-    return EngineError(f"The engine failed while {during}: {_short(text)}", "Run `vlab doctor` for details.")
+    return EngineError(_("The engine failed while {during}: {detail}").format(during=_(during), detail=_short(text)),
+                       _("Run `vlab doctor` for details."))
 
 
 #: Words in a 500 reply that mean the OCI runtime (runc, crun, runsc) refused, not the daemon.
@@ -114,16 +118,17 @@ def _translate_api_error(exc, during: str) -> EngineError:
     if status == 400 and ("client version" in lower and "too old" in lower):
         return EngineTooOld(f"The engine refused this client while {during}; the engine said: {said}")
     if any(w in lower for w in _RUNTIME_WORDS):
-        err = RuntimeRefused(f"The container runtime refused while {during}; it said: {said}")
+        err = RuntimeRefused(_("The container runtime refused while {during}; it said: {said}").format(
+            during=_(during), said=said))
         if "rlimit" in lower:
-            err.hint = ("The runtime could not raise an rlimit without CAP_SYS_RESOURCE. vlab sets `nofile` and "
-                        "`nproc` within the engine's own limits; an engine restarted with lower limits needs "
-                        "a new kernel/Python session (`vlab.core.engine.connect(fresh=True)`).")
+            err.hint = _("The runtime could not raise an rlimit without CAP_SYS_RESOURCE. vlab sets `nofile` and "
+                         "`nproc` within the engine's own limits; an engine restarted with lower limits needs "
+                         "a new kernel/Python session (`vlab.core.engine.connect(fresh=True)`).")
         elif "hybrid mode" in lower or ("crun" in lower and "cgroup" in lower):
-            err.hint = ("crun cannot run on this host's hybrid cgroups: start Podman with runc "
-                        "(`podman --runtime runc system service --time=0 unix:///PATH.sock`).")
+            err.hint = _("crun cannot run on this host's hybrid cgroups: start Podman with runc "
+                         "(`podman --runtime runc system service --time=0 unix:///PATH.sock`).")
         elif "executable file not found" in lower or "no such file or directory" in lower:
-            err.hint = "The command does not exist in the image; check its name and the image's PATH."
+            err.hint = _("The command does not exist in the image; check its name and the image's PATH.")
         return err
     if status == 400 or (status == 500 and any(w in lower for w in _REJECTED_WORDS)):
         return EngineRejected(f"The engine rejected the request while {during}; it said: {said}")
@@ -158,21 +163,25 @@ def _short(text: str, limit: int = 200) -> str:
 def not_running(exc: BaseException | str) -> EngineError:
     detail = str(exc)
     if isinstance(exc, BaseException) and _socket_permission(exc):
-        return EnginePermissionDenied(f"Permission denied on the Docker socket: {_short(detail)}")
+        said = _short(detail)
+        return EnginePermissionDenied(_("Permission denied on the Docker socket: {detail}").format(detail=said))
     context, context_host = current_context()
     host = context_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    where = f" (docker context {context!r})" if context not in ("default", "DOCKER_HOST") else ""
+    named = context not in ("default", "DOCKER_HOST")
+    where = _(" (docker context {context!r})").format(context=context) if named else ""
     said = f" ({_short(detail)})" if isinstance(exc, BaseException) else ""
-    err = EngineNotRunning(f"No Docker engine answers at {host}{where}.{said}")
+    err = EngineNotRunning(_("No Docker engine answers at {host}{where}.{said}").format(
+        host=host, where=where, said=said))
     if context_in_vm(context):
-        err.hint = (f"The docker context {context!r} points at an engine inside a VM: start it "
-                    "(Docker Desktop, `colima start`, …), or `docker context use default`.")
+        err.hint = _("The docker context {context!r} points at an engine inside a VM: start it "
+                     "(Docker Desktop, `colima start`, …), or `docker context use default`."
+                     ).format(context=context)
     elif "podman" in host:
-        err.hint = (f"Start the Podman API service: `podman system service --time=0 {host} &` (add `--runtime runc` "
-                    "where crun fails); until then the course runs in replay mode.")
+        err.hint = _("Start the Podman API service: `podman system service --time=0 {host} &` (add `--runtime runc` "
+                     "where crun fails); until then the course runs in replay mode.").format(host=host)
     elif (os.geteuid() != 0 and "/run/user/" in host) or "rootless" in host:
-        err.hint = ("Start rootless Docker: `systemctl --user start docker` (or `dockerd-rootless.sh &`); "
-                    "until then the course runs in replay mode.")
+        err.hint = _("Start rootless Docker: `systemctl --user start docker` (or `dockerd-rootless.sh &`); "
+                     "until then the course runs in replay mode.")
     return err
 
 

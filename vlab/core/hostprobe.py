@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _
 
 __all__ = ["DMI_FILES", "DMI_HINTS", "HostProbe", "ProbeReport", "describe_machine", "load_average", "parent_pid",
            "rss_mib", "tree_rss_mib", "virtualization"]
@@ -158,18 +159,18 @@ def describe_machine(prov: dict) -> str:
     if isinstance(virt, dict):
         detail = ", ".join(x for x in (virt.get("kind"), virt.get("machine_type")) if x)
         if virt.get("virtual") is True:
-            what = f"a virtual machine ({detail})" if detail else "a virtual machine"
+            what = _("a virtual machine ({detail})").format(detail=detail) if detail else _("a virtual machine")
         elif virt.get("virtual") is False:
-            what = "a physical machine (no sign of a hypervisor)"
+            what = _("a physical machine (no sign of a hypervisor)")
         else:
-            what = "a machine of unknown kind"
+            what = _("a machine of unknown kind")
     elif isinstance(virt, str):
         what = virt
     else:
-        what = "a machine of unknown kind (not recorded)"
-    cpus = f", {prov['cpu_count']} CPUs" if prov.get("cpu_count") else ""
+        what = _("a machine of unknown kind (not recorded)")
+    cpus = _(", {n} CPUs").format(n=prov["cpu_count"]) if prov.get("cpu_count") else ""
     load = prov.get("load_before") or prov.get("load_after")
-    loads = f", load average {load[0]:g} at the start" if isinstance(load, list) and load else ""
+    loads = _(", load average {load:g} at the start").format(load=load[0]) if isinstance(load, list) and load else ""
     return f"{what}{cpus}{loads}"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vlab.core import settings
 from vlab.core.errors import VlabError
+from vlab.core.i18n import N_, _
 
 __all__ = ["Mode", "banner", "current", "reset"]
 
@@ -37,7 +38,7 @@ def current() -> Mode:
     """The mode for this process, decided once."""
     forced = settings.forced_mode()
     if forced == "replay":
-        return Mode("replay", "VLAB_MODE=replay was set.", "Unset VLAB_MODE to measure live.")
+        return Mode("replay", N_("VLAB_MODE=replay was set."), N_("Unset VLAB_MODE to measure live."))
     from vlab.core.engine import connect
     from vlab.core.images import ensure
     from vlab.core.sandbox import reap_orphans
@@ -50,7 +51,7 @@ def current() -> Mode:
         if forced == "live":
             raise
         return Mode("replay", exc.message, exc.hint)
-    return Mode("live", "A Docker engine answered and the course images are ready.")
+    return Mode("live", N_("A Docker engine answered and the course images are ready."))
 
 
 def reset() -> None:
@@ -72,8 +73,8 @@ def banner(mode: Mode | None = None):
 
     mode = mode or current()
     if mode.live:
-        body = ("<b>● LIVE</b>: measurements in this notebook run on <i>your</i> machine's Docker engine. "
-                f"<br><small>{mode.reason}</small>")
+        body = _("<b>● LIVE</b>: measurements in this notebook run on <i>your</i> machine's Docker engine. "
+                 "<br><small>{reason}</small>").format(reason=_(mode.reason))
         colour = "#0072B2"
     else:
         import html
@@ -82,13 +83,14 @@ def banner(mode: Mode | None = None):
 
         prov = {k: html.escape(str(v)) for k, v in recorded_provenance().items()}
         where = "" if prov.get("folder", "") == html.escape(str(_shipped())) else \
-            f" from <code>{prov.get('folder')}</code>"
-        body = ("<b>▶ REPLAY</b>: no live measurement here. The numbers below are <i>real recordings</i> "
-                f"made by <code>vlab record</code>{where} on the machine <b>{prov.get('host', '?')}</b>: "
-                f"{prov.get('machine', 'a machine of unknown kind')} "
-                f"(kernel {prov.get('kernel', '?')}, Docker {prov.get('engine_version', '?')}, "
-                f"{prov.get('date', '?')}). Your machine may differ.<br><small>Why: {mode.reason} "
-                f"How to go live: {mode.fix}</small>")
+            _(" from <code>{folder}</code>").format(folder=prov.get("folder"))
+        body = _("<b>▶ REPLAY</b>: no live measurement here. The numbers below are <i>real recordings</i> "
+                 "made by <code>vlab record</code>{where} on the machine <b>{host}</b>: {machine} "
+                 "(kernel {kernel}, Docker {engine}, {date}). Your machine may differ.<br><small>Why: {reason} "
+                 "How to go live: {fix}</small>").format(
+            where=where, host=prov.get("host", "?"), machine=_(prov.get("machine", N_("a machine of unknown kind"))),
+            kernel=prov.get("kernel", "?"), engine=prov.get("engine_version", "?"), date=prov.get("date", "?"),
+            reason=_(mode.reason), fix=_(mode.fix))
         colour = "#D55E00"
     return HTML(f'<div style="border-left:6px solid {colour};padding:6px 10px;margin:4px 0;'
                 f'background:rgba(127,127,127,.08)">{body}</div>')
