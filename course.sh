@@ -5,7 +5,7 @@
 # "Prepare" = system packages (Debian/Ubuntu as root), a running Docker engine, a virtual
 # environment with vlab installed, and the course images. Both commands are idempotent.
 # Extra options: ./course.sh test --soak (also the soak/load tests), --no-browser, --fast (unit tests only).
-# For authors: ./course.sh notebooks [NN ...] [--execute] pairs notebooks/NN.ipynb with notebooks/src/NN.py (jupytext).
+# For authors: ./course.sh notebooks [NN ...] [--execute] writes notebooks/NN.ipynb and notebooks/ko/NN.ipynb from notebooks/src/NN.py.
 # The website: ./course.sh site builds _site/ (preview: python -m http.server -d _site).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -162,26 +162,11 @@ run_tests() {
 }
 
 build_notebooks() {
-  # jupytext writes notebooks/NN.ipynb from notebooks/src/NN.py (the pairing is in notebooks/jupytext.toml);
-  # --execute runs it (quick mode, live when an engine answers) and nbstripout then keeps only the outputs of
-  # cells tagged keep_output: the facts nbval checks.
-  local execute=0 names=()
-  for a in "$@"; do case $a in --execute) execute=1 ;; *) names+=("$a") ;; esac; done
+  # tools/editions.py writes both editions of each notebooks/src/NN.py: notebooks/NN.ipynb (English) and
+  # notebooks/ko/NN.ipynb (Korean); --execute runs each (quick mode, live when an engine answers) and nbstripout
+  # then keeps only the outputs of cells tagged keep_output: the facts nbval checks.
   make_venv test
-  local srcs=()
-  if [ ${#names[@]} = 0 ]; then srcs=(notebooks/src/*.py); else
-    for n in "${names[@]}"; do srcs+=(notebooks/src/"$n"*.py); done; fi
-  for src in "${srcs[@]}"; do
-    local nb; nb="notebooks/$(basename "${src%.py}").ipynb"
-    if [ $execute = 1 ]; then
-      # no --update here: it would keep the old notebook's (empty) execution counts, which nbval refuses
-      VLAB_QUICK=1 "$VENV/bin/jupytext" --quiet --set-kernel python3 --execute --to ipynb -o "$nb" "$src" || return 1
-    else
-      "$VENV/bin/jupytext" --quiet --set-kernel python3 --to ipynb --update -o "$nb" "$src" || return 1
-    fi
-    "$VENV/bin/nbstripout" --keep-id --keep-count "$nb"  # nbval needs the count of a checked cell
-    say "wrote $nb"
-  done
+  "$VENV/bin/python" tools/editions.py build "$@"
 }
 
 build_messages() {

@@ -15,8 +15,9 @@ Korean counterpart, marked in the jupytext cell header::
     python tools/editions.py build [NN ...] [--execute]         # write both editions (./course.sh notebooks)
 
 The pairing rules (``problems``) are what tests/test_notebook_sources.py asserts: every English markdown cell is
-followed by one Korean cell with the same headings (levels), course-map markers, links, images and hint blocks, and
-most letters of the Korean prose are Hangul.
+followed by one Korean cell with the same headings (levels), course-map and figure markers, links and hint blocks,
+and most letters of the Korean prose are Hangul. Files the notebooks open by relative path (environment.toml) are
+linked into notebooks/ko/.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def _structure(text: str) -> dict[str, list[str]]:
     no_code = re.sub(r"```.*?```", "", text, flags=re.S)
     return {
         "headings": [m.group(1) for m in re.finditer(r"^(#+)\s", no_code, re.M)],
-        "course-map markers": re.findall(r"<small>Course map:[^<]*</small>", text),
+        "course-map markers": re.findall(r"<small>(?:Course map|Figure counterpart):[^<]*</small>", text),
         "links": sorted(re.findall(r"\]\(([^)\s]+)", text)),
         "hint blocks": re.findall(r"<details>", text),
     }
