@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["HATCHES", "OKABE_ITO", "STYLE_FILE", "colour", "hangul_font", "provenance_note", "style", "styled"]
+from vlab.core.i18n import N_, _, language
+
+__all__ = ["HATCHES", "OKABE_ITO", "STACK_TITLES", "STYLE_FILE", "colour", "hangul_font", "layer_label",
+           "provenance_note", "stack_title", "style", "styled"]
 
 STYLE_FILE = Path(__file__).with_name("vlab.mplstyle")
 F = TypeVar("F", bound=Callable)
@@ -69,6 +72,7 @@ def _register_bold(family: str) -> None:
 
 
 def _font_families(hangul_first: bool) -> list[str]:
+    hangul_first = hangul_first or language() == "ko"
     font = hangul_font()
     if not font:
         return ["DejaVu Sans"]
@@ -80,7 +84,7 @@ def style(*, hangul_first: bool = False) -> Iterator[None]:
     """The course style (``vlab.mplstyle``) for the figures drawn inside; rcParams are restored after.
 
     Korean labels fall back to an installed Hangul font, so they never draw as empty boxes; with
-    ``hangul_first`` (mostly Korean figures) that font comes first.
+    ``hangul_first`` (mostly Korean figures), or in the Korean edition, that font comes first.
     """
     import matplotlib.pyplot as plt
 
@@ -97,6 +101,23 @@ def styled(fn: F | None = None, *, hangul_first: bool = False):
                 return f(*args, **kwargs)
         return inner  # type: ignore[return-value]
     return wrap(fn) if fn is not None else wrap
+
+
+#: the stacks of ``vlab.labs.hypervisors.STACKS``, marked for the catalog (the keys stay English identifiers).
+STACK_TITLES = {"bare metal": N_("bare metal"), "type-1 hypervisor": N_("type-1 hypervisor"),
+                "type-2 hypervisor": N_("type-2 hypervisor"), "container": N_("container")}
+
+
+def stack_title(name: str) -> str:
+    """A stack's name in the learner's language."""
+    return _(STACK_TITLES.get(name, name)) if name in STACK_TITLES else name
+
+
+def layer_label(name: str, korean: str, *, both: bool = True) -> str:
+    """A layer's label: Korean in the Korean edition; else English, with '(Korean)' when ``both`` and drawable."""
+    if language() == "ko":
+        return korean
+    return f"{name} ({korean})" if both and hangul_font() else name
 
 
 def colour(i: int) -> str:

@@ -22,19 +22,25 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from vlab.core.errors import BadParameter
-from vlab.plots.common import OKABE_ITO, hangul_font, styled
+from vlab.core.i18n import _, language
+from vlab.plots.common import OKABE_ITO, hangul_font, layer_label, stack_title, styled
 
 GREY, BLUE, ORANGE, GREEN, RED, PINK, SKY = "#BBBBBB", *OKABE_ITO[0:3], OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5]
 
 
 def ko(english: str, korean: str) -> str:
-    """'english (korean)' when Korean can be drawn, else just the English."""
+    """'english (korean)' when Korean can be drawn, else just the English; in Korean, the translated text alone.
+
+    ``english`` is already translated with ``_()``: in the Korean edition it is Korean, so no tag is added.
+    """
+    if language() == "ko":
+        return english
     return f"{english} ({korean})" if hangul_font() else english
 
 
 def tag(korean: str) -> str:
-    """' · korean' for titles when Korean can be drawn, else ''."""
-    return f" · {korean}" if hangul_font() else ""
+    """' · korean' for English titles when Korean can be drawn, else '' (and '' in the Korean edition)."""
+    return f" · {korean}" if hangul_font() and language() != "ko" else ""
 
 
 def _figure(w: float, h: float, title: str):
@@ -75,19 +81,21 @@ def virtualization(n_guests: int = 3):
     """One physical computer running several virtual computers inside it (S2.1)."""
     if not isinstance(n_guests, int) or not 1 <= n_guests <= 6:
         raise BadParameter(f"n_guests={n_guests!r} must be 1 to 6")
-    fig, ax = _figure(8, 4.2, "Virtualization: computers inside one computer" + tag("가상화"))
+    fig, ax = _figure(8, 4.2, _("Virtualization: computers inside one computer") + tag("가상화"))
     box(ax, 2, 4, 96, 84, "", "#EEEEEE", alpha=1)
-    ax.text(4, 84, ko("one physical computer", "물리 서버") + ": CPU, memory, disk, network", fontsize=9,
+    ax.text(4, 84, _("{computer}: CPU, memory, disk, network").format(
+        computer=ko(_("one physical computer"), "물리 서버")), fontsize=9,
             va="center")
     w = 90 / n_guests
     for i in range(n_guests):
         x = 5 + i * w
         box(ax, x, 14, w - 4, 60, "", "#FFFFFF", alpha=1, dashed=True)
-        ax.text(x + (w - 4) / 2, 68, ko(f"virtual computer {i + 1}", "가상 컴퓨터"), ha="center", fontsize=8.5)
-        box(ax, x + 2, 46, w - 8, 14, "apps", SKY)
-        box(ax, x + 2, 28, w - 8, 14, "its own OS", PINK)
-        box(ax, x + 2, 17, w - 8, 8, "virtual CPU · RAM · disk", GREY, fontsize=7.5)
-    ax.text(50, 7, "Not physically there, but it behaves as if it were: each guest sees 'its' CPU, memory and disk.",
+        ax.text(x + (w - 4) / 2, 68, ko(_("virtual computer {n}").format(n=i + 1), "가상 컴퓨터"), ha="center",
+                fontsize=8.5)
+        box(ax, x + 2, 46, w - 8, 14, _("apps"), SKY)
+        box(ax, x + 2, 28, w - 8, 14, _("its own OS"), PINK)
+        box(ax, x + 2, 17, w - 8, 8, _("virtual CPU · RAM · disk"), GREY, fontsize=7.5)
+    ax.text(50, 7, _("Not physically there, but it behaves as if it were: each guest sees 'its' CPU, memory and disk."),
             ha="center", fontsize=8, style="italic")
     return _done(fig)
 
@@ -96,25 +104,26 @@ def virtualization(n_guests: int = 3):
 @styled(hangul_first=True)
 def why_virtualize():
     """Left: programs on one OS interfere; right: isolated guests, each with its maximum share (S2.2–S2.3)."""
-    fig, ax = _figure(9, 4.4, "Why virtualize: interference on one OS vs isolated shares")
+    fig, ax = _figure(9, 4.4, _("Why virtualize: interference on one OS vs isolated shares"))
     # left: one OS
-    box(ax, 2, 8, 45, 8, ko("hardware", "하드웨어"), GREY)
-    box(ax, 2, 19, 45, 9, ko("one OS, shared by all", "하나의 OS"), BLUE, textcolour="white")
-    for i, (name, colour) in enumerate((("web", SKY), ("DB", SKY), ("batch job\nleaks memory", RED))):
+    box(ax, 2, 8, 45, 8, ko(_("hardware"), "하드웨어"), GREY)
+    box(ax, 2, 19, 45, 9, ko(_("one OS, shared by all"), "하나의 OS"), BLUE, textcolour="white")
+    for i, (name, colour) in enumerate(((_("web"), SKY), ("DB", SKY), (_("batch job\nleaks memory"), RED))):
         box(ax, 3 + i * 15, 32, 13, 22, name, colour, fontsize=7.5)
-    ax.text(24.5, 62, ko("interference", "간섭") + ":\nthe leaking job starves web and DB,\n"
-            "a crash of the OS takes all three down", ha="center", fontsize=7.5, color=RED)
+    text = _("{interference}:\nthe leaking job starves web and DB,\na crash of the OS takes all three down")
+    ax.text(24.5, 62, text.format(interference=ko(_("interference"), "간섭")), ha="center", fontsize=7.5, color=RED)
     # right: isolated guests
-    box(ax, 53, 8, 45, 8, ko("hardware", "하드웨어"), GREY)
-    box(ax, 53, 19, 45, 9, ko("hypervisor, or kernel namespaces + cgroups", "격리"), ORANGE)
-    for i, (name, share) in enumerate((("web", "2 CPU · 4 GB max"), ("DB", "4 CPU · 16 GB max"),
-                                       ("batch job", "1 CPU · 2 GB max"))):
+    box(ax, 53, 8, 45, 8, ko(_("hardware"), "하드웨어"), GREY)
+    box(ax, 53, 19, 45, 9, ko(_("hypervisor, or kernel namespaces + cgroups"), "격리"), ORANGE)
+    for i, (name, share) in enumerate(((_("web"), _("2 CPU · 4 GB max")), ("DB", _("4 CPU · 16 GB max")),
+                                       (_("batch job"), _("1 CPU · 2 GB max")))):
         box(ax, 54 + i * 15, 32, 13, 22, f"{name}\n\n{share}", SKY if i < 2 else "#F3C8B0", fontsize=6.8,
             dashed=True)
-    ax.text(75.5, 62, ko("isolation", "격리") + " + " + ko("resource allocation", "리소스 분배") +
-            ":\nthe job hits only its own maximum;\nweb and DB keep their shares", ha="center", fontsize=7.5,
+    text = _("{isolation} + {allocation}:\nthe job hits only its own maximum;\nweb and DB keep their shares")
+    ax.text(75.5, 62, text.format(isolation=ko(_("isolation"), "격리"),
+                                  allocation=ko(_("resource allocation"), "리소스 분배")), ha="center", fontsize=7.5,
             color=GREEN)
-    ax.text(50, 84, "Total usage rises a little (each guest has its own overhead), but the one-OS problems go away.",
+    ax.text(50, 84, _("Total usage rises a little (each guest has its own overhead), but the one-OS problems go away."),
             ha="center", fontsize=8, style="italic")
     return _done(fig)
 
@@ -131,9 +140,9 @@ def enterprise_servers(services: int = 40, cpu: float = 1.0, mem_gib: float = 4.
     df = plan(services, cpu, mem_gib, assumptions).set_index("approach")
     bm, vm, ct = (df.loc[k] for k in ("bare metal", "virtual machines", "containers"))
     fig, axes = plt.subplots(1, 3, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [2.2, 1, 1]})
-    for ax, row, label, colour, size in ((axes[0], bm, "bare metal: small servers", RED, 1),
-                                         (axes[1], vm, "virtual machines: big hosts", ORANGE, 2),
-                                         (axes[2], ct, "containers: big hosts", BLUE, 2)):
+    for ax, row, label, colour, size in ((axes[0], bm, _("bare metal: small servers"), RED, 1),
+                                         (axes[1], vm, _("virtual machines: big hosts"), ORANGE, 2),
+                                         (axes[2], ct, _("containers: big hosts"), BLUE, 2)):
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 44)
         ax.axis("off")
@@ -142,14 +151,15 @@ def enterprise_servers(services: int = 40, cpu: float = 1.0, mem_gib: float = 4.
         for i in range(n):
             rack, slot = divmod(i * size, per_rack)
             if rack >= 5:
-                ax.text(5, 43, f"… {n} in all", ha="center", fontsize=7)
+                ax.text(5, 43, _("… {n} in all").format(n=n), ha="center", fontsize=7)
                 break
             ax.add_patch(FancyBboxPatch((0.3 + rack * 2, slot + 0.5), 1.7, size * 0.85, boxstyle="square,pad=0",
                                         fc=colour, ec="#333333", lw=0.4))
-        ax.set_title(f"{label}\n{n} machine(s) · {row.rack_units:g} U\ncost {row.cost:,.0f} · {row.kw:.1f} kW",
-                     fontsize=8)
-    fig.suptitle(f"{services} services × {cpu:g} CPU, {mem_gib:g} GiB: what the server room holds "
-                 "(illustrative assumptions; see the calculator)", fontsize=9)
+        ax.set_title(_("{label}\n{n} machine(s) · {units} U\ncost {cost} · {kw} kW").format(
+            label=label, n=n, units=f"{row.rack_units:g}", cost=f"{row.cost:,.0f}", kw=f"{row.kw:.1f}"), fontsize=8)
+    fig.suptitle(_("{services} services × {cpu} CPU, {mem} GiB: what the server room holds "
+                   "(illustrative assumptions; see the calculator)").format(services=services, cpu=f"{cpu:g}",
+                                                                           mem=f"{mem_gib:g}"), fontsize=9)
     return _done(fig)
 
 
@@ -159,19 +169,20 @@ def hypervisor(guests: tuple[tuple[str, int, int], ...] = (("Linux", 2, 4), ("Wi
     """A hypervisor on a host OS carving CPU and memory into guest OSes (virtual machines) (S2.6)."""
     if not guests or len(guests) > 4:
         raise BadParameter("give 1 to 4 guests as (os name, cpus, GiB)")
-    fig, ax = _figure(8.5, 4.6, "A hypervisor creates, runs and stops guest OSes" + tag("하이퍼바이저"))
-    box(ax, 2, 4, 96, 10, ko("hardware: 8 CPU cores, 16 GiB", "하드웨어"), GREY)
-    box(ax, 2, 17, 96, 10, ko("host OS and its kernel", "호스트 OS"), BLUE, textcolour="white")
-    box(ax, 2, 30, 96, 10, ko("hypervisor", "하이퍼바이저") + ": create · run · stop VMs, assign CPU and memory",
-        ORANGE)
+    fig, ax = _figure(8.5, 4.6, _("A hypervisor creates, runs and stops guest OSes") + tag("하이퍼바이저"))
+    box(ax, 2, 4, 96, 10, ko(_("hardware: 8 CPU cores, 16 GiB"), "하드웨어"), GREY)
+    box(ax, 2, 17, 96, 10, ko(_("host OS and its kernel"), "호스트 OS"), BLUE, textcolour="white")
+    box(ax, 2, 30, 96, 10, _("{hypervisor}: create · run · stop VMs, assign CPU and memory").format(
+        hypervisor=ko(_("hypervisor"), "하이퍼바이저")), ORANGE)
     w = 96 / len(guests)
     for i, (os_name, cpus, mem) in enumerate(guests):
         x = 2 + i * w
         box(ax, x + 1, 43, w - 2, 40, "", "#FFFFFF", alpha=1, dashed=True)
-        ax.text(x + w / 2, 79, ko("virtual machine", "가상 머신"), ha="center", fontsize=8)
-        box(ax, x + 3, 60, w - 6, 12, "apps", SKY)
-        box(ax, x + 3, 46, w - 6, 11, ko(f"guest OS: {os_name}", "게스트 OS"), PINK, fontsize=7.5)
-        ax.text(x + w / 2, 88, f"assigned {cpus} CPU · {mem} GiB", ha="center", fontsize=7.5)
+        ax.text(x + w / 2, 79, ko(_("virtual machine"), "가상 머신"), ha="center", fontsize=8)
+        box(ax, x + 3, 60, w - 6, 12, _("apps"), SKY)
+        box(ax, x + 3, 46, w - 6, 11, ko(_("guest OS: {os}").format(os=os_name), "게스트 OS"), PINK, fontsize=7.5)
+        ax.text(x + w / 2, 88, _("assigned {cpus} CPU · {mem} GiB").format(cpus=cpus, mem=mem), ha="center",
+                fontsize=7.5)
     return _done(fig)
 
 
@@ -179,18 +190,18 @@ def hypervisor(guests: tuple[tuple[str, int, int], ...] = (("Linux", 2, 4), ("Wi
 @styled(hangul_first=True)
 def syscalls_through_os():
     """A process gets CPU and memory only through the OS kernel, by system calls (S2.7)."""
-    fig, ax = _figure(8, 4.2, "Processes reach the hardware only through the kernel's system calls")
-    for i, name in enumerate(("web server", "database", "your program")):
+    fig, ax = _figure(8, 4.2, _("Processes reach the hardware only through the kernel's system calls"))
+    for i, name in enumerate((_("web server"), _("database"), _("your program"))):
         box(ax, 6 + i * 31, 74, 26, 12, ko(name, "프로세스") if i == 0 else name, SKY)
         arrow(ax, 19 + i * 31, 73, 19 + i * 31, 57)
-    ax.text(50, 64, ko("system calls", "시스템 콜") + ": read(), write(), mmap(), fork(), sendto() …",
+    ax.text(50, 64, ko(_("system calls"), "시스템 콜") + ": read(), write(), mmap(), fork(), sendto() …",
             ha="center", fontsize=8.5, bbox=dict(fc="white", ec="none"))
-    box(ax, 4, 40, 92, 15, ko("kernel", "커널") + ": schedules CPU time, hands out memory, drives devices",
-        BLUE, textcolour="white")
-    for i, dev in enumerate(("CPU", "memory", "disk", "network card")):
+    text = _("{kernel}: schedules CPU time, hands out memory, drives devices")
+    box(ax, 4, 40, 92, 15, text.format(kernel=ko(_("kernel"), "커널")), BLUE, textcolour="white")
+    for i, dev in enumerate(("CPU", _("memory"), _("disk"), _("network card"))):
         arrow(ax, 16 + i * 23, 39, 16 + i * 23, 24)
         box(ax, 6 + i * 23, 8, 20, 14, dev, GREY)
-    ax.text(50, 94, "The OS defines the standard set of system calls; a program cannot touch hardware itself.",
+    ax.text(50, 94, _("The OS defines the standard set of system calls; a program cannot touch hardware itself."),
             ha="center", fontsize=8, style="italic")
     return _done(fig)
 
@@ -199,20 +210,21 @@ def syscalls_through_os():
 @styled(hangul_first=True)
 def hypervisor_translates():
     """A guest kernel's requests reach the host kernel through the hypervisor, the interpreter (S2.8–S2.9)."""
-    fig, ax = _figure(9, 4.8, "A hosted hypervisor interprets the guest's hardware access" + tag("통역가"))
-    box(ax, 3, 78, 40, 10, "app in the VM: write(fd, …)", SKY)
-    arrow(ax, 23, 77, 23, 68, "guest system call (the guest OS's own table)")
-    box(ax, 3, 56, 40, 11, ko("guest kernel", "게스트 커널") + "\ne.g. FreeBSD: write = call 4", PINK)
-    arrow(ax, 23, 55, 23, 45, "virtual disk / network request")
-    box(ax, 3, 33, 52, 11, ko("hypervisor", "하이퍼바이저") + " = interpreter:\nturns the guest's device requests "
-        "into host system calls (type 2)", ORANGE, fontsize=7.5)
-    arrow(ax, 23, 32, 23, 24, "host system calls: pwrite(), ioctl(KVM_RUN) …")
-    box(ax, 3, 12, 94, 11, ko("host kernel", "호스트 커널") + "  e.g. Linux x86-64: write = call 1", BLUE,
+    fig, ax = _figure(9, 4.8, _("A hosted hypervisor interprets the guest's hardware access") + tag("통역가"))
+    box(ax, 3, 78, 40, 10, _("app in the VM: write(fd, …)"), SKY)
+    arrow(ax, 23, 77, 23, 68, _("guest system call (the guest OS's own table)"))
+    box(ax, 3, 56, 40, 11, ko(_("guest kernel"), "게스트 커널") + _("\ne.g. FreeBSD: write = call 4"), PINK)
+    arrow(ax, 23, 55, 23, 45, _("virtual disk / network request"))
+    text = _("{hypervisor} = interpreter:\nturns the guest's device requests into host system calls (type 2)")
+    box(ax, 3, 33, 52, 11, text.format(
+            hypervisor=ko(_("hypervisor"), "하이퍼바이저")), ORANGE, fontsize=7.5)
+    arrow(ax, 23, 32, 23, 24, _("host system calls: pwrite(), ioctl(KVM_RUN) …"))
+    box(ax, 3, 12, 94, 11, ko(_("host kernel"), "호스트 커널") + _("  e.g. Linux x86-64: write = call 1"), BLUE,
         textcolour="white")
-    box(ax, 3, 1, 94, 8, ko("hardware", "하드웨어"), GREY)
-    box(ax, 57, 78, 40, 10, "app in a container: write(fd, …)", SKY)
-    arrow(ax, 77, 77, 77, 24, "straight to the host kernel", colour=BLUE)
-    ax.text(77, 60, "no guest kernel,\nno interpreter", ha="center", fontsize=7.5, color=BLUE)
+    box(ax, 3, 1, 94, 8, ko(_("hardware"), "하드웨어"), GREY)
+    box(ax, 57, 78, 40, 10, _("app in a container: write(fd, …)"), SKY)
+    arrow(ax, 77, 77, 77, 24, _("straight to the host kernel"), colour=BLUE)
+    ax.text(77, 60, _("no guest kernel,\nno interpreter"), ha="center", fontsize=7.5, color=BLUE)
     return _done(fig)
 
 
@@ -224,19 +236,19 @@ def stack_diagram(name: str = "container", ax=None):
 
     rows = stack(name)
     if ax is None:
-        fig, ax = _figure(4.2, 4.2, name)
+        fig, ax = _figure(4.2, 4.2, stack_title(name))
     else:
         fig = ax.figure
         ax.set_xlim(0, 100)
         ax.set_ylim(0, 100)
         ax.axis("off")
-        ax.set_title(name, fontsize=10)
+        ax.set_title(stack_title(name), fontsize=10)
     h = 92 / len(rows)
     for r, row in enumerate(rows):
         w = 96 / len(row)
         for c, key in enumerate(row):
             lay = LAYERS[key]
-            box(ax, 2 + c * w, 2 + r * h, w - 2, h - 3, ko(lay.name, lay.korean) if len(row) == 1 else lay.name,
+            box(ax, 2 + c * w, 2 + r * h, w - 2, h - 3, layer_label(lay.name, lay.korean, both=len(row) == 1),
                 lay.colour, fontsize=7.5)
     return fig
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _
 from vlab.labs.machines import GROUPS, Comparison
 from vlab.plots.common import HATCHES, colour, styled
 
@@ -42,12 +43,12 @@ def plot_comparison(comparison: Comparison):
         ax.set_yticks(y, [f for _, f in block.index])
         ax.invert_yaxis()
         unit = GROUPS[group]
-        ax.set_title(f"{group} (median, {unit})", loc="left", fontsize=10)
+        ax.set_title(_("{group} (median, {unit})").format(group=group, unit=unit), loc="left", fontsize=10)
         if unit == "ms" and np.nanmax(block.to_numpy(dtype=float)) / max(np.nanmin(block.to_numpy(dtype=float)),
                                                                           1e-9) > 100:
             ax.set_xscale("log")
         if unit != "ms":
             ax.axvline(1.0, color="black", lw=0.8, ls="--")
-    axes[0, 0].legend(loc="best", fontsize=8, title="machine")
+    axes[0, 0].legend(loc="best", fontsize=8, title=_("machine"))
     fig.tight_layout()
     return fig

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
+from vlab.core.i18n import _
 from vlab.core.results import Results
 from vlab.plots.common import OKABE_ITO, colour, provenance_note, styled
 
@@ -14,9 +15,10 @@ GREY = "#BBBBBB"
 
 def _note(ax, res: Results) -> None:
     prov = res.provenance or {}
-    where = "recorded" if res.replayed else "your machine"
-    provenance_note(ax, f"{res.kind} · {where}: {prov.get('host', '?')}, kernel {prov.get('kernel', '?')}, "
-                        f"cgroup v{prov.get('cgroup_version', '?')}, {prov.get('date', '?')}")
+    where = _("recorded") if res.replayed else _("your machine")
+    provenance_note(ax, _("{kind} · {where}: {host}, kernel {kernel}, cgroup v{cgroup}, {date}").format(
+        kind=res.kind, where=where, host=prov.get("host", "?"), kernel=prov.get("kernel", "?"),
+        cgroup=prov.get("cgroup_version", "?"), date=prov.get("date", "?")))
 
 
 @styled
@@ -36,17 +38,19 @@ def namespace_overview(res: Results):
         else:
             ax.add_patch(FancyBboxPatch((0.05, y), 0.9, 0.75, boxstyle="round,pad=0.02", fc=OKABE_ITO[1], ec="none",
                                         alpha=.8))
-            ax.text(0.5, y + 0.37, f"{row['probe']}  {row['host'].split(':')[-1]}  (shared with the host)",
+            ax.text(0.5, y + 0.37, _("{probe}  {value}  (shared with the host)").format(
+                probe=row["probe"], value=row["host"].split(":")[-1]),
                     ha="center", va="center", fontsize=8)
     kernel = res.samples.loc[res.samples["probe"] == "kernel", "host"]
     ax.add_patch(FancyBboxPatch((0.05, -0.2), 0.9, 0.8, boxstyle="round,pad=0.02", fc=OKABE_ITO[7], ec="none"))
-    ax.text(0.5, 0.2, f"ONE Linux kernel (커널) {kernel.iloc[0] if len(kernel) else ''}: namespaces + cgroups",
+    ax.text(0.5, 0.2, _("ONE Linux kernel (커널) {version}: namespaces + cgroups").format(
+                version=kernel.iloc[0] if len(kernel) else ""),
             ha="center", va="center", color="white", fontsize=9)
-    ax.text(0.265, n + 1.05, "host view (호스트)", ha="center", fontsize=10, weight="bold")
-    ax.text(0.735, n + 1.05, "container view (컨테이너)", ha="center", fontsize=10, weight="bold")
+    ax.text(0.265, n + 1.05, _("host view (호스트)"), ha="center", fontsize=10, weight="bold")
+    ax.text(0.735, n + 1.05, _("container view (컨테이너)"), ha="center", fontsize=10, weight="bold")
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.4, n + 1.5)
-    ax.set_title("A container is a process with its own namespaces (네임스페이스) on the host's kernel", fontsize=10)
+    ax.set_title(_("A container is a process with its own namespaces (네임스페이스) on the host's kernel"), fontsize=10)
     _note(ax, res)
     return fig
 
@@ -57,12 +61,12 @@ def cpu_sweep(res: Results):
     fig, ax = plt.subplots()
     s, samples = res.summary, res.samples
     ref = float(s.loc[s["cpus"] == 1.0, "median_throughput"].iloc[0]) if (s["cpus"] == 1.0).any() else 1.0
-    ax.scatter(samples["cpus"], samples["throughput"] / ref, color=colour(0), alpha=.5, label="each run")
-    ax.plot(s["cpus"], s["relative_to_1_cpu"], "o-", color=colour(0), label="median")
-    ax.plot(s["cpus"], s["ideal"], "--", color=colour(3), label="ideal (quota × work that can run in parallel)")
-    ax.set_xlabel("CPU quota (--cpus)")
-    ax.set_ylabel("throughput relative to 1 CPU")
-    ax.set_title("cgroup CPU quota (리소스 분배): the same work gets what it is allotted")
+    ax.scatter(samples["cpus"], samples["throughput"] / ref, color=colour(0), alpha=.5, label=_("each run"))
+    ax.plot(s["cpus"], s["relative_to_1_cpu"], "o-", color=colour(0), label=_("median"))
+    ax.plot(s["cpus"], s["ideal"], "--", color=colour(3), label=_("ideal (quota × work that can run in parallel)"))
+    ax.set_xlabel(_("CPU quota (--cpus)"))
+    ax.set_ylabel(_("throughput relative to 1 CPU"))
+    ax.set_title(_("cgroup CPU quota (리소스 분배): the same work gets what it is allotted"))
     ax.legend()
     _note(ax, res)
     return fig
@@ -80,8 +84,8 @@ def noisy_neighbour(res: Results):
     for i, patch in enumerate(box["boxes"]):
         patch.set_facecolor(colour(i))
         patch.set_alpha(.6)
-    ax.set_ylabel("victim's time per request (ms)")
-    ax.set_title("Interference (간섭) and isolation (격리): a noisy neighbour, then the same neighbour limited")
+    ax.set_ylabel(_("victim's time per request (ms)"))
+    ax.set_title(_("Interference (간섭) and isolation (격리): a noisy neighbour, then the same neighbour limited"))
     _note(ax, res)
     return fig
 
@@ -91,12 +95,13 @@ def stack_comparison(table: pd.DataFrame | None = None):
     """하이퍼바이저컨테이너비교 counterpart: the two stacks side by side, annotated with measured start times."""
     fig, ax = plt.subplots(figsize=(8.5, 4.5))
     ax.set_axis_off()
-    vm_layers = [("hardware (하드웨어)", 7), ("host OS kernel (호스트 커널)", 0), ("hypervisor (하이퍼바이저)", 3),
-                 ("guest kernel (게스트 커널) ×N", 4), ("apps", 2)]
+    vm_layers = [(_("hardware (하드웨어)"), 7), (_("host OS kernel (호스트 커널)"), 0),
+                 (_("hypervisor (하이퍼바이저)"), 3),
+                 (_("guest kernel (게스트 커널) ×N"), 4), (_("apps"), 2)]
     # namespaces + cgroups are kernel features; the engine sits beside the apps, not on their system-call path
-    ct_layers = [("hardware (하드웨어)", 7), ("host OS kernel (호스트 커널)\nwith namespaces + cgroups", 0),
-                 ("apps (containers) · engine beside", 2)]
-    stacks = ((0.02, vm_layers, "hypervisor virtualization"), (0.52, ct_layers, "container virtualization"))
+    ct_layers = [(_("hardware (하드웨어)"), 7), (_("host OS kernel (호스트 커널)\nwith namespaces + cgroups"), 0),
+                 (_("apps (containers) · engine beside"), 2)]
+    stacks = ((0.02, vm_layers, _("hypervisor virtualization")), (0.52, ct_layers, _("container virtualization")))
     for x0, layers, title in stacks:
         for j, (label, c) in enumerate(layers):
             ax.add_patch(FancyBboxPatch((x0, j), 0.46, 0.8, boxstyle="round,pad=0.02", fc=colour(c), ec="none",
@@ -108,9 +113,9 @@ def stack_comparison(table: pd.DataFrame | None = None):
         start = table[table["aspect"] == "start (median)"]
         if len(start):
             r = start.iloc[0]
-            ax.text(0.25, -0.6, f"start: {r['hypervisor (VM)']}", ha="center", fontsize=9)
-            ax.text(0.75, -0.6, f"start: {r['container']}", ha="center", fontsize=9)
+            ax.text(0.25, -0.6, _("start: {time}").format(time=r["hypervisor (VM)"]), ha="center", fontsize=9)
+            ax.text(0.75, -0.6, _("start: {time}").format(time=r["container"]), ha="center", fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_ylim(-1, 6)
-    ax.set_title("Hypervisor vs container (하이퍼바이저 vs 컨테이너): where the kernel sits", fontsize=10)
+    ax.set_title(_("Hypervisor vs container (하이퍼바이저 vs 컨테이너): where the kernel sits"), fontsize=10)
     return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vlab.core.i18n import _
 from vlab.core.results import Results
 from vlab.labs import overhead
 from vlab.labs.overhead_published import published_ratios
@@ -24,7 +25,8 @@ def _rows(res: Results, with_published: bool) -> list[dict]:
             rows.append(dict(label=f"{r.metric}: {r.config} / {r.baseline}", ratio=r.ratio, lo=r.ci_low,
                              hi=r.ci_high, group=gi, published=False, kind="this machine"))
         for r in pub[pub.group == g].itertuples():
-            rows.append(dict(label=f"  published: {r.label}", ratio=r.ratio, lo=None, hi=None, group=gi,
+            label = "  " + _("published: {label}").format(label=r.label)
+            rows.append(dict(label=label, ratio=r.ratio, lo=None, hi=None, group=gi,
                              published=True, kind=r.kind))
     return rows
 
@@ -38,7 +40,7 @@ def ratio_plot(res: Results, *, published: bool = True, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8.5, max(3.0, 0.28 * len(rows) + 1.2)))
     if not rows:
-        ax.text(0.5, 0.5, "no timed measurements in these results", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no timed measurements in these results"), ha="center", transform=ax.transAxes)
         return ax
     for y, r in enumerate(rows):
         colour = OKABE_ITO[r["group"] % len(OKABE_ITO)]
@@ -57,13 +59,15 @@ def ratio_plot(res: Results, *, published: bool = True, ax=None):
     ax.minorticks_off()
     ax.set_yticks(range(len(rows)), [r["label"] for r in rows], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("time ratio (log scale): 1.0 = same as baseline, >1 = slower")
-    ax.set_title("Overhead: ● this machine with 95% CI · ◇ VM ▫ container △ gVisor (published)",
+    ax.set_xlabel(_("time ratio (log scale): 1.0 = same as baseline, >1 = slower"))
+    ax.set_title(_("Overhead: ● this machine with 95% CI · ◇ VM ▫ container △ gVisor (published)"),
                  fontsize=9)
-    note = "REPLAYED recording" if res.replayed else "live measurement"
+    note = _("REPLAYED recording") if res.replayed else _("live measurement")
     prov = res.provenance
-    provenance_note(ax, f"{note}: {prov.get('host', '?')}, kernel {prov.get('kernel', '?')}, {prov.get('date', '?')}"
-                        f"{' (partial)' if res.partial else ''}. Published: FEL15, GVI, AGA20 (see table).")
+    text = (_("{note}: {host}, kernel {kernel}, {date} (partial). Published: FEL15, GVI, AGA20 (see table).")
+            if res.partial else _("{note}: {host}, kernel {kernel}, {date}. Published: FEL15, GVI, AGA20 (see table)."))
+    provenance_note(ax, text.format(note=note, host=prov.get("host", "?"), kernel=prov.get("kernel", "?"),
+                                    date=prov.get("date", "?")))
     return ax
 
 
@@ -77,6 +81,6 @@ def memory_plot(res: Results, ax=None):
         _, ax = plt.subplots(figsize=(7.5, 3.2))
     ax.barh(table["item"], table["MiB"], color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(table))])
     ax.invert_yaxis()
-    ax.set_xlabel("MiB (median)")
-    ax.set_title("Memory: what an idle container and the engine cost", fontsize=9)
+    ax.set_xlabel(_("MiB (median)"))
+    ax.set_title(_("Memory: what an idle container and the engine cost"), fontsize=9)
     return ax

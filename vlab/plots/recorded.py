@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import N_, _
 from vlab.labs.vm import recorded
 from vlab.plots.common import colour, styled
 
@@ -53,7 +54,7 @@ def point_label(row: pd.Series, mark: str = "") -> str:
         text = recorded.prefix(row["stat"], row.get("bound", "")) + fmt_ms(float(row["ms"]))
     text += f" [{row['source_id']}]"
     if row.get("verified", "yes") != "yes":
-        text += " unverified"
+        text += " " + _("unverified")
     return f"{text} {mark}" if mark else text
 
 
@@ -144,13 +145,24 @@ def _live_series(live: pd.DataFrame) -> list[tuple[str, str, str, bool, np.ndarr
     return sorted(out, key=lambda s: LIVE_WHAT.index(s[0]))
 
 
+LIVE_NAMES = (N_("container start"), N_("VM boot"))
+
+
+def _live_name(name: str) -> str:
+    """A live series' label in the learner's language (the default names translated; the gid keeps the English)."""
+    for en in LIVE_NAMES:
+        if name.startswith(en):
+            return _(en) + name[len(en):]
+    return name
+
+
 @styled
 def plot_boot_times(
     figs: pd.DataFrame | None = None,
     live: pd.DataFrame | None = None,
     *,
     groups: Sequence[str] | None = None,
-    title: str = "Start and boot times, grouped by what was measured (log scale)",
+    title: str | None = None,
 ) -> Figure:
     """Log-scale dot plot of recorded boot/start figures, one row each, under their metric group.
 
@@ -160,6 +172,7 @@ def plot_boot_times(
     one segment with ``gid="range:<id>"``); caveat footnotes ``gid="caveat:<figure_id>"``; live ones
     ``gid="live:<label>"``. Groups that are not wall-clock times are refused (BadParameter).
     """
+    title = _("Start and boot times, grouped by what was measured (log scale)") if title is None else title
     if figs is None:
         figs = recorded.boot_figures(groups)
     elif groups is not None:
@@ -180,9 +193,9 @@ def plot_boot_times(
     rows: list[dict] = []
     if series:
         replayed = [s[3] for s in series]
-        heading = ("Replayed recording of a real vlab run" if all(replayed)
-                   else "Live on this machine" if not any(replayed) else "This machine: live and replayed runs")
-        rows.append({"heading": f"{heading} (its own metric definition)"})
+        heading = (_("Replayed recording of a real vlab run") if all(replayed)
+                   else _("Live on this machine") if not any(replayed) else _("This machine: live and replayed runs"))
+        rows.append({"heading": _("{heading} (its own metric definition)").format(heading=heading)})
         for what, label, acc, rep, samples in series:
             name = f"{label} ({acc.upper()})" if what == "vm" else label
             rows.append({"live": (what, name, acc, rep, samples)})
@@ -229,11 +242,12 @@ def plot_boot_times(
             ax.plot(samples, y + jitter, marker=".", ms=4, alpha=0.6, color=c, ls="none", zorder=3)
             med = float(np.median(samples))
             ax.plot([med], [y], marker="D", ms=7, color=c, mec="black", ls="none", zorder=4)
-            src = "replayed" if rep else "live"
-            ax.annotate(f"median {fmt_ms(med)} [{src}, n={len(samples)}]", (max(med, float(samples.max())), y),
+            src = _("replayed") if rep else _("live")
+            note = _("median {time} [{source}, n={n}]").format(time=fmt_ms(med), source=src, n=len(samples))
+            ax.annotate(note, (max(med, float(samples.max())), y),
                         xytext=(7, 0), textcoords="offset points", va="center", fontsize=7.5, fontweight="bold",
                         gid=f"live:{name}")
-            ticks.append(y), labels.append(name), bold.append(False)
+            ticks.append(y), labels.append(_live_name(name)), bold.append(False)
             all_ms.extend(samples.tolist())
     ax.set_yticks(ticks, labels, fontsize=8)
     for t, b in zip(ax.get_yticklabels(), bold, strict=True):
@@ -242,21 +256,21 @@ def plot_boot_times(
     ax.set_ylim(-0.7, n - 0.3)
     if all_ms:
         ax.set_xlim(min(all_ms) / 2, max(all_ms) * 12)
-    ax.set_xlabel("time in milliseconds (log scale)")
+    ax.set_xlabel(_("time in milliseconds (log scale)"))
     ax.grid(axis="y", visible=False)
     ax.set_title(title, fontsize=10, loc="left")
     kinds_present = [k for k in recorded.KINDS if k in set(figs["kind"])]
     if series:
         kinds_present = sorted(set(kinds_present) | {"container", "vm"}, key=recorded.KINDS.index)
     handles = [Line2D([], [], marker="o", ls="none", color=KIND_COLOUR[k], label=k) for k in kinds_present]
-    handles.append(Line2D([], [], marker="o", ls="none", color="#555555", mfc="white", label="limit / target"))
+    handles.append(Line2D([], [], marker="o", ls="none", color="#555555", mfc="white", label=_("limit / target")))
     if (figs["stat"] == "range").any():
-        handles.append(Line2D([], [], marker="|", color="#555555", lw=2.5, label="range (min–max)"))
+        handles.append(Line2D([], [], marker="|", color="#555555", lw=2.5, label=_("range (min–max)")))
     if series:
-        handles.append(Line2D([], [], marker="D", ls="none", color="#555555", mec="black", label="live median"))
+        handles.append(Line2D([], [], marker="D", ls="none", color="#555555", mec="black", label=_("live median")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, framealpha=0.9)
-    ax.annotate("Recorded figures: published sources, cited as [ID] (vlab.labs.vm.recorded.cite). Each grey heading is "
-                "one metric definition: compare within a group, not across groups.",
+    ax.annotate(_("Recorded figures: published sources, cited as [ID] (vlab.labs.vm.recorded.cite). Each grey heading "
+                  "is one metric definition: compare within a group, not across groups."),
                 xy=(0, 0), xycoords="axes fraction", xytext=(0, -42), textcoords="offset points",
                 fontsize=7, color="#555555", ha="left", va="top")
     offset = -54

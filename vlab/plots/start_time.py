@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import N_, _
 from vlab.core.lifecycle import HOST_PHASES, MARKER_PHASE, TOTAL
 from vlab.core.results import Results
 from vlab.core.stats import ecdf
@@ -18,20 +19,22 @@ from vlab.labs.start_time.ladder import LADDER
 from vlab.plots.common import HATCHES, colour, provenance_note, styled
 
 LADDER_LABELS = {
-    "native": "process\n(fork + exec)",
-    "runc": "runtime\n(runc run)",
-    "sdk": "engine API\n(Docker SDK)",
-    "cli": "CLI\n(docker run)",
-    "cli_bridge": "CLI + network\n(bridge)",
+    "native": N_("process\n(fork + exec)"),
+    "runc": N_("runtime\n(runc run)"),
+    "sdk": N_("engine API\n(Docker SDK)"),
+    "cli": N_("CLI\n(docker run)"),
+    "cli_bridge": N_("CLI + network\n(bridge)"),
 }
 
 
 def _note(res: Results) -> str:
     p = res.provenance
     engine = (p.get("engine") or {}).get("server_version", "?")
-    how = "replayed recording" if res.replayed else "measured live"
-    part = ", partial (interrupted)" if res.partial else ""
-    return f"{how}{part}: {p.get('host', '?')}, kernel {p.get('kernel', '?')}, Docker {engine}, {p.get('date', '?')}"
+    how = _("replayed recording") if res.replayed else _("measured live")
+    text = (_("{how}, partial (interrupted): {host}, kernel {kernel}, Docker {engine}, {date}") if res.partial
+            else _("{how}: {host}, kernel {kernel}, Docker {engine}, {date}"))
+    return text.format(how=how, host=p.get("host", "?"), kernel=p.get("kernel", "?"), engine=engine,
+                       date=p.get("date", "?"))
 
 
 def _need(res: Results, kind: str) -> pd.DataFrame:
@@ -67,10 +70,10 @@ def phase_ecdf(res: Results, config: str = "baseline", ax=None):
         ax.step(x, y, where="post", color=colour(i), lw=2.2 if phase == TOTAL else 1.5,
                 ls="--" if phase == MARKER_PHASE else "-", label=phase)
     ax.set_xscale("log")
-    ax.set_xlabel("time (ms, log scale)")
-    ax.set_ylabel("fraction of trials ≤ x")
-    ax.set_title(f"Where a container's start time goes: ECDF per phase ({config})")
-    ax.legend(title="phase", fontsize=8)
+    ax.set_xlabel(_("time (ms, log scale)"))
+    ax.set_ylabel(_("fraction of trials ≤ x"))
+    ax.set_title(_("Where a container's start time goes: ECDF per phase ({config})").format(config=config))
+    ax.legend(title=_("phase"), fontsize=8)
     provenance_note(ax, _note(res))
     fig.tight_layout()
     return fig
@@ -91,10 +94,10 @@ def phase_breakdown(res: Results, ax=None):
         ax.barh(med.index, vals, left=left, color=colour(i), hatch=HATCHES[i], edgecolor="white", label=phase)
         left += vals
     ax.invert_yaxis()
-    ax.set_xlabel("median time (ms)")
-    ax.set_title("Phase breakdown per configuration (medians, stacked)")
-    ax.legend(title="phase", fontsize=8, loc="best")
-    ax.text(0.99, 0.02, "auto_remove: exit includes the removal", transform=ax.transAxes, ha="right",
+    ax.set_xlabel(_("median time (ms)"))
+    ax.set_title(_("Phase breakdown per configuration (medians, stacked)"))
+    ax.legend(title=_("phase"), fontsize=8, loc="best")
+    ax.text(0.99, 0.02, _("auto_remove: exit includes the removal"), transform=ax.transAxes, ha="right",
             fontsize=7, color="#555555")
     provenance_note(ax, _note(res))
     fig.tight_layout()
@@ -113,11 +116,11 @@ def ladder(res: Results, ax=None):
         ax.plot([q1, q3], [i, i], color=colour(i), lw=6, alpha=0.5, solid_capstyle="butt")
         ax.plot(med, i, "o", color=colour(i), ms=8)
         ax.annotate(f"{med:.1f} ms", (med, i), xytext=(8, 6), textcoords="offset points", fontsize=8)
-    ax.set_yticks(range(len(order)), [LADDER_LABELS.get(r, r) for r in order], fontsize=9)
+    ax.set_yticks(range(len(order)), [_(LADDER_LABELS[r]) if r in LADDER_LABELS else r for r in order], fontsize=9)
     ax.invert_yaxis()
     ax.set_xscale("log")
-    ax.set_xlabel("time to run `adjtimex` and be done (ms, log scale)")
-    ax.set_title("The latency ladder: what each layer adds")
+    ax.set_xlabel(_("time to run `adjtimex` and be done (ms, log scale)"))
+    ax.set_title(_("The latency ladder: what each layer adds"))
     provenance_note(ax, _note(res))
     fig.tight_layout()
     return fig
@@ -131,15 +134,15 @@ def concurrency_curve(res: Results):
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
     a.plot(summ["level"], summ["containers_per_s"], "o-", color=colour(0))
     a.set_xscale("log", base=2)
-    a.set_xlabel("containers started at once (k)")
-    a.set_ylabel("containers per second")
-    a.set_title("Throughput")
+    a.set_xlabel(_("containers started at once (k)"))
+    a.set_ylabel(_("containers per second"))
+    a.set_title(_("Throughput"))
     b.plot(summ["level"], summ["latency_p50_ms"], "o-", color=colour(1), label="p50")
     b.plot(summ["level"], summ["latency_p95_ms"], "s--", color=colour(3), label="p95")
     b.set_xscale("log", base=2)
-    b.set_xlabel("containers started at once (k)")
-    b.set_ylabel("create → start reply (ms)")
-    b.set_title("Latency per container")
+    b.set_xlabel(_("containers started at once (k)"))
+    b.set_ylabel(_("create → start reply (ms)"))
+    b.set_title(_("Latency per container"))
     b.legend()
     provenance_note(a, _note(res))
     fig.tight_layout()
