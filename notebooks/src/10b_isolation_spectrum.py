@@ -15,6 +15,23 @@
 # system calls go to the Sentry, not to the host kernel; the Sentry itself uses only a small, filtered set of
 # host system calls. It is the lecture's "translator" (통역가, S2.9) idea, inside a container.
 
+# %% [markdown] lang="ko"
+# # 10b · 격리 스펙트럼(isolation spectrum): 프로세스 → 컨테이너 → gVisor 샌드박스 → VM
+#
+# **학습 목표.** 이 노트북을 마치면 여러분은 다음을 할 수 있습니다.
+# - 프로그램을 실행하는 네 가지 방식을 격리가 가장 약한 것부터 가장 강한 것까지 한 줄 위에 놓을 수 있습니다. 평범한
+#   **프로세스**(process), **runc 컨테이너**(container), **gVisor 샌드박스**(sandbox), **가상 머신**(virtual machine)입니다.
+# - 각 방식에서 **프로그램과 호스트 커널(host kernel) 사이에 무엇이 있는지** 말할 수 있습니다.
+# - 각 방식의 비용을 여러분의 컴퓨터에서 측정할 수 있습니다. 시작 시간, **시스템 콜 비용**(system-call cost), CPU 비용,
+#   인스턴스당 메모리를 재고, 각 방식이 어떤 **커널**(kernel)을 보는지 읽어 낼 수 있습니다.
+# - 각 설계가 택한 **트레이드오프**(trade-off)를 설명하고, gVisor가 공개한 수치와 대조해 확인할 수 있습니다.
+#
+# 노트북 10은 두 극단으로 끝났습니다. 컨테이너는 호스트 커널을 공유하고(가볍지만 격리가 약함), VM은 자기 커널을
+# 부팅합니다(무겁지만 격리가 강함). 그 사이에 **샌드박스 컨테이너**(sandboxed container)가 있습니다. gVisor는 컨테이너마다
+# 자기만의 커널을 줍니다. 이 커널은 Go로 작성되었고 평범한 사용자 공간 프로세스(**Sentry**)로 실행됩니다. 컨테이너의
+# 시스템 콜은 호스트 커널이 아니라 Sentry로 가고, Sentry 자신은 필터링된 소수의 호스트 시스템 콜만 사용합니다. 강의에서
+# 배운 하이퍼바이저의 "통역가"(translator, S2.9) 역할을 컨테이너 안으로 가져온 셈입니다.
+
 # %%
 from vlab import course
 
@@ -36,9 +53,29 @@ mode = course.begin()
 # virtualization extensions). The set-up (`./course.sh prepare` on Debian/Ubuntu as root) registers gVisor with
 # Docker as the runtime `runsc`, with `systrap` where the installed gVisor has it, `ptrace` otherwise.
 
+# %% [markdown] lang="ko"
+# ## 프로그램과 호스트 커널 사이에 있는 것
+# <small>Course map: S3.8 · S2.9</small>
+#
+# | | 프로그램의 시스템 콜을 처리하는 것 | 프로그램과 호스트 커널 사이에 있는 것 |
+# |---|---|---|
+# | 프로세스 | 호스트 커널 | 없음 |
+# | runc 컨테이너 | 호스트 커널 | 네임스페이스(namespace), cgroup(컨트롤 그룹), 제거된 케이퍼빌리티(capability), seccomp 필터 |
+# | gVisor 샌드박스 | 사용자 공간 커널인 Sentry | Sentry(자기만의 커널) + Sentry에 걸린 seccomp 필터, 파일 접근은 별도 프로세스(Gofer)를 거침 |
+# | QEMU VM | 게스트 자신의 Linux 커널 | 게스트 커널 전체 + VMM(QEMU), 그리고 KVM을 쓸 때는 CPU의 가상화 확장 기능 |
+#
+# gVisor에는 프로그램의 시스템 콜을 하나하나 가로챌 방법이 필요합니다. 이것을 gVisor의 **플랫폼**(platform)이라고 합니다.
+# `ptrace`(가장 오래되었고 어디서나 동작하지만 가장 느림), `systrap`(더 새롭고 빠르며, `ptrace`를 대신해 기본값이 됨),
+# `kvm`(CPU의 가상화 확장 기능을 사용) 중 하나를 씁니다. 설치 과정(Debian/Ubuntu에서 root로 `./course.sh prepare`)은
+# gVisor를 Docker에 `runsc`라는 런타임으로 등록하며, 설치된 gVisor가 `systrap`을 지원하면 `systrap`을, 아니면 `ptrace`를 사용합니다.
+
 # %% [markdown]
 # **First by hand (glass box).** The only difference from every container so far is one argument:
 # `runtime="runsc"`. Same image, same limits, same label. If gVisor is not registered here, this cell says so.
+
+# %% [markdown] lang="ko"
+# **먼저 직접 해 보기(glass box).** 지금까지의 모든 컨테이너와 다른 점은 인자 하나, `runtime="runsc"`뿐입니다.
+# 이미지도, 제한도, 라벨도 같습니다. 이 컴퓨터에 gVisor가 등록되어 있지 않으면 이 셀이 그렇다고 알려 줍니다.
 
 # %%
 import docker
@@ -65,6 +102,11 @@ else:
 # container's business). Under gVisor, `uname -r` answers a release the Sentry *claims* to be, and `dmesg`
 # shows the Sentry's own (playful) boot log, starting with "Starting gVisor...": a different kernel answered.
 
+# %% [markdown] lang="ko"
+# runc에서는 `uname -r`이 호스트의 커널을 보여 주고, `dmesg`는 거부됩니다(호스트의 커널 로그는 컨테이너가 알 바가
+# 아니니까요). gVisor에서는 `uname -r`이 Sentry가 *자칭하는* 릴리스를 답하고, `dmesg`는 "Starting gVisor..."로 시작하는
+# Sentry 자신의 (장난스러운) 부팅 로그를 보여 줍니다. 다른 커널이 대답한 것입니다.
+
 # %% [markdown]
 # ## Predict first
 #
@@ -73,6 +115,15 @@ else:
 # - how many times slower is one system call inside a **runc container** than in a plain process?
 # - and inside the **gVisor sandbox**?
 # - and a CPU loop with no system calls at all, in the gVisor sandbox?
+
+# %% [markdown] lang="ko"
+# ## 먼저 예측하기(prediction)
+#
+# gVisor의 Sentry는 모든 시스템 콜을 가로채 직접 처리합니다. 평범한 프로세스에서 **시스템 콜**(system call) 한 번의 비용은
+# 1마이크로초에 한참 못 미칩니다. 측정하기 전에 여러분의 예측을 적어 보세요.
+# - 시스템 콜 한 번은 평범한 프로세스보다 **runc 컨테이너** 안에서 몇 배 느릴까요?
+# - **gVisor 샌드박스** 안에서는 몇 배 느릴까요?
+# - 시스템 콜이 전혀 없는 CPU 반복문은 gVisor 샌드박스 안에서 몇 배 느릴까요?
 
 # %%
 my_guess = {
@@ -92,6 +143,18 @@ my_guess = {
 # reads their memory from the host. The VM boots last (under TCG software emulation where KVM does not work:
 # labelled). Where gVisor is not installed it replays the recording and says how to go live.
 
+# %% [markdown] lang="ko"
+# ## 스펙트럼 측정하기
+# <small>Course map: S3.1 · S3.6 · S3.8</small>
+#
+# `spectrum.measure_spectrum()`은 아래 측정들을 시드를 고정한 무작위 순서로 교차(인터리브) 실행합니다. 그래서 컴퓨터가
+# 잠깐 바빠지더라도 모든 방식이 똑같이 영향을 받습니다. 측정 항목은 시작(프로세스: `true`의 fork/exec, 컨테이너:
+# 생성 → 시작 → 대기 → 삭제, VM: QEMU 실행 → VM 자신의 `/init`이 보고), `dd bs=1` 반복문(바이트마다 `read` 한 번 +
+# `write` 한 번이므로 바이트당 시간 ÷ 2가 시스템 콜 한 번의 비용), 그리고 `awk` 반복문(순수 CPU)입니다. 그다음 유휴
+# 인스턴스를 시작하고 호스트에서 그 메모리를 읽습니다. VM은 마지막에 부팅합니다(KVM이 동작하지 않는 곳에서는 TCG 소프트웨어
+# 에뮬레이션으로 부팅하며, 결과에 그렇게 표시됩니다). gVisor가 설치되지 않은 곳에서는 녹화된 측정을 재생하고, 라이브로
+# 측정하는 방법을 알려 줍니다.
+
 # %%
 res, note = spectrum.measure_or_recording()
 if note:
@@ -102,6 +165,10 @@ spectrum.table(res)
 # %% [markdown]
 # Each number is a median. `—` means not measured in that place (a VM's system-call loop under software
 # emulation would time the emulator, not the design). Now compare with your guesses:
+
+# %% [markdown] lang="ko"
+# 각 수치는 중앙값(median)입니다. `—`는 그 방식에서는 측정하지 않았다는 뜻입니다(소프트웨어 에뮬레이션에서 VM의 시스템 콜
+# 반복문을 재면 설계가 아니라 에뮬레이터의 시간을 재게 됩니다). 이제 여러분의 예측과 비교해 보세요.
 
 # %%
 ratios = {
@@ -129,11 +196,30 @@ for k, v in ratios.items():
 #   a gVisor sandbox carries the Sentry (a Go program with its own memory manager) and the Gofer; a VM carries a
 #   whole guest kernel and QEMU.
 
+# %% [markdown] lang="ko"
+# 숫자 하나하나가 아니라 패턴을 읽으세요.
+# - **CPU** 작업에는 커널이 필요 없습니다. 산술 연산은 모든 설계에서 CPU 위에서 직접 실행되므로, 어느 설계도 명령어당
+#   비용을 더하지 않습니다(바쁜 공유 컴퓨터에서 수십 퍼센트 정도의 차이는 잡음입니다. 다시 실행하면 달라집니다).
+#   격리의 비용은 프로그램이 커널에 무언가를 요청하는 *경계*에서 치릅니다.
+# - **시스템 콜**의 비용은 runc에서는 프로세스와 거의 같지만(seccomp 필터가 호출마다 실행되지만 비용이 작습니다), gVisor에서는
+#   *훨씬* 큽니다. `ptrace` 플랫폼에서는 시스템 콜마다 프로그램을 멈추고, Sentry를 깨우고, 다시 프로그램을 재개하기 때문입니다.
+# - **시작**은 gVisor가 더 느립니다. 여러분의 프로그램이 실행되기 전에 Sentry와 Gofer를 부팅하기 때문입니다. VM은 커널 전체를
+#   부팅합니다.
+# - 인스턴스당 **메모리**는 이 줄을 따라갈수록 커집니다. 프로세스는 약 1 MiB이고, runc 컨테이너는 바로 그 프로세스입니다.
+#   gVisor 샌드박스는 Sentry(자체 메모리 관리자를 가진 Go 프로그램)와 Gofer를 함께 짊어지고, VM은 게스트 커널 전체와 QEMU를
+#   짊어집니다.
+
 # %% [markdown]
 # ## What each one sees
 #
 # The same commands, run as a plain process on the host, in the runc container and in the gVisor sandbox.
 # (A command that would change the host is only run inside the sandboxes.)
+
+# %% [markdown] lang="ko"
+# ## 각 방식이 보는 것
+#
+# 같은 명령을 호스트의 평범한 프로세스, runc 컨테이너, gVisor 샌드박스에서 각각 실행합니다.
+# (호스트를 변경할 수 있는 명령은 샌드박스 안에서만 실행합니다.)
 
 # %%
 spectrum.sees_table(res)
@@ -149,10 +235,21 @@ print("gVisor sandbox sees a kernel release different from the host's:", check["
 # implements the system calls applications need, and not the rest. That is also its compatibility cost: a
 # program that needs a system call gVisor does not implement fails there.
 
+# %% [markdown] lang="ko"
+# gVisor 샌드박스는 호스트와 다른 커널 릴리스를 보고하고, `/proc`이 훨씬 작으며, `/proc/kallsyms`나 `/proc/modules`가 없고,
+# 시계를 읽기만 할 때도 `adjtimex`를 거부합니다. 애플리케이션에 필요한 시스템 콜만 구현하고 나머지는 구현하지 않은
+# 커널이라는 뜻입니다. 이것은 호환성 비용이기도 합니다. gVisor가 구현하지 않은 시스템 콜이 필요한 프로그램은 그 안에서
+# 실패합니다.
+
 # %% [markdown]
 # ### Self-check on your data
 # The lesson's two claims, asserted on the measurements above (live or replayed): the sandbox runs on a kernel
 # that is not the host's, and its system calls cost more than a runc container's.
+
+# %% [markdown] lang="ko"
+# ### 여러분의 데이터로 스스로 점검(self-check)
+# 이 수업의 두 가지 주장을 위 측정 결과(라이브 또는 리플레이)로 확인(assert)합니다. 샌드박스는 호스트와 다른 커널 위에서
+# 실행되고, 그 시스템 콜은 runc 컨테이너의 시스템 콜보다 비용이 큽니다.
 
 # %%
 assert check["gvisor_sees_other_kernel"], check
@@ -171,6 +268,17 @@ print(f"✓ gVisor sees kernel {check['gvisor_kernel']} (host: {check['host_kern
 # Kata Containers, the other sandboxed-container design, runs each container in a lightweight VM with its own
 # guest kernel: the far right of this line, with a container's interface.
 
+# %% [markdown] lang="ko"
+# ## 공개된 수치: gVisor 자체 벤치마크
+# <small>Course map: S3.6 · S3.8</small>
+#
+# gVisor 성능 가이드에는 gVisor 팀이 직접 측정한 같은 비교 결과가 공개되어 있습니다(GCE n1-standard-4, Debian 9, 커널 4.19,
+# 출처는 마지막 열). 그들의 컴퓨터와 측정 방법은 여러분의 것과 다르므로, 수치 자체가 아니라 *배수*를 비교하세요.
+# 플랫폼에 주목하세요. `ptrace`에서는 순수 시스템 콜 하나가 runc의 약 20×이지만, KVM 플랫폼에서는 오히려 runc보다
+# *빠릅니다*. gVisor의 성능을 좌우하는 가장 큰 단일 선택은 플랫폼입니다. 또 다른 샌드박스 컨테이너 설계인 Kata Containers는
+# 각 컨테이너를 자기 게스트 커널을 가진 경량 VM 안에서 실행합니다. 이 줄의 가장 오른쪽 끝에 있으면서, 인터페이스는
+# 컨테이너와 같습니다.
+
 # %%
 spectrum.published()
 
@@ -187,11 +295,30 @@ spectrum.published()
 # - **VM**: isolation by *virtualizing the hardware*: a whole guest kernel, with the CPU's help. The strongest
 #   boundary (S3.8) and the heaviest: a kernel to boot and memory for it (S3.6, S3.7).
 
+# %% [markdown] lang="ko"
+# ## 각 설계의 트레이드오프
+#
+# - **프로세스**: 사용자와 권한 말고는 격리가 없습니다. 치를 비용도 없습니다.
+# - **runc 컨테이너**: 호스트 커널이 보여 주고 허용하는 것을 *제한*해서 격리합니다(네임스페이스, cgroup, 케이퍼빌리티, seccomp).
+#   거의 공짜이지만 모든 시스템 콜이 여전히 호스트 커널에 도달하므로, 컨테이너 안에서 커널 버그를 건드릴 수 있습니다
+#   (10 · 보안).
+# - **gVisor 샌드박스**: 커널을 사용자 공간에 *다시 구현*해서 격리합니다. Sentry의 버그는 호스트 커널의 버그가 아니며,
+#   Sentry 자신이 쓰는 호스트 시스템 콜은 적고 필터링되어 있습니다. 대신 시스템 콜마다, 시작할 때, 메모리에서, 그리고
+#   호환성에서 비용을 치릅니다.
+# - **VM**: *하드웨어를 가상화*해서 격리합니다. CPU의 도움을 받아 게스트 커널 전체를 실행합니다. 가장 강한 경계(S3.8)이면서
+#   가장 무겁습니다. 부팅할 커널과 그 커널을 위한 메모리가 필요합니다(S3.6, S3.7).
+
 # %% [markdown]
 # ## Race the three
 #
 # One button starts a runc container, a gVisor sandbox and a QEMU VM at the same instant. Live where all three
 # work here; otherwise recorded runs replayed at their recorded pace (the widget says which).
+
+# %% [markdown] lang="ko"
+# ## 셋이 경주하기
+#
+# 버튼 하나로 runc 컨테이너, gVisor 샌드박스, QEMU VM을 같은 순간에 시작합니다. 이 컴퓨터에서 셋 모두 동작하면 라이브로
+# 실행하고, 그렇지 않으면 녹화된 실행을 기록된 속도 그대로 재생합니다(어느 쪽인지는 위젯이 알려 줍니다).
 
 # %%
 from vlab.widgets.race import RaceWidget
@@ -210,3 +337,16 @@ RaceWidget()
 #   much less so.
 #
 # **Next:** [11 · Review](11_review.ipynb): a quiz across the whole course. · [Glossary · 용어집](99_glossary.ipynb)
+
+# %% [markdown] lang="ko"
+# ## 핵심 정리
+# - **컨테이너**와 **VM** 사이에는 **샌드박스 컨테이너**가 있습니다. gVisor는 컨테이너마다 자기만의
+#   **사용자 공간 커널**(Sentry)을 주고, Kata Containers는 컨테이너마다 경량 VM을 줍니다.
+# - 프로그램과 호스트 커널 사이에 있는 것: 없음(프로세스), 공유 커널 위의 필터(runc), 사용자 공간에 있는 자기만의
+#   커널(gVisor), 게스트 커널과 VMM(VM).
+# - **CPU 작업의 비용은 모든 설계에서 같습니다**. 격리의 비용은 **시스템 콜 경계**에서, **시작**할 때, 그리고
+#   **인스턴스당 메모리**로 치르며, 이 줄을 따라갈수록 커집니다.
+# - gVisor의 비용은 **플랫폼**에 따라 달라집니다. `ptrace`는 모든 시스템 콜을 비싸게 만들고, `systrap`과 `kvm`은 훨씬
+#   덜 그렇습니다.
+#
+# **다음:** [11 · 복습](11_review.ipynb): 강의 전체를 아우르는 퀴즈입니다. · [용어집 · Glossary](99_glossary.ipynb)
