@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # vlab course launcher. Two commands for a fresh machine:
 #   ./course.sh lab    prepare everything, then open the course in JupyterLab at 00_start_here
+#                      (./course.sh lab ko: the Korean edition, notebooks/ko/)
 #   ./course.sh test   prepare everything, then run the whole test suite
 # "Prepare" = system packages (Debian/Ubuntu as root), a running Docker engine, a virtual
 # environment with vlab installed, and the course images. Both commands are idempotent.
@@ -103,12 +104,17 @@ prepare() {
 }
 
 run_lab() {
+  # ./course.sh lab [en|ko]: the English or the Korean edition (default: Korean when LANG is Korean)
+  local lang=${1:-} first
+  [ -z "$lang" ] && case "${LANG:-}" in ko*) lang=ko ;; *) lang=en ;; esac
+  case $lang in en) first=00_start_here.ipynb ;; ko) first=ko/00_start_here.ipynb ;;
+    *) say "unknown edition $lang: use ./course.sh lab en or ./course.sh lab ko"; exit 2 ;; esac
   prepare lab
   local args=(--notebook-dir="$ROOT/notebooks" --ServerApp.ip=127.0.0.1)
   [ "$(id -u)" = 0 ] && args+=(--allow-root)
   [ -n "${VLAB_NO_BROWSER:-}" ] && args+=(--no-browser)
-  say "opening JupyterLab at 00_start_here.ipynb (Ctrl-C to stop)"
-  exec "$VENV/bin/jupyter" lab "${args[@]}" "$ROOT/notebooks/00_start_here.ipynb"
+  say "opening JupyterLab at $first (Ctrl-C to stop)"
+  exec "$VENV/bin/jupyter" lab "${args[@]}" "$ROOT/notebooks/$first"
 }
 
 run_tests() {
@@ -123,18 +129,18 @@ run_tests() {
   pytest() { "$VENV/bin/python" -m pytest "$@" 2>&1 | tee -a "$LOG"; return "${PIPESTATUS[0]}"; }
   docker_up && export VLAB_REQUIRE_ENGINE=1
   [ $browser = 0 ] && markers="$markers and not browser"
-  say "0/4 lint (ruff) and notebooks in sync with their sources"
-  "$VENV/bin/ruff" check vlab tests tools benchmarks || status=1
+  say "0/4 lint (ruff), notebooks in sync with their sources, the Korean catalog"
+  "$VENV/bin/ruff" check vlab tests tools benchmarks site || status=1
   "$VENV/bin/lint-imports" --no-cache >/dev/null || { "$VENV/bin/lint-imports" --no-cache | tail -20; status=1; }
   pytest -q tests/test_notebook_sources.py || status=1
   say "1/4 unit and integration tests (real engine)"
   pytest tests -m "$markers" || status=1
   if [ $fast = 0 ]; then
-    say "2/4 every notebook under nbval, LIVE (quick mode)"
-    pytest --nbval-lax notebooks/*.ipynb || status=1
-    say "3/4 every notebook under nbval, REPLAY (engine unreachable, like Binder)"
+    say "2/4 every English notebook and the Korean 00 and 07 under nbval, LIVE (quick mode)"
+    pytest --nbval-lax notebooks/*.ipynb notebooks/ko/00_start_here.ipynb notebooks/ko/07_start_time.ipynb || status=1
+    say "3/4 every notebook of both editions under nbval, REPLAY (engine unreachable, like Binder)"
     VLAB_MODE=replay DOCKER_HOST=unix:///nonexistent/docker.sock VLAB_REQUIRE_ENGINE=0 \
-      pytest --nbval-lax notebooks/*.ipynb || status=1
+      pytest --nbval-lax notebooks/*.ipynb notebooks/ko/*.ipynb || status=1
     say "3b/4 the other engines: a Podman API service, then rootless Docker (tests/engines/run_engines.sh)"
     for engine_pass in podman rootless; do
       VENV="$VENV" tests/engines/run_engines.sh "$engine_pass" 2>&1 | tee -a "$LOG"
@@ -194,5 +200,5 @@ case "${1:-}" in
   prepare) shift; prepare "${1:-test}" ;;
   notebooks) shift; build_notebooks "$@" ;;
   messages) shift; build_messages "$@" ;;
-  *) echo "usage: ./course.sh lab | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute] | site [--fresh] [--lang en|ko] | messages"; exit 2 ;;
+  *) echo "usage: ./course.sh lab [en|ko] | test [--soak] [--no-browser] [--fast] | notebooks [NN ...] [--execute] | site [--fresh] [--lang en|ko] | messages"; exit 2 ;;
 esac
