@@ -407,9 +407,9 @@ print(start_time.format_summary(ladder))
 
 # %% [markdown] lang="ko"
 # **가상 머신은 어떨까요?** **가상 머신**(virtual machine, VM)은 첫 프로그램을 실행하기 전에 게스트 커널 전체와 init을
-# 부팅해야 합니다. 아래는 하드웨어 가상화(KVM)를 쓰는 베어메탈 서버에서 얻어 발표된 측정값이며, 모두 한 가지 지표를
-# 씁니다. 지표는 *하이퍼바이저를 실행한 순간부터 게스트의 init이 신호를 보내고 하이퍼바이저가 종료할 때까지의 실제 경과
-# 시간(wall-clock)*이고, VM은 한 번에 하나씩 실행했으며, 값은 중앙값입니다 [AGA20] (Agache et al., *Firecracker*, NSDI
+# 부팅해야 합니다. 아래는 하드웨어 가상화(KVM)를 쓰는 베어메탈(bare metal) 서버에서 측정해 발표한 값이며, 모두 한 가지 지표를
+# 씁니다. 지표는 *하이퍼바이저(hypervisor)를 실행한 순간부터 게스트의 init이 신호를 보내고 하이퍼바이저가 종료할 때까지의 실제 경과
+# 시간*(wall-clock)이고, VM은 한 번에 하나씩 실행했으며, 값은 중앙값입니다 [AGA20] (Agache et al., *Firecracker*, NSDI
 # 2020, 원시 데이터 `firecracker-microvm/nsdi2020-data`).
 
 # %%
