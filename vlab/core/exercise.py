@@ -10,7 +10,8 @@ feedback. Lab modules write their checkers with :func:`checker`; notebooks call 
             return wrong(f"{limit_bytes} bytes is not 32 MiB", "32 MiB = 32 * 1024 * 1024 bytes.")
         return passed("the kernel enforces exactly the limit you asked for")
 
-Every feedback prints a fixed first word (``PASS``, ``NOT YET``, ``WRONG``) so tests can read it.
+Every feedback prints a fixed first word (``PASS``, ``NOT YET``, ``WRONG``; in Korean 통과, 아직, 틀림) so tests
+can read it.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from vlab.core.i18n import N_, _
+
 __all__ = ["Feedback", "checker", "is_blank", "not_yet", "passed", "wrong"]
 
 Status = Literal["pass", "not yet", "wrong"]
 _LOOK = {
-    "pass": ("✅", "PASS", "#009E73"),
-    "not yet": ("⏳", "NOT YET", "#999999"),
-    "wrong": ("❌", "WRONG", "#D55E00"),
+    "pass": ("✅", N_("PASS"), "#009E73"),
+    "not yet": ("⏳", N_("NOT YET"), "#999999"),
+    "wrong": ("❌", N_("WRONG"), "#D55E00"),
 }
 
 
@@ -43,14 +46,14 @@ class Feedback:
         return self.status == "pass"
 
     def __repr__(self) -> str:
-        icon, word, _ = _LOOK[self.status]
-        hint = f"\n   hint: {self.hint}" if self.hint and self.status != "pass" else ""
-        return f"{icon} {word}: {self.message}{hint}"
+        icon, word, _colour = _LOOK[self.status]
+        hint = "\n   " + _("hint: {hint}").format(hint=self.hint) if self.hint and self.status != "pass" else ""
+        return f"{icon} {_(word)}: {self.message}{hint}"
 
     def _repr_html_(self) -> str:
         icon, word, colour = _LOOK[self.status]
         hint = (f"<br><small>💡 {html.escape(self.hint)}</small>" if self.hint and self.status != "pass" else "")
-        return (f'<div style="border-left:4px solid {colour};padding:4px 8px">{icon} <b>{word}</b>: '
+        return (f'<div style="border-left:4px solid {colour};padding:4px 8px">{icon} <b>{_(word)}</b>: '
                 f"{html.escape(self.message)}{hint}</div>")
 
 
@@ -62,8 +65,9 @@ def wrong(message: str, hint: str = "") -> Feedback:
     return Feedback("wrong", message, hint)
 
 
-def not_yet(message: str = "fill in every `...` blank, then run the cell again.", hint: str = "") -> Feedback:
-    return Feedback("not yet", message, hint)
+def not_yet(message: str | None = None, hint: str = "") -> Feedback:
+    return Feedback("not yet", _("fill in every `...` blank, then run the cell again.") if message is None else message,
+                    hint)
 
 
 def is_blank(value: object) -> bool:
@@ -87,7 +91,8 @@ def checker(func: Callable[..., Feedback]) -> Callable[..., Feedback]:
         try:
             return func(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a checker reports, it never raises at the learner
-            return wrong(f"checking your answer failed: {type(exc).__name__}: {exc}",
-                         "Look at the value you passed in: is it the kind of thing the exercise asks for?")
+            return wrong(_("checking your answer failed: {error}: {message}").format(error=type(exc).__name__,
+                                                                                      message=exc),
+                         _("Look at the value you passed in: is it the kind of thing the exercise asks for?"))
 
     return check

@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import N_, _
 from vlab.labs.review import Choice, Question
 
 __all__ = ["Choice", "Feedback", "Question", "QuestionView", "Quiz", "SolutionButton", "check", "grade", "solution"]
 
-NO_ANSWER = "✏️ No answer yet: replace None with your answer and run the cell again."
+NO_ANSWER = N_("✏️ No answer yet: replace None with your answer and run the cell again.")
 
 
 @dataclass(frozen=True)
@@ -59,27 +60,28 @@ def _number(value) -> float | None:
 def grade(question: Question, response) -> Feedback:
     """Grade a response: a choice index or text for multiple choice, a number for numeric questions."""
     if response is None or (isinstance(response, str) and not response.strip()):
-        return Feedback(False, "Pick or type an answer first.", answered=False)
+        return Feedback(False, _("Pick or type an answer first."), answered=False)
     if question.numeric:
         x = _number(response)
         if x is None or math.isnan(x):
-            return Feedback(False, f"❌ {response!r} is not a number.")
+            return Feedback(False, _("❌ {answer} is not a number.").format(answer=repr(response)))
         ok = abs(x - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer))
         if ok:
-            return Feedback(True, f"✅ Correct. {question.explanation}".strip())
-        hint = "too high" if x > question.answer else "too low"
-        return Feedback(False, f"❌ {x:g} is {hint}. Try again, or show the solution.")
+            return Feedback(True, _("✅ Correct. {explanation}").format(explanation=_(question.explanation)).strip())
+        text = (_("❌ {x} is too high. Try again, or show the solution.") if x > question.answer
+                else _("❌ {x} is too low. Try again, or show the solution."))
+        return Feedback(False, text.format(x=f"{x:g}"))
     if isinstance(response, int) and not isinstance(response, bool):
         if not 0 <= response < len(question.choices):
-            return Feedback(False, f"❌ There is no choice number {response}.")
+            return Feedback(False, _("❌ There is no choice number {n}.").format(n=response))
         choice = question.choices[response]
     else:
         matches = [c for c in question.choices if c.text == response]
         if not matches:
-            return Feedback(False, f"❌ {response!r} is not one of the choices.")
+            return Feedback(False, _("❌ {answer} is not one of the choices.").format(answer=repr(response)))
         choice = matches[0]
-    mark = "✅ Correct." if choice.correct else "❌ Not quite."
-    return Feedback(choice.correct, f"{mark} {choice.why}")
+    mark = _("✅ Correct.") if choice.correct else _("❌ Not quite.")
+    return Feedback(choice.correct, f"{mark} {_(choice.why)}")
 
 
 def check(answer, expected, *, tolerance: float = 0.0, rel: float = 0.0, explanation: str = "") -> Feedback:
@@ -91,28 +93,31 @@ def check(answer, expected, *, tolerance: float = 0.0, rel: float = 0.0, explana
     if tolerance < 0 or rel < 0:
         raise BadParameter("tolerance and rel must be >= 0")
     if answer is None or answer is Ellipsis:
-        return Feedback(False, NO_ANSWER, answered=False)
+        return Feedback(False, _(NO_ANSWER), answered=False)
     if isinstance(expected, bool) or isinstance(answer, bool):
         ok = answer is expected
     elif _number(expected) is not None and not isinstance(expected, str):
         x = _number(answer)
         if x is None:
-            return Feedback(False, f"❌ {answer!r} is not a number; the answer is a number.")
+            text = _("❌ {answer} is not a number; the answer is a number.")
+            return Feedback(False, text.format(answer=repr(answer)))
         ok = abs(x - float(expected)) <= max(tolerance, rel * abs(float(expected))) + 1e-9 * max(1, abs(x))
     else:
         ok = str(answer).strip().casefold() == str(expected).strip().casefold()
     if ok:
-        return Feedback(True, f"✅ Correct. {explanation}".strip())
-    return Feedback(False, "❌ Not yet. Read the question again and retry; the solution button below shows the answer.")
+        return Feedback(True, _("✅ Correct. {explanation}").format(explanation=explanation).strip())
+    return Feedback(False, _("❌ Not yet. Read the question again and retry; the solution button below shows the "
+                             "answer."))
 
 
 # ---------------------------------------------------------------- the ipywidgets view
 class SolutionButton:
     """A button that reveals a solution (Neuromatch-style) without re-running anything."""
 
-    def __init__(self, solution_html: str, label: str = "Show solution · 정답 보기"):
+    def __init__(self, solution_html: str, label: str | None = None):
         import ipywidgets as w
 
+        label = _("Show solution · 정답 보기") if label is None else label
         self.solution_html = solution_html
         self.button = w.Button(description=label, icon="eye", layout=w.Layout(width="auto"))
         self.panel = w.HTML(value="")
@@ -146,14 +151,14 @@ class QuestionView:
 
         self.question = question
         prefix = f"<b>Q{number}.</b> " if number is not None else ""
-        self.prompt = w.HTML(value=prefix + question.prompt)
+        self.prompt = w.HTML(value=prefix + _(question.prompt))
         if question.numeric:
-            self.input = w.Text(placeholder=f"a number{(' in ' + question.unit) if question.unit else ''}",
-                                layout=w.Layout(width="16em"))
-        else:
-            self.input = w.RadioButtons(options=[c.text for c in question.choices], value=None,
+            placeholder = _("a number in {unit}").format(unit=question.unit) if question.unit else _("a number")
+            self.input = w.Text(placeholder=placeholder, layout=w.Layout(width="16em"))
+        else:  # shown translated; the value stays the choice's own text, which grade() matches
+            self.input = w.RadioButtons(options=[(_(c.text), c.text) for c in question.choices], value=None,
                                         layout=w.Layout(width="max-content"))
-        self.check_button = w.Button(description="Check · 확인", button_style="primary")
+        self.check_button = w.Button(description=_("Check · 확인"), button_style="primary")
         self.feedback = w.HTML(value="")
         self.solution = SolutionButton(html.escape(question.solution()))
         self.last: Feedback | None = None
@@ -179,7 +184,7 @@ class Quiz:
     """Several questions with a running score."""
 
     questions: Sequence[Question]
-    title: str = "Quiz · 퀴즈"
+    title: str = N_("Quiz · 퀴즈")
     views: list[QuestionView] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
@@ -195,14 +200,14 @@ class Quiz:
             v.check_button.on_click(lambda _=None: self._update())
             if not v.question.numeric:
                 v.input.observe(lambda _=None: self._update(), names="value")
-        return w.VBox([w.HTML(f"<h4>{self.title}</h4>"), *[v.widget for v in self.views], self.score_label])
+        return w.VBox([w.HTML(f"<h4>{_(self.title)}</h4>"), *[v.widget for v in self.views], self.score_label])
 
     @property
     def score(self) -> int:
         return sum(1 for v in self.views if v.last and v.last.correct)
 
     def _score_text(self) -> str:
-        return f"<b>Score: {self.score} / {len(self.questions)}</b>"
+        return "<b>" + _("Score: {score} / {total}").format(score=self.score, total=len(self.questions)) + "</b>"
 
     def _update(self) -> None:
         self.score_label.value = self._score_text()
