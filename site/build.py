@@ -6,7 +6,7 @@ Sphinx + myst-nb + sphinx-book-theme, one edition per language:
 and _site/index.html sends the reader to the English edition.
 
 Every notebook is executed in REPLAY mode (VLAB_MODE=replay, no Docker engine reachable), so the site is
-the same on every machine. myst-nb caches the executed notebooks (jupyter-cache, in _build/site/jupyter_cache):
+the same on every machine. myst-nb caches the executed notebooks (jupyter-cache, in _build/site/jupyter_cache/<lang>):
 a notebook whose code cells did not change is not run again. A cell that fails shows its error in the page;
 the build reports which notebooks had errors (and exits 1 with --strict).
 
@@ -374,16 +374,20 @@ def _execute_one(path: str) -> tuple[str, str, float, str]:
     return path, nbformat.writes(result.nb), result.time, result.exc_string or ""
 
 
-def execute_notebooks(src: Path, workers: int) -> None:
+def execute_notebooks(src: Path, workers: int, lang: str) -> None:
     """Run the notebooks the cache does not have, several at a time (they mostly wait), and cache them the way
-    myst-nb's cache mode looks them up, so Sphinx then only reads the cache."""
+    myst-nb's cache mode looks them up, so Sphinx then only reads the cache.
+
+    One cache per edition: jupyter-cache keys on the code cells, which both editions share, but their outputs
+    (figures, banners, feedback) speak the edition's language. The kernels run with ``VLAB_LANG`` set to it."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    cache = get_cache(str(BUILD / "jupyter_cache"))
+    cache = get_cache(str(BUILD / "jupyter_cache" / lang))
+    os.environ["VLAB_LANG"] = lang  # the worker processes and their kernels inherit it
     todo = []
     for path in sorted(src.glob("*.ipynb")):
         try:
@@ -555,12 +559,13 @@ def build(langs: list[str] | None = None, *, fresh: bool = False, jobs: str = "1
         src = prepare_sources(lang, found[lang], other)
         out = OUT / lang
         say(f"{lang}: {len(found[lang])} notebooks → {shown(out)} (replay mode; cached in "
-            f"{shown(BUILD / 'jupyter_cache')})")
+            f"{shown(BUILD / 'jupyter_cache' / lang)})")
         t0 = time.monotonic()
-        execute_notebooks(src, workers)
+        execute_notebooks(src, workers, lang)
         cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", jobs, "-c", str(SITE),
                "-d", str(WORK / "doctrees" / lang), str(src), str(out)]
-        rc = subprocess.run(cmd, env=dict(env, VLAB_SITE_LANG=lang, VLAB_SITE_SRC=str(src)), cwd=ROOT).returncode
+        rc = subprocess.run(cmd, env=dict(env, VLAB_SITE_LANG=lang, VLAB_LANG=lang, VLAB_SITE_SRC=str(src)),
+                            cwd=ROOT).returncode
         if rc != 0:
             raise SystemExit(f"sphinx-build failed for the {lang} edition (exit {rc})")
         report = postprocess(out, lang)

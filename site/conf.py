@@ -35,7 +35,7 @@ suppress_warnings = ["mystnb.unknown_mime_type", "myst.header", "misc.highlighti
 
 # ---- notebooks: executed in replay mode by myst-nb, cached by jupyter-cache --------------------------
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(BUILD / "jupyter_cache")
+nb_execution_cache_path = str(BUILD / "jupyter_cache" / LANG)  # one per edition: same code, other language
 nb_execution_timeout = 900
 nb_execution_allow_errors = True   # a notebook in progress shows its error in the page; build.py reports it
 nb_execution_raise_on_error = False

@@ -1,6 +1,7 @@
 """Real-browser test: JupyterLab on localhost, driven by headless Debian Chromium through Playwright.
 
-For each notebook (``VLAB_BROWSER_NOTEBOOKS``, default ``00_start_here,03_why_virtualize:widgets``;
+For each notebook (``VLAB_BROWSER_NOTEBOOKS``, default ``00_start_here,03_why_virtualize:widgets,
+ko/03_why_virtualize:widgets``;
 ``:widgets`` means "must show at least one widget") and each mode (``VLAB_BROWSER_MODES``,
 default ``live,replay``; live is skipped without an engine), it opens the notebook, runs
 Run ▸ Run All Cells, waits for the kernel to go idle and asserts:
@@ -8,6 +9,8 @@ Run ▸ Run All Cells, waits for the kernel to go idle and asserts:
 - every non-empty code cell ran, no cell produced an error (checked in the page *and* in the
   notebook file JupyterLab saves);
 - the live/replay banner from ``course.begin()`` is shown, saying REPLAY in replay mode;
+- a Korean notebook (``ko/…``) speaks Korean: its banner and widgets show Hangul, the browser has a font
+  that draws Hangul (no missing-glyph boxes) and matplotlib warned of no missing glyph;
 - every widget output rendered as a widget (``.jupyter-widgets``), with no "Loading widget…",
   "Error displaying widget" or text fallback such as ``IntSlider(value=…)``.
 
@@ -47,7 +50,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-DEFAULT_NOTEBOOKS = "00_start_here,03_why_virtualize:widgets"
+DEFAULT_NOTEBOOKS = "00_start_here,03_why_virtualize:widgets,ko/03_why_virtualize:widgets"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 HARNESS = "browser_harness"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 STDERR_MIME = "application/vnd.jupyter.stderr"
@@ -337,6 +341,7 @@ def save_and_read(page, lab: Lab, rel: str) -> nbformat.NotebookNode:
 def screenshots(page, lab: Lab, name: str) -> list[Path]:
     folder = ARTIFACTS / lab.mode
     folder.mkdir(parents=True, exist_ok=True)
+    name = name.replace("/", "-")
     shots = [folder / f"{name}-top.png"]
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.scroll_into_view_if_needed()
     page.screenshot(path=str(shots[0]))
@@ -367,7 +372,15 @@ def _page_report(page) -> dict:
             stderr: outs.filter(o => o.dataset.mimeType === stderrMime).map(o => o.innerText),
             texts: outs.filter(o => o.dataset.mimeType).map(o => o.innerText),
             widgetTexts: views.map(v => v.innerText),
-            banner: panel.innerText.match(/▶ REPLAY|● LIVE/g) || [],
+            banner: panel.innerText.match(/▶ REPLAY|● LIVE|▶ 리플레이|● 라이브/g) || [],
+            // a Hangul syllable drawn in the page's font must not be as wide as a glyph no font has (a box)
+            hangulDrawn: (() => {
+              const ctx = document.createElement('canvas').getContext('2d');
+              ctx.font = '16px ' + getComputedStyle(panel).fontFamily;
+              const tofu = ctx.measureText('\\u{10FFFD}\\u{10FFFD}\\u{10FFFD}').width;
+              const hangul = ctx.measureText('가상화').width;
+              return hangul > 0 && Math.abs(hangul - tofu) > 0.5;
+            })(),
           };
         }""",
         STDERR_MIME,
@@ -380,7 +393,7 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, browser, target: Target):
     if target.name == HARNESS and lab.mode != "replay" and "replay" in modes():
         pytest.skip("the harness checks the widget machinery once, in the replay run")
     if not (lab.root / rel).exists():
-        pytest.skip(f"{rel} is not built yet (./course.sh notebooks {target.stem} --execute)")
+        pytest.skip(f"{rel} is not built yet (./course.sh notebooks {Path(target.name).name} --execute)")
     source = nbformat.read(lab.root / rel, as_version=4)
     code_cells = [c for c in source.cells if c.cell_type == "code" and c.source.strip()]
 
@@ -408,8 +421,17 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, browser, target: Target):
     # 2. The mode banner from course.begin() is there and honest.
     if any("course.begin()" in c.source for c in code_cells):
         assert report["banner"], f"{rel}: no live/replay banner shown"
+        want = "▶ 리플레이" if target.name.startswith("ko/") else "▶ REPLAY"
         if lab.mode == "replay":
-            assert "▶ REPLAY" in report["banner"], f"{rel}: replay mode but banner says {report['banner']}"
+            assert want in report["banner"], f"{rel}: replay mode but banner says {report['banner']}"
+
+    # 2b. The Korean edition speaks Korean, and Hangul is drawn (browser and figures).
+    if target.name.startswith("ko/"):
+        assert report["banner"] and all(HANGUL.search(b) for b in report["banner"]), report["banner"]
+        assert report["hangulDrawn"], f"{rel}: the browser has no font for Hangul (apt-get install fonts-nanum)"
+        assert all(HANGUL.search(t) for t in report["widgetTexts"] if t.strip()), report["widgetTexts"]
+        glyphs = [t for t in report["stderr"] if "Glyph" in t or "missing from" in t]
+        assert not glyphs, f"{rel}: matplotlib could not draw Korean: {glyphs[0][:300]}"
 
     # 3. Widgets rendered as widgets, never as text.
     saved_views = sum(WIDGET_MIME in o.get("data", {}) for c in saved.cells if c.cell_type == "code"

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Generic, TypeVar
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import N_, _
 from vlab.core.stats import bootstrap_ci
 from vlab.core.validate import whole_number
 
@@ -40,12 +41,12 @@ N_BOOT = 400  # resamples per check: cheap enough for every round, steady to abo
 #: Why a run stopped. "fixed" = exactly N trials were asked for (``--trials N``).
 REASONS = ("precision", "budget", "max_trials", "fixed", "interrupt", "error")
 _WHY = {
-    "precision": "precision reached",
-    "budget": "budget spent: more trials would narrow it",
-    "max_trials": "max trials reached: more trials would narrow it",
-    "fixed": "fixed number of trials",
-    "interrupt": "interrupted",
-    "error": "stopped by an error",
+    "precision": N_("precision reached"),
+    "budget": N_("budget spent: more trials would narrow it"),
+    "max_trials": N_("max trials reached: more trials would narrow it"),
+    "fixed": N_("fixed number of trials"),
+    "interrupt": N_("interrupted"),
+    "error": N_("stopped by an error"),
 }
 
 
@@ -311,7 +312,7 @@ class Rounds(Generic[T]):
 
     def summary(self) -> str:
         """E.g. "±3.1 % after 14 rounds (precision reached)"."""
-        return summary_line(self.worst(), self.done, self.elapsed(), self.reason or "interrupt")
+        return summary_line(self.worst(), self.done, self.elapsed(), self.reason or "interrupt", tr=str)
 
     # ------------------------------------------------------------ progress bar
     def _open_bar(self) -> None:
@@ -330,14 +331,16 @@ class Rounds(Generic[T]):
         r = self.rule
         if r.budget_s:
             self._bar.n = min(self.elapsed(), float(r.budget_s))
-            left = f"{max(r.budget_s - self.elapsed(), 0):.0f} s left"
+            left = _("{s:.0f} s left").format(s=max(r.budget_s - self.elapsed(), 0))
         else:
             self._bar.n = self.done + min(self.warmup, self.done + self.warmup)
-            left = f"≤{r.max_trials - self.done} rounds left"
-        prec = "warming up" if self.done == 0 else (
+            left = _("≤{n} rounds left").format(n=r.max_trials - self.done)
+        prec = _("warming up") if self.done == 0 else (
             f"±{self.worst() * 100:.1f} %" if math.isfinite(self.worst()) else "± ?")
-        target = f" (target ±{r.precision * 100:g} %)" if r.precision else ""
-        self._bar.set_description_str(f"{self._desc}: round {self.done}, {left}, {prec}{target}", refresh=True)
+        target = _(" (target ±{p:g} %)").format(p=r.precision * 100) if r.precision else ""
+        line = _("{desc}: round {n}, {left}, {prec}{target}").format(
+            desc=_(self._desc), n=self.done, left=left, prec=prec, target=target)
+        self._bar.set_description_str(line, refresh=True)
 
     def _close_bar(self) -> None:
         if self._bar is not None:
@@ -345,11 +348,18 @@ class Rounds(Generic[T]):
             self._bar = None
 
 
-def summary_line(worst: float | None, rounds_done: int, seconds: float, reason: str) -> str:
-    """"±3.1 % after 14 rounds (precision reached)" / "±8.4 % after 60 s (budget spent: …)"."""
-    prec = f"±{worst * 100:.1f} %" if worst is not None and math.isfinite(worst) else "± ? (too few trials)"
-    after = f"{seconds:.0f} s ({rounds_done} rounds)" if reason == "budget" else f"{rounds_done} rounds"
-    return f"{prec} after {after} ({_WHY.get(reason, reason)})"
+def summary_line(worst: float | None, rounds_done: int, seconds: float, reason: str,
+                 tr: Callable[[str], str] = _) -> str:
+    """"±3.1 % after 14 rounds (precision reached)" / "±8.4 % after 60 s (budget spent: …)".
+
+    In the learner's language; results files keep English (``tr=str``).
+    """
+    prec = f"±{worst * 100:.1f} %" if worst is not None and math.isfinite(worst) else tr("± ? (too few trials)")
+    if reason == "budget":
+        after = tr("{s:.0f} s ({n} rounds)").format(s=seconds, n=rounds_done)
+    else:
+        after = tr("{n} rounds").format(n=rounds_done)
+    return tr("{prec} after {after} ({why})").format(prec=prec, after=after, why=tr(_WHY.get(reason, reason)))
 
 
 def describe(stopping: Mapping | None) -> str:
@@ -364,8 +374,8 @@ def note(res: object) -> str:
     """For notebooks: the stopping line of a Results, e.g. "precision: ±3.1 % after 14 rounds (precision reached)"."""
     line = describe(getattr(res, "extra", {}).get("stopping"))
     if not line:
-        return "precision: this recording was made with a fixed number of trials (before the stopping rule)"
-    return f"precision: {line}"
+        return _("precision: this recording was made with a fixed number of trials (before the stopping rule)")
+    return _("precision: {line}").format(line=line)
 
 
 def describe_rule(rule: Mapping | None) -> str:
