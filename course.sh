@@ -176,11 +176,12 @@ build_notebooks() {
 }
 
 build_messages() {
-  # the Korean message catalog: extract every _("…")/N_("…") in vlab/ with Babel, merge the new ones into
+  # the Korean message catalog: extract every _("…")/N_("…") in vlab/ and tr("…") in notebooks/src/ with Babel, merge the new ones into
   # vlab/locale/ko/LC_MESSAGES/vlab.po (existing translations are kept; fill in the empty msgstr) and compile .mo
   make_venv test
   local pot=vlab/locale/vlab.pot po=vlab/locale/ko/LC_MESSAGES/vlab.po
-  "$VENV/bin/pybabel" -q extract -F babel.cfg --no-location --sort-output --omit-header -o "$pot" vlab || return 1
+  "$VENV/bin/pybabel" -q extract -F babel.cfg -k tr --no-location --sort-output --omit-header -o "$pot" \
+    vlab notebooks/src || return 1
   if [ -f "$po" ]; then "$VENV/bin/pybabel" -q update --no-fuzzy-matching --omit-header -i "$pot" -d vlab/locale -D vlab -l ko || return 1
   else "$VENV/bin/pybabel" -q init -i "$pot" -d vlab/locale -D vlab -l ko || return 1; fi
   "$VENV/bin/pybabel" compile -d vlab/locale -D vlab --statistics

@@ -27,7 +27,7 @@ def _catalog():
 def _marked(tmp_path: Path) -> set[str]:
     pot = tmp_path / "vlab.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", str(ROOT / "babel.cfg"),
-                    "--no-location", "-o", str(pot), "vlab"], cwd=ROOT, check=True)
+                    "-k", "tr", "--no-location", "-o", str(pot), "vlab", "notebooks/src"], cwd=ROOT, check=True)
     with pot.open("rb") as f:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
 

@@ -72,6 +72,14 @@ def _register_solution_magic() -> None:
         ip.register_magic_function(solution, magic_kind="cell", magic_name="solution")
 
 
+def tr(text: str) -> str:
+    """``text`` in this notebook's language: the notebooks print their labels with it (``print(tr("…"), x)``).
+
+    Both editions run the same code; the Korean words live in the message catalog (``vlab/locale``).
+    """
+    return _(text)
+
+
 def trials(full: int, quick_n: int = 3) -> int:
     """Trials for a notebook measurement: ``full`` for learners, ``quick_n`` in CI quick mode."""
     return settings.trials(full, quick_n)
