@@ -38,7 +38,7 @@ def ratio_plot(res: Results, *, published: bool = True, ax=None):
 
     rows = _rows(res, published)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, max(3.0, 0.28 * len(rows) + 1.2)))
+        _fig, ax = plt.subplots(figsize=(8.5, max(3.0, 0.28 * len(rows) + 1.2)))
     if not rows:
         ax.text(0.5, 0.5, _("no timed measurements in these results"), ha="center", transform=ax.transAxes)
         return ax
@@ -78,7 +78,7 @@ def memory_plot(res: Results, ax=None):
 
     table = overhead.memory_table(res)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 3.2))
     ax.barh(table["item"], table["MiB"], color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(table))])
     ax.invert_yaxis()
     ax.set_xlabel(_("MiB (median)"))

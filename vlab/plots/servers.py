@@ -54,7 +54,7 @@ def server_anatomy(inside: dict | None = None, *, replayed: bool = False, ax=Non
     ``inside`` (one row of ``servers.inside(results)``) labels the boxes with what the live server saw.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+        _fig, ax = plt.subplots(figsize=(8, 3.6))
     _blank(ax, 10, 5)
     cpus = _("{n} CPU(s) visible").format(n=inside["cpus_visible"]) if inside else _("CPU cores")
     mem = (_("memory limit {mib} MiB").format(mib=inside["memory_limit_mib"])
@@ -86,7 +86,7 @@ def company_servers(summary=None, *, replayed: bool = False, ax=None):
     ``summary`` (``tour().summary``) adds the median answer time each server gave in this course's tour.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
+        _fig, ax = plt.subplots(figsize=(9, 4))
     _blank(ax, 12, 6)
     ms = {}
     if summary is not None and not summary.empty:

@@ -8,10 +8,13 @@ from collections.abc import Callable
 import ipywidgets as W
 
 from vlab.core.errors import BadParameter, VlabError
+from vlab.core.i18n import N_, _
 from vlab.core.validate import whole_number
 from vlab.labs.cgroups import WORKLOADS, playground_run, verdict
 
-SIZE_LABEL = {"memory hog": "allocate (MiB)", "CPU loop": "work (k iterations)", "fork processes": "processes"}
+SIZE_LABEL = {"memory hog": N_("allocate (MiB)"), "CPU loop": N_("work (k iterations)"),
+              "fork processes": N_("processes")}
+WORKLOAD_LABEL = {"memory hog": N_("memory hog"), "CPU loop": N_("CPU loop"), "fork processes": N_("fork processes")}
 
 
 def replay_outcome(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> dict:
@@ -38,7 +41,7 @@ def replay_outcome(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pid
         df = replay.load("cg_cpu").samples
         r = df.iloc[(df["cpus"] - cpus).abs().argmin()]
         out.update(cpus=float(r["cpus"]), elapsed_ms=float(r["elapsed_ms"]))
-    out["verdict"] = "Recorded run (replay mode): " + verdict(out)
+    out["verdict"] = _("Recorded run (replay mode): {verdict}").format(verdict=verdict(out))
     return out
 
 
@@ -53,24 +56,25 @@ class CgroupPlayground:
 
     def __init__(self, runner: Callable[..., dict] | None = None) -> None:
         self.runner = runner or default_runner()
-        self.workload = W.ToggleButtons(options=WORKLOADS, value="memory hog", description="workload")
-        self.memory = W.IntSlider(value=32, min=8, max=256, step=8, description="memory MiB")
-        self.cpus = W.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.05, description="CPUs")
+        self.workload = W.ToggleButtons(options=[(_(WORKLOAD_LABEL.get(w, w)), w) for w in WORKLOADS],
+                                        value="memory hog", description=_("workload"))
+        self.memory = W.IntSlider(value=32, min=8, max=256, step=8, description=_("memory MiB"))
+        self.cpus = W.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.05, description=_("CPUs"))
         self.pids = W.IntSlider(value=16, min=4, max=128, description="pids")
-        self.size = W.IntSlider(value=64, min=1, max=512, description=SIZE_LABEL["memory hog"])
-        self.button = W.Button(description="Run in a limited container", button_style="primary", icon="play")
-        self.result = W.HTML("<i>Choose limits and press Run.</i>")
+        self.size = W.IntSlider(value=64, min=1, max=512, description=_(SIZE_LABEL["memory hog"]))
+        self.button = W.Button(description=_("Run in a limited container"), button_style="primary", icon="play")
+        self.result = W.HTML("<i>" + _("Choose limits and press Run.") + "</i>")
         self.history: list[dict] = []
         self.workload.observe(self._relabel, names="value")
         self.button.on_click(self._run)
         self.widget = W.VBox([self.workload, self.memory, self.cpus, self.pids, self.size, self.button, self.result])
 
     def _relabel(self, change=None) -> None:
-        self.size.description = SIZE_LABEL[self.workload.value]
+        self.size.description = _(SIZE_LABEL[self.workload.value])
 
     def _run(self, _button=None) -> None:
         self.button.disabled = True
-        self.result.value = "<i>running…</i>"
+        self.result.value = "<i>" + _("running…") + "</i>"
         try:
             out = self.runner(self.workload.value, memory_mb=int(self.memory.value), cpus=float(self.cpus.value),
                               pids=int(self.pids.value), size=int(self.size.value))
@@ -82,8 +86,9 @@ class CgroupPlayground:
         self.history.append(out)
         colour = "#D55E00" if out.get("oom_killed") or out.get("fork_refused") else "#009E73"
         self.result.value = (f'<div style="border-left:6px solid {colour};padding:6px 10px">'
-                             f"exit code <b>{out['exit_code']}</b> · OOMKilled <b>{out['oom_killed']}</b> · "
-                             f"fork refused <b>{out['fork_refused']}</b><br>{html.escape(out['verdict'])}</div>")
+                             + _("exit code <b>{code}</b> · OOMKilled <b>{oom}</b> · fork refused <b>{refused}</b>")
+                             .format(code=out["exit_code"], oom=out["oom_killed"], refused=out["fork_refused"])
+                             + f"<br>{html.escape(out['verdict'])}</div>")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -7,6 +7,7 @@ import html
 import ipywidgets as W
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _
 from vlab.core.results import Results
 from vlab.labs.namespaces import NS_TYPES, NS_WHAT
 
@@ -24,12 +25,12 @@ def describe(res: Results, probe: str) -> dict:
 def render(info: dict) -> str:
     """HTML card for one probe."""
     colour = "#0072B2" if info["differs"] else "#E69F00"
-    verdict = "DIFFERENT: the container has its own" if info["differs"] else "SAME: shared with the host"
+    verdict = _("DIFFERENT: the container has its own") if info["differs"] else _("SAME: shared with the host")
     return (f'<div style="border-left:6px solid {colour};padding:6px 10px">'
             f"<b>{html.escape(info['probe'])}</b>: {html.escape(info['what'])}<br>"
-            f"host: <code>{html.escape(info['host'])}</code><br>"
-            f"container: <code>{html.escape(info['container'])}</code><br>"
-            f"<b>{verdict}</b><br><small>{html.escape(info['note'])}</small></div>")
+            + _("host: {value}").format(value=f"<code>{html.escape(info['host'])}</code>") + "<br>"
+            + _("container: {value}").format(value=f"<code>{html.escape(info['container'])}</code>") + "<br>"
+            + f"<b>{verdict}</b><br><small>{html.escape(info['note'])}</small></div>")
 
 
 class NamespaceExplorer:
@@ -38,8 +39,8 @@ class NamespaceExplorer:
     def __init__(self, res: Results) -> None:
         self.res = res
         probes = list(res.samples["probe"])
-        labels = [(f"{p} namespace" if p in NS_TYPES else p, p) for p in probes]
-        self.picker = W.Dropdown(options=labels, value=probes[0], description="show")
+        labels = [(_("{name} namespace").format(name=p) if p in NS_TYPES else p, p) for p in probes]
+        self.picker = W.Dropdown(options=labels, value=probes[0], description=_("show"))
         self.card = W.HTML()
         self.summary = W.HTML(self._summary())
         self.picker.observe(self._update, names="value")
@@ -48,10 +49,11 @@ class NamespaceExplorer:
 
     def _summary(self) -> str:
         ns = self.res.samples[self.res.samples["group"] == "namespace"]
-        own = ", ".join(ns[ns["differs"].astype(bool)]["probe"]) or "none"
-        shared = ", ".join(ns[~ns["differs"].astype(bool)]["probe"]) or "none"
-        tag = " (replayed recording)" if self.res.replayed else ""
-        return f"<b>Own namespaces</b>: {own} · <b>shared with the host</b>: {shared}{tag}"
+        own = ", ".join(ns[ns["differs"].astype(bool)]["probe"]) or _("none")
+        shared = ", ".join(ns[~ns["differs"].astype(bool)]["probe"]) or _("none")
+        tag = " " + _("(replayed recording)") if self.res.replayed else ""
+        return _("<b>Own namespaces</b>: {own} · <b>shared with the host</b>: {shared}").format(
+            own=own, shared=shared) + tag
 
     def _update(self, change=None) -> None:
         self.card.value = render(describe(self.res, self.picker.value))

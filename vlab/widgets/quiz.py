@@ -128,7 +128,7 @@ class SolutionButton:
     def shown(self) -> bool:
         return bool(self.panel.value)
 
-    def _toggle(self, _=None) -> None:
+    def _toggle(self, _change=None) -> None:
         self.panel.value = "" if self.shown else f'<div style="border-left:4px solid #0072B2;padding:4px 8px">' \
                                                  f"{self.solution_html}</div>"
 
@@ -168,7 +168,7 @@ class QuestionView:
         self.widget = w.VBox([self.prompt, self.input, w.HBox([self.check_button, self.solution.button]),
                               self.feedback, self.solution.panel])
 
-    def _check(self, _=None) -> Feedback:
+    def _check(self, _change=None) -> Feedback:
         self.last = grade(self.question, self.input.value)
         self.feedback.value = self.last._repr_html_()
         return self.last
@@ -197,9 +197,9 @@ class Quiz:
         self.views = [QuestionView(q, i + 1) for i, q in enumerate(self.questions)]
         self.score_label = w.HTML(value=self._score_text())
         for v in self.views:
-            v.check_button.on_click(lambda _=None: self._update())
+            v.check_button.on_click(lambda _change=None: self._update())
             if not v.question.numeric:
-                v.input.observe(lambda _=None: self._update(), names="value")
+                v.input.observe(lambda _change=None: self._update(), names="value")
         return w.VBox([w.HTML(f"<h4>{_(self.title)}</h4>"), *[v.widget for v in self.views], self.score_label])
 
     @property

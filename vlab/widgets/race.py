@@ -18,6 +18,7 @@ import threading
 import time
 
 from vlab.core.errors import BadParameter, VlabError
+from vlab.core.i18n import N_, _
 from vlab.core.validate import number
 from vlab.labs.vm.race import (
     LANES,
@@ -33,7 +34,7 @@ from vlab.labs.vm.race import (
 TAU_MS = {"container": 150.0, "gvisor": 300.0, "vm": 2500.0}
 SOURCES = ("auto", "live", "replay")
 LANE_TAGS = {"container": "container", "gvisor": "gVisor   ", "vm": "VM       "}
-LIVE_BADGE = "<b style='color:#0072B2'>● LIVE</b>"
+LIVE_BADGE = N_("<b style='color:#0072B2'>● LIVE</b>")
 
 
 class RaceWidget:
@@ -58,13 +59,13 @@ class RaceWidget:
         self._finished: dict[str, float] = {}
         self._skipped: set[str] = set()  # lanes not in this race (gVisor where runsc does not run)
 
-        self.button = w.Button(description="Start the race", icon="play", button_style="primary",
-                               tooltip="Start a container and boot a VM at the same moment")
+        self.button = w.Button(description=_("Start the race"), icon="play", button_style="primary",
+                               tooltip=_("Start a container and boot a VM at the same moment"))
         self.bars = {lane: w.FloatProgress(value=0.0, min=0.0, max=1.0, bar_style="info",
                                            layout=w.Layout(width="55%")) for lane in LANES}
-        self.labels = {lane: w.HTML(value="waiting") for lane in LANES}
-        names = {"container": "Container (컨테이너)", "gvisor": "gVisor sandbox (샌드박스)",
-                 "vm": "Virtual machine (가상 머신)"}
+        self.labels = {lane: w.HTML(value=_("waiting")) for lane in LANES}
+        names = {"container": _("Container (컨테이너)"), "gvisor": _("gVisor sandbox (샌드박스)"),
+                 "vm": _("Virtual machine (가상 머신)")}
         lanes = [w.HBox([w.HTML(f"<b>{names[lane]}</b>", layout=w.Layout(width="210px")), self.bars[lane],
                          self.labels[lane]]) for lane in LANES]
         self.status = w.HTML(value=self._intro())
@@ -99,8 +100,8 @@ class RaceWidget:
         return "live", ""
 
     def _intro(self) -> str:
-        return ("Press the button: a container, a gVisor sandbox and a VM start <i>at the same moment</i>. "
-                "Which one reports first, and by how much?")
+        return _("Press the button: a container, a gVisor sandbox and a VM start <i>at the same moment</i>. "
+                 "Which one reports first, and by how much?")
 
     # -- events
     def _apply(self, ev: Event) -> None:
@@ -111,7 +112,7 @@ class RaceWidget:
             if ev.final:
                 self._finished[ev.lane] = ev.t_ms
                 bar.bar_style = "success"
-                self.labels[ev.lane].value = f"<b>done at {ev.t_ms:,.0f} ms</b>"
+                self.labels[ev.lane].value = "<b>" + _("done at {ms} ms").format(ms=f"{ev.t_ms:,.0f}") + "</b>"
             rows = sorted(self.events, key=lambda e: e.t_ms)[-14:]
             self.timeline.value = "<pre style='font-size:85%;line-height:1.25'>" + "\n".join(
                 f"{e.t_ms:9,.0f} ms  {LANE_TAGS[e.lane]}  {html.escape(e.text)}"
@@ -149,13 +150,13 @@ class RaceWidget:
         except VlabError as exc:
             self.error = exc
             self.status.value = (f"<span style='color:#D55E00'>⚠ {html.escape(exc.message)}</span><br>"
-                                 f"<small>fix: {html.escape(exc.hint)}</small>")
+                                 "<small>" + _("fix: {hint}").format(hint=html.escape(exc.hint)) + "</small>")
         except Exception as exc:  # noqa: BLE001 - shown in the widget, never a traceback wall
-            self.error = VlabError(f"The race failed: {exc}")
+            self.error = VlabError(_("The race failed: {error}").format(error=exc))
             self.status.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
         finally:
             self.button.disabled = False
-            self.button.description = "Race again"
+            self.button.description = _("Race again")
             self.done.set()
 
     def _ticker(self, stop: threading.Event, scale: float = 1.0) -> None:
@@ -168,13 +169,15 @@ class RaceWidget:
         events, res = replay_events(*load_recorded())
         res.why_replay = why
         if res.gvisor_ms is None:
-            self._skip("gvisor", res.gvisor_why_missing or "no gVisor recording")
+            self._skip("gvisor", res.gvisor_why_missing or _("no gVisor recording"))
         prov = recorded_provenance()
-        pace = "at the recorded pace" if self.replay_speed == 1 else f"{self.replay_speed:g}× faster than recorded"
-        self.status.value = ("<b style='color:#D55E00'>▶ REPLAY</b>: these are <i>recorded</i> runs "
-                             f"(made by <code>vlab record</code> on {html.escape(str(prov.get('host', '?')))}, "
-                             f"{html.escape(str(prov.get('date', '?')))}), replayed {pace}. "
-                             f"<small>Why: {html.escape(why)}.</small>")
+        pace = (_("at the recorded pace") if self.replay_speed == 1
+                else _("{speed}× faster than recorded").format(speed=f"{self.replay_speed:g}"))
+        self.status.value = _("<b style='color:#D55E00'>▶ REPLAY</b>: these are <i>recorded</i> runs (made by "
+                              "<code>vlab record</code> on {host}, {date}), replayed {pace}. "
+                              "<small>Why: {why}.</small>").format(host=html.escape(str(prov.get("host", "?"))),
+                                                                   date=html.escape(str(prov.get("date", "?"))),
+                                                                   pace=pace, why=html.escape(why))
         stop = threading.Event()
         self._t0 = time.perf_counter()
         ticker = threading.Thread(target=self._ticker, args=(stop, self.replay_speed), daemon=True)
@@ -192,7 +195,8 @@ class RaceWidget:
         self._finish(res)
 
     def _run_live(self) -> None:
-        self.status.value = (f"{LIVE_BADGE}: preparing the VM (probing KVM, building its initramfs) …")
+        self.status.value = _("{live}: preparing the VM (probing KVM, building its initramfs) …").format(
+            live=_(LIVE_BADGE))
         stop = threading.Event()
         started = threading.Event()
         with_gvisor, why = gvisor_available()
@@ -203,8 +207,8 @@ class RaceWidget:
             if not started.is_set():
                 started.set()
                 self._t0 = time.perf_counter() - ev.t_ms / 1000
-                self.status.value = (f"{LIVE_BADGE}: racing on this machine now: "
-                                     "a container vs a VM booting its own kernel …")
+                self.status.value = _("{live}: racing on this machine now: a container vs a VM booting its own "
+                                      "kernel …").format(live=_(LIVE_BADGE))
                 threading.Thread(target=self._ticker, args=(stop,), daemon=True).start()
             self._apply(ev)
 
@@ -219,11 +223,13 @@ class RaceWidget:
     def _skip(self, lane: str, why: str) -> None:
         with self._lock:
             self._skipped.add(lane)
-            self.labels[lane].value = f"<small>not in this race: {html.escape(why[:120])}</small>"
+            self.labels[lane].value = "<small>" + _("not in this race: {why}").format(why=html.escape(why[:120])) + \
+                "</small>"
 
     def _finish(self, res: RaceResult) -> None:
-        head = self.status.value if res.source == "replay" else f"{LIVE_BADGE}: measured just now."
-        self.status.value = f"{head}<br><b>Result:</b> {html.escape(res.summary())}"
+        head = self.status.value if res.source == "replay" else _("{live}: measured just now.").format(
+            live=_(LIVE_BADGE))
+        self.status.value = f"{head}<br>" + _("<b>Result:</b> {summary}").format(summary=html.escape(res.summary()))
 
     def wait(self, timeout: float = 300.0) -> RaceResult | None:
         """Block until the race started by a click has finished; returns the result (None on error)."""

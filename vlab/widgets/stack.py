@@ -5,7 +5,13 @@ from __future__ import annotations
 import html
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _, language
 from vlab.labs.hypervisors import LAYERS, NOTES, STACKS, kernels, stack
+from vlab.plots.common import stack_title
+
+
+def _intro() -> str:
+    return "<i>" + _("Click a layer to see what it does. 층을 눌러 보세요.") + "</i>"
 
 
 class StackView:
@@ -15,18 +21,18 @@ class StackView:
         import ipywidgets as w
 
         stack(name)  # validate before building anything
-        self.picker = w.ToggleButtons(options=list(STACKS), value=name,
+        self.picker = w.ToggleButtons(options=[(stack_title(s), s) for s in STACKS], value=name,
                                       description="", style={"button_width": "10em"})
         self.rows = w.VBox()
         self.note = w.HTML()
-        self.explanation = w.HTML(value="<i>Click a layer to see what it does. 층을 눌러 보세요.</i>")
+        self.explanation = w.HTML(value=_intro())
         self.buttons: list = []
         self.selected: str | None = None
         self.picker.observe(self._draw, names="value")
         self.widget = w.VBox([self.picker, self.rows, self.note, self.explanation])
         self._draw()
 
-    def _draw(self, _=None) -> None:
+    def _draw(self, _change=None) -> None:
         import ipywidgets as w
 
         self.buttons = []
@@ -35,7 +41,8 @@ class StackView:
             cells = []
             for key in row:
                 lay = LAYERS[key]
-                b = w.Button(description=f"{lay.name} · {lay.korean}", tooltip=lay.what,
+                b = w.Button(description=lay.korean if language() == "ko" else f"{lay.name} · {lay.korean}",
+                             tooltip=lay.what_ko if language() == "ko" else lay.what,
                              layout=w.Layout(width=f"{46 / len(row):.0f}em", height="2.4em"))
                 b.style.button_color = lay.colour
                 b.layer = key  # type: ignore[attr-defined]
@@ -44,14 +51,19 @@ class StackView:
                 self.buttons.append(b)
             rows.append(w.HBox(cells))
         self.rows.children = rows
-        self.note.value = (f"<b>{html.escape(self.picker.value)}</b>: {html.escape(NOTES[self.picker.value])} "
-                           f"Kernels on an app's path: <b>{kernels(self.picker.value)}</b>.")
+        self.note.value = (f"<b>{html.escape(stack_title(self.picker.value))}</b>: "
+                           f"{html.escape(NOTES[self.picker.value])} "
+                           + _("Kernels on an app's path: <b>{n}</b>.").format(n=kernels(self.picker.value)))
         self.selected = None
-        self.explanation.value = "<i>Click a layer to see what it does. 층을 눌러 보세요.</i>"
+        self.explanation.value = _intro()
 
     def _on_click(self, button) -> None:
         self.selected = button.layer
         lay = LAYERS[button.layer]
+        if language() == "ko":
+            self.explanation.value = (f"<b>{html.escape(lay.korean)} ({html.escape(lay.name)})</b><br>"
+                                      f"{html.escape(lay.what_ko)}")
+            return
         self.explanation.value = (f"<b>{html.escape(lay.name)} ({html.escape(lay.korean)})</b><br>"
                                   f"{html.escape(lay.what)}<br><span style='color:#555'>{html.escape(lay.what_ko)}"
                                   f"</span>")

@@ -17,8 +17,17 @@ import html
 from dataclasses import dataclass
 
 from vlab.core.errors import BadParameter, DataError
+from vlab.core.i18n import N_, _, language
 
 WHERE = ("container", "virtual machine", "bare metal")
+#: the places, operations and layers (identifiers) marked for the catalog: shown with ``_()``.
+_MARKED = (N_("container"), N_("virtual machine"), N_("bare metal"), N_("read a file"), N_("allocate memory"),
+           N_("send a packet"), N_("app"), N_("guest kernel"), N_("hypervisor"), N_("host kernel"), N_("hardware"))
+
+
+def _layer(h: Hop) -> str:
+    """A hop's layer name: Korean alone in Korean, 'layer (Korean)' in English."""
+    return h.korean if language() == "ko" else f"{h.layer} ({h.korean})"
 
 
 @dataclass(frozen=True)
@@ -45,32 +54,32 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {
     "read a file": Operation(
         "read a file", "파일 읽기", "openat(), read(), close()",
-        "calls read() on a file descriptor",
-        "guest kernel: file system finds the blocks; its virtio-blk driver queues a request to the virtual disk",
-        "hypervisor: sees the virtual-disk request (VM exit) and turns it into a read() on the disk-image file",
-        "host kernel: reads the disk-image file through its own file system and disk driver",
-        "host kernel: file system (overlay2 for a container) finds the blocks and copies them to the app",
-        "disk (or the page cache in memory)",
+        N_("calls read() on a file descriptor"),
+        N_("guest kernel: file system finds the blocks; its virtio-blk driver queues a request to the virtual disk"),
+        N_("hypervisor: sees the virtual-disk request (VM exit) and turns it into a read() on the disk-image file"),
+        N_("host kernel: reads the disk-image file through its own file system and disk driver"),
+        N_("host kernel: file system (overlay2 for a container) finds the blocks and copies them to the app"),
+        N_("disk (or the page cache in memory)"),
         ("syscalls", "overhead"),
     ),
     "allocate memory": Operation(
-        "allocate memory", "메모리 할당", "mmap() / brk(), then page faults on first touch",
-        "asks for memory with mmap() and writes to it",
-        "guest kernel: maps pages of the VM's 'physical' memory, which the host gave it as one big region",
-        "hypervisor: on first touch of a guest page the CPU exits to it (EPT/NPT fault) and it backs the page",
-        "host kernel: gives the hypervisor process a real page; counts it against the VM's memory",
-        "host kernel: maps a real page on first touch and charges it to the container's cgroup (memory limit)",
-        "RAM",
+        "allocate memory", "메모리 할당", N_("mmap() / brk(), then page faults on first touch"),
+        N_("asks for memory with mmap() and writes to it"),
+        N_("guest kernel: maps pages of the VM's 'physical' memory, which the host gave it as one big region"),
+        N_("hypervisor: on first touch of a guest page the CPU exits to it (EPT/NPT fault) and it backs the page"),
+        N_("host kernel: gives the hypervisor process a real page; counts it against the VM's memory"),
+        N_("host kernel: maps a real page on first touch and charges it to the container's cgroup (memory limit)"),
+        N_("RAM"),
         ("overhead",),
     ),
     "send a packet": Operation(
         "send a packet", "패킷 보내기", "socket(), sendto()",
-        "calls sendto() on a socket",
-        "guest kernel: TCP/IP stack builds the packet; its virtio-net driver hands it to the virtual network card",
-        "hypervisor: picks the packet up from the virtual card (vhost) and writes it to a tap device on the host",
-        "host kernel: routes it through the tap device and bridge to the real network card",
-        "host kernel: TCP/IP stack in the container's network namespace, veth pair, bridge, network card",
-        "network card",
+        N_("calls sendto() on a socket"),
+        N_("guest kernel: TCP/IP stack builds the packet; its virtio-net driver hands it to the virtual network card"),
+        N_("hypervisor: picks the packet up from the virtual card (vhost) and writes it to a tap device on the host"),
+        N_("host kernel: routes it through the tap device and bridge to the real network card"),
+        N_("host kernel: TCP/IP stack in the container's network namespace, veth pair, bridge, network card"),
+        N_("network card"),
         ("overhead",),
     ),
 }
@@ -94,14 +103,15 @@ def path(op: str, where: str) -> list[Hop]:
     o = operation(op)
     if not isinstance(where, str) or where not in WHERE:
         raise BadParameter(f"unknown place {where!r}", f"Choose one of: {', '.join(WHERE)}.")
-    app = Hop("app", LAYER_KO["app"], f"the app {o.app} (system calls: {o.syscalls})")
-    hw = Hop("hardware", LAYER_KO["hardware"], o.hardware)
+    app = Hop("app", LAYER_KO["app"], _("the app {action} (system calls: {syscalls})").format(
+        action=_(o.app), syscalls=_(o.syscalls)))
+    hw = Hop("hardware", LAYER_KO["hardware"], _(o.hardware))
     if where == "virtual machine":
-        middle = [Hop("guest kernel", LAYER_KO["guest kernel"], o.guest),
-                  Hop("hypervisor", LAYER_KO["hypervisor"], o.hypervisor),
-                  Hop("host kernel", LAYER_KO["host kernel"], o.host_from_vm)]
+        middle = [Hop("guest kernel", LAYER_KO["guest kernel"], _(o.guest)),
+                  Hop("hypervisor", LAYER_KO["hypervisor"], _(o.hypervisor)),
+                  Hop("host kernel", LAYER_KO["host kernel"], _(o.host_from_vm))]
     else:
-        middle = [Hop("host kernel", LAYER_KO["host kernel"], o.host)]
+        middle = [Hop("host kernel", LAYER_KO["host kernel"], _(o.host))]
     return [app, *middle, hw]
 
 
@@ -122,8 +132,8 @@ def _recorded(kind: str):
 def _syscall_count_cost(res) -> dict[str, str]:
     out = {}
     for r in res.samples.itertuples():
-        out[r.where] = (f"measured: dd copying {r.n:,} single bytes made {r.syscr:,} read() and {r.syscw:,} write() "
-                        f"calls, counted by the host kernel")
+        out[r.where] = _("measured: dd copying {n} single bytes made {reads} read() and {writes} write() calls, "
+                         "counted by the host kernel").format(n=f"{r.n:,}", reads=f"{r.syscr:,}", writes=f"{r.syscw:,}")
     return out
 
 
@@ -141,7 +151,7 @@ def _overhead_cost(res, metrics: tuple[str, ...]) -> str | None:
         unit = mem["unit"].iloc[0] if "unit" in mem.columns and len(mem) else ""
         for config, value in mem.groupby("config")["value"].median().items():
             parts.append(f"{config}: {value:.1f} {unit}".strip())
-    return ("measured: " + "; ".join(parts)) if parts else None
+    return _("measured: {parts}").format(parts="; ".join(parts)) if parts else None
 
 
 def costs(op: str, results: dict | None = None) -> dict[str, str]:
@@ -152,8 +162,9 @@ def costs(op: str, results: dict | None = None) -> dict[str, str]:
     """
     o = operation(op)
     results = dict(results or {})
-    out = {"container": "not measured yet", "bare metal": "not measured yet",
-           "virtual machine": "not measured yet in vlab (see the VM notebook for boot times)"}
+    out = {"container": _("not measured yet"), "bare metal": _("not measured yet"),
+           "virtual machine": _("not measured yet in vlab (see the VM notebook for boot times)")}
+    measured = False
     for kind in o.measured_by:
         res = results.get(kind) or _recorded(kind)
         if res is None:
@@ -162,10 +173,12 @@ def costs(op: str, results: dict | None = None) -> dict[str, str]:
             got = _syscall_count_cost(res)
             out["container"] = got.get("container", out["container"])
             out["bare metal"] = got.get("native", out["bare metal"])
+            measured = measured or "container" in got
         elif kind == "overhead":
             found = _overhead_cost(res, OVERHEAD_WORDS[op])
             if found:
-                out["container"] = found if out["container"].startswith("not") else f"{out['container']}; {found}"
+                out["container"] = f"{out['container']}; {found}" if measured else found
+                measured = True
     return out
 
 
@@ -179,15 +192,16 @@ class SyscallPathView:
         if not isinstance(where, str) or where not in WHERE:
             raise BadParameter(f"unknown place {where!r}", f"Choose one of: {', '.join(WHERE)}.")
         self.results = results
-        self.op = w.Dropdown(options=list(OPERATIONS), value=op, description="operation")
-        self.where = w.ToggleButtons(options=list(WHERE), value=where, description="app runs in")
+        self.op = w.Dropdown(options=[(_(name), name) for name in OPERATIONS], value=op, description=_("operation"))
+        self.where = w.ToggleButtons(options=[(_(place), place) for place in WHERE], value=where,
+                                     description=_("app runs in"))
         self.out = w.HTML()
         self.op.observe(self.update, names="value")
         self.where.observe(self.update, names="value")
         self.widget = w.VBox([self.op, self.where, self.out])
         self.update()
 
-    def update(self, _=None) -> None:
+    def update(self, _change=None) -> None:
         hops = path(self.op.value, self.where.value)
         colours = {"app": "#56B4E9", "guest kernel": "#CC79A7", "hypervisor": "#E69F00", "host kernel": "#0072B2",
                    "hardware": "#999999"}
@@ -195,14 +209,15 @@ class SyscallPathView:
         for i, h in enumerate(hops):
             arrow = "" if i == 0 else "<div style='padding-left:2em'>↓</div>"
             boxes.append(f"{arrow}<div style='border-left:8px solid {colours[h.layer]};padding:3px 8px;"
-                         f"margin:1px 0;background:rgba(127,127,127,.08)'><b>{h.layer} ({h.korean})</b>: "
+                         f"margin:1px 0;background:rgba(127,127,127,.08)'><b>{_layer(h)}</b>: "
                          f"{html.escape(h.action)}</div>")
-        cost = costs(self.op.value, self.results).get(self.where.value, "not measured yet")
+        cost = costs(self.op.value, self.results).get(self.where.value, _("not measured yet"))
         n = kernels_crossed(self.op.value, self.where.value)
         self.out.value = (
             "".join(boxes)
-            + f"<p>Kernels that handle this request: <b>{n}</b>. Hops: <b>{len(hops)}</b>.<br>"
-            f"<small>Cost: {html.escape(cost)}</small></p>"
+            + "<p>" + _("Kernels that handle this request: <b>{n}</b>. Hops: <b>{hops}</b>.").format(n=n,
+                                                                                                   hops=len(hops))
+            + "<br><small>" + _("Cost: {cost}").format(cost=html.escape(cost)) + "</small></p>"
         )
 
     def _ipython_display_(self) -> None:
