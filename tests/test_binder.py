@@ -119,6 +119,7 @@ def test_the_package_postbuild_installs_ships_the_code_and_recordings(tmp_path):
     assert "vlab/core/replay.py" in names and "vlab/labs/start_time/phases.py" in names
     assert "vlab/labs/servers_files/kv.cgi" in names, "the servers' CGI programs are package data"
     assert "vlab/labs/overhead/live.py" in names
+    assert "vlab/locale/ko/LC_MESSAGES/vlab.mo" in names, "the Korean message catalog ships in the package"
     for recorded in (ROOT / "data" / "recorded").glob("*.json"):
         assert f"vlab/data/recorded/{recorded.name}" in names, f"{recorded.name} missing from the wheel"
     assert any(n.endswith("entry_points.txt") for n in names)
