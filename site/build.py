@@ -102,16 +102,22 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 def glossary_rst(terms: list[dict[str, str]], stems: set[str], lang: str) -> str:
     title = "Glossary (용어집)" if lang == "en" else "용어집 (Glossary)"
     out = [title, "=" * (len(title) * 2), "",
-           "Every key term of the course in English and Korean, generated from ``data/glossary.tsv``. "
-           "Terms in the notebooks link here.", "", ".. glossary::", "   :sorted:", ""]
+           ("Every key term of the course in English and Korean, generated from ``data/glossary.tsv``. "
+            "Terms in the notebooks link here." if lang == "en" else
+            "강의의 모든 핵심 용어를 한국어와 영어로 모았습니다(``data/glossary.tsv``에서 생성). "
+            "노트북 본문의 용어가 여기로 연결됩니다."), "", ".. glossary::", "   :sorted:", ""]
     for row in terms:
         en, ko = row["term"].strip(), row.get("korean", "").strip()
-        out.append(f"   {en}")
-        if ko and ko.lower() != en.lower():
-            out.append(f"   {ko}")
+        names = [en, ko] if lang == "en" else [ko, en]  # the Korean edition shows Korean first
+        for i, name in enumerate(names):
+            if name and (i == 0 or name.lower() != names[0].lower()):
+                out.append(f"   {name}")
         definition = row["definition"].strip().replace("\n", " ")
+        if lang == "ko" and row.get("definition_ko", "").strip():
+            definition = row["definition_ko"].strip().replace("\n", " ")
         nb = row.get("notebook", "").strip()
-        where = f" Taught in :doc:`{nb}`." if nb in stems else ""
+        taught = " Taught in :doc:`{nb}`." if lang == "en" else " :doc:`{nb}`\\ 에서 배웁니다."
+        where = taught.format(nb=nb) if nb in stems else ""
         out += [f"      {definition}{where}", ""]
     return "\n".join(out) + "\n"
 
@@ -157,7 +163,8 @@ def index_md(lang: str, pages: list[tuple[str, str]]) -> str:
                 "실제 측정값이며(각 페이지의 배너가 어느 컴퓨터인지 알려 줍니다), Docker 엔진 없이 다시 재생했습니다. "
                 "여러분의 컴퓨터에서 직접 측정하려면 페이지 위쪽의 실행 버튼(로켓 아이콘)으로 노트북을 열거나 "
                 "`./course.sh lab ko`를 실행하세요.\n\n"
-                "위젯은 만들어질 때의 상태를 보여 줍니다. 커널이 없으니 슬라이더를 움직여도 다시 계산되지는 않습니다.\n")
+                "위젯은 만들어질 때의 상태를 보여 줍니다. "
+                "커널이 없으니 슬라이더를 움직여도 다시 계산되지는 않습니다.\n")
         cap_nb, cap_ref = "과정", "참고"
     lines = [head, "```{toctree}", ":maxdepth: 1", f":caption: {cap_nb}", ""]
     lines += [stem for stem, _ in pages]
