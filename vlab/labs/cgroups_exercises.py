@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
+from vlab.core.i18n import _
 from vlab.core.results import Results
 
 __all__ = [
@@ -37,8 +38,8 @@ def recorded_cgroup_files() -> tuple[list[str], str]:
     says = dict(zip(res.samples["resource"], res.samples["file_says"].astype(str), strict=False))
     words = [says.get("memory", "?"), *says.get("cpu", "? ?").split()]
     asked = ", ".join(res.samples["asked"].astype(str))
-    note = (f"replay: no engine here, so these are the files as recorded on a real machine "
-            f"(cgroup v{res.extra.get('cgroup_version', '?')}, limits asked: {asked}).")
+    note = (_("replay: no engine here, so these are the files as recorded on a real machine (cgroup "
+              "v{get}, limits asked: {asked}).").format(get=res.extra.get('cgroup_version', '?'), asked=asked))
     return words, note
 
 
@@ -50,30 +51,36 @@ def _mib(raw: str) -> float:
 def check_read_back(memory_mib, cpus, words) -> Feedback:
     """Exercise: the memory limit in MiB and the CPUs, computed from the cgroup files' words."""
     if len(words) < 3 or not all(str(w).lstrip("-").isdigit() for w in words[:3]):
-        return wrong(f"the files' words {words!r} are not three numbers", "Run the glass-box cell again first.")
+        return wrong(_("the files' words {words!r} are not three numbers").format(words=words),
+                     _("Run the glass-box cell again first."))
     mem, quota, period = (int(w) for w in words[:3])
     want_mib, want_cpus = mem / 1024**2, quota / period
     if not isinstance(memory_mib, int | float) or not isinstance(cpus, int | float):
-        return wrong(f"memory_mib and cpus must be numbers, got {type(memory_mib).__name__} and "
-                     f"{type(cpus).__name__}", "The files hold text: convert it with int(...).")
+        return wrong(_("memory_mib and cpus must be numbers, got {type} and {type2}").format(
+                         type=type(memory_mib).__name__, type2=type(cpus).__name__),
+                     _("The files hold text: convert it with int(...)."))
     if abs(memory_mib - want_mib) > 0.01:
         if abs(memory_mib - mem) < 1:
-            return wrong(f"{memory_mib} is the number of bytes, not MiB", "1 MiB = 1024 * 1024 bytes.")
+            return wrong(_("{memory_mib} is the number of bytes, not MiB").format(memory_mib=memory_mib),
+                         _("1 MiB = 1024 * 1024 bytes."))
         if abs(memory_mib - mem / 1e6) < 0.01:
-            return wrong(f"{memory_mib:.2f} divides by 1 000 000 (MB), not by 1024 * 1024 (MiB)",
-                         "Docker's 'm' means MiB: 1024 * 1024 bytes.")
-        return wrong(f"{memory_mib} MiB is not what the memory file says ({mem} bytes)",
-                     "Take the first word, make it an int, divide by 1024 * 1024.")
+            return wrong(_("{memory_mib:.2f} divides by 1 000 000 (MB), not by 1024 * 1024 (MiB)").format(
+                             memory_mib=memory_mib),
+                         _("Docker's 'm' means MiB: 1024 * 1024 bytes."))
+        return wrong(_("{memory_mib} MiB is not what the memory file says ({mem} bytes)").format(
+                         memory_mib=memory_mib, mem=mem),
+                     _("Take the first word, make it an int, divide by 1024 * 1024."))
     if abs(cpus - want_cpus) > 1e-6:
         if abs(cpus - quota) < 1e-6:
-            return wrong(f"{cpus} is the quota alone (µs of CPU time per period)",
-                         "Divide the quota by the period.")
+            return wrong(_("{cpus} is the quota alone (µs of CPU time per period)").format(cpus=cpus),
+                         _("Divide the quota by the period."))
         if want_cpus and abs(cpus - 1 / want_cpus) < 1e-6:
-            return wrong(f"{cpus} is period / quota, upside down", "CPUs = quota / period.")
-        return wrong(f"{cpus} CPUs does not follow from quota {quota} and period {period}",
-                     "CPUs = quota / period: the share of each period the group may run.")
-    return passed(f"{memory_mib:g} MiB and {cpus:g} CPU: the kernel holds exactly the limits Docker was asked for, "
-                  "as plain numbers in files.")
+            return wrong(_("{cpus} is period / quota, upside down").format(cpus=cpus), _("CPUs = quota / period."))
+        return wrong(_("{cpus} CPUs does not follow from quota {quota} and period {period}").format(
+                         cpus=cpus, quota=quota, period=period),
+                     _("CPUs = quota / period: the share of each period the group may run."))
+    return passed(_("{memory_mib:g} MiB and {cpus:g} CPU: the kernel holds exactly the limits Docker was "
+                    "asked for, as plain numbers in files.").format(memory_mib=memory_mib, cpus=cpus))
 
 
 def _relative(samples: pd.DataFrame) -> pd.Series:
@@ -85,32 +92,36 @@ def _relative(samples: pd.DataFrame) -> pd.Series:
 def check_relative_throughput(relative, res: Results) -> Feedback:
     """Exercise: median throughput per quota divided by the 1-CPU median, from the learner's own sweep."""
     if res.samples.empty or 1.0 not in set(res.samples["cpus"]):
-        return wrong("this sweep has no 1-CPU run to divide by", "Run cpu_sweep() with the default quotas.")
+        return wrong(_("this sweep has no 1-CPU run to divide by"), _("Run cpu_sweep() with the default quotas."))
     want = _relative(res.samples)
     got = pd.Series(relative, dtype=float) if isinstance(relative, dict) else relative
     if not isinstance(got, pd.Series):
-        return wrong(f"expected a pandas Series (or a dict) indexed by cpus, got {type(relative).__name__}",
-                     "samples.groupby('cpus')['throughput'].median() gives a Series indexed by cpus.")
+        return wrong(_("expected a pandas Series (or a dict) indexed by cpus, got {type}").format(
+                         type=type(relative).__name__),
+                     _("samples.groupby('cpus')['throughput'].median() gives a Series indexed by cpus."))
     got = got.astype(float)
     missing = [q for q in want.index if q not in got.index]
     if missing:
-        return wrong(f"no value for {missing} CPUs", "Group by the `cpus` column so every quota gets a row.")
+        return wrong(_("no value for {missing} CPUs").format(missing=missing),
+                     _("Group by the `cpus` column so every quota gets a row."))
     got = got.loc[want.index]
     if (abs(got - want) <= 1e-6 * want.abs().max()).all():
-        quarter = f" 0.25 CPU did {want.get(0.25, float('nan')):.2f} of the 1-CPU work per second." \
+        quarter = _(" 0.25 CPU did {get:.2f} of the 1-CPU work per second.").format(
+                      get=want.get(0.25, float('nan'))) \
             if 0.25 in want.index else ""
-        return passed("your ratios match the sweep's own summary." + quarter)
+        return passed(_("your ratios match the sweep's own summary.") + quarter)
     raw = res.samples.groupby("cpus")["throughput"]
     if (abs(got - raw.median()) <= 1e-6 * raw.median().abs().max()).all():
-        return wrong("these are the median throughputs themselves, not ratios",
-                     "Divide every median by the median at cpus == 1.0.")
+        return wrong(_("these are the median throughputs themselves, not ratios"),
+                     _("Divide every median by the median at cpus == 1.0."))
     mean_rel = raw.mean() / raw.mean().loc[1.0]
     if (abs(got - mean_rel) <= 1e-6).all():
-        return wrong("these ratios use the mean; the course reports medians",
-                     "Use .median(): one slow repeat moves a mean but hardly a median.")
+        return wrong(_("these ratios use the mean; the course reports medians"),
+                     _("Use .median(): one slow repeat moves a mean but hardly a median."))
     worst = (got - want).abs().idxmax()
-    return wrong(f"at {worst} CPUs you have {got.loc[worst]:.3f}, your data gives {want.loc[worst]:.3f}",
-                 "Median throughput per cpus value, each divided by the median at cpus == 1.0.")
+    return wrong(_("at {worst} CPUs you have {loc:.3f}, your data gives {loc2:.3f}").format(
+                     worst=worst, loc=got.loc[worst], loc2=want.loc[worst]),
+                 _("Median throughput per cpus value, each divided by the median at cpus == 1.0."))
 
 
 @checker
@@ -120,52 +131,59 @@ def check_exit_signal(signal_number, signal_name, res: Results) -> Feedback:
 
     over = res.samples[res.samples["case"] == "exceeds"]
     if over.empty:
-        return wrong("this run has no 'exceeds' case to decode", "Run memory_hog() with allocate > limit.")
+        return wrong(_("this run has no 'exceeds' case to decode"), _("Run memory_hog() with allocate > limit."))
     code = int(over["exit_code"].iloc[0])
     if code <= 128:
-        return wrong(f"the process exited with {code}, not by a signal (> 128) on this run",
-                     "Was it OOM-killed? Look at the oom_killed column.")
+        return wrong(_("the process exited with {code}, not by a signal (> 128) on this run").format(code=code),
+                     _("Was it OOM-killed? Look at the oom_killed column."))
     want = code - 128
     if signal_number != want:
         if signal_number == code:
-            return wrong(f"{signal_number} is the exit code; the signal is hidden inside it",
-                         "A shell reports a death by signal N as 128 + N.")
-        return wrong(f"signal {signal_number} does not give exit code {code}", "exit code = 128 + signal number.")
+            return wrong(_("{signal_number} is the exit code; the signal is hidden inside it").format(
+                             signal_number=signal_number),
+                         _("A shell reports a death by signal N as 128 + N."))
+        return wrong(_("signal {signal_number} does not give exit code {code}").format(
+                         signal_number=signal_number, code=code), _("exit code = 128 + signal number."))
     name = signal.Signals(want).name
     if str(signal_name).upper() != name:
-        return wrong(f"signal {want} is not called {signal_name!r}", "Look it up: signal.Signals(number).name.")
-    return passed(f"{code} = 128 + {want}: {name}. The memory cgroup's OOM killer ended the process with a signal "
-                  "that cannot be caught, inside the container's cgroup only.")
+        return wrong(_("signal {want} is not called {signal_name!r}").format(want=want, signal_name=signal_name),
+                     _("Look it up: signal.Signals(number).name."))
+    return passed(_("{code} = 128 + {want}: {name}. The memory cgroup's OOM killer ended the process with"
+                    " a signal that cannot be caught, inside the container's cgroup only.").format(
+                      code=code, want=want, name=name))
 
 
 def compare_oom_prediction(predicted_exit_code, res: Results) -> str:
     """Set the learner's predicted exit code against the measured one, and explain."""
     code, killed = oom_fact(res)
-    head = f"You measured exit code {code} (OOMKilled: {killed})."
+    head = _("You measured exit code {code} (OOMKilled: {killed}).").format(code=code, killed=killed)
     if is_blank(predicted_exit_code) or predicted_exit_code is None:
-        return head + " You made no prediction: next time write one down first, to see what you expected."
+        return head + _(" You made no prediction: next time write one down first, to see what you expected.")
     if predicted_exit_code == code:
-        return head + f" You predicted {predicted_exit_code}: right. The exercise below decodes what it means."
+        return head + _(" You predicted {predicted_exit_code}: right. The exercise below decodes what it "
+                        "means.").format(predicted_exit_code=predicted_exit_code)
     if predicted_exit_code == 0:
-        return (head + " You predicted 0 (success): a cgroup does not make the allocation fail gently; the kernel "
-                "reclaims what it can, then kills a process in the group.")
+        return (head + _(" You predicted 0 (success): a cgroup does not make the allocation fail gently; the "
+                         "kernel reclaims what it can, then kills a process in the group."))
     if predicted_exit_code == 1:
-        return (head + " You predicted 1 (a normal error): the program never saw an error; it was killed from outside "
-                "by a signal, and a shell reports a death by signal N as 128 + N.")
-    return head + f" You predicted {predicted_exit_code}. The exercise below shows where {code} comes from."
+        return (head + _(" You predicted 1 (a normal error): the program never saw an error; it was killed from "
+                         "outside by a signal, and a shell reports a death by signal N as 128 + N."))
+    return head + _(" You predicted {predicted_exit_code}. The exercise below shows where {code} comes "
+                    "from.").format(predicted_exit_code=predicted_exit_code, code=code)
 
 
 def compare_quota_prediction(predicted_relative, res: Results) -> str:
     """Set the learner's predicted throughput at 0.25 CPU (relative to 1 CPU) against the sweep."""
     if res.samples.empty or not {0.25, 1.0} <= set(res.samples["cpus"]):
-        return "This sweep has no 0.25 and 1 CPU runs to compare."
+        return _("This sweep has no 0.25 and 1 CPU runs to compare.")
     got = float(_relative(res.samples).loc[0.25])
-    head = f"At 0.25 CPU your container did {got:.2f} of the 1-CPU work per second."
+    head = _("At 0.25 CPU your container did {got:.2f} of the 1-CPU work per second.").format(got=got)
     if is_blank(predicted_relative) or predicted_relative is None:
-        return head + " You made no prediction."
+        return head + _(" You made no prediction.")
     diff = got - float(predicted_relative)
-    why = ("close to the quota: the kernel lets the group run 25 ms in every 100 ms period, then throttles it."
+    why = (_("close to the quota: the kernel lets the group run 25 ms in every 100 ms period, then throttles it.")
            if abs(got - 0.25) < 0.05 else
-           "away from 0.25: on a busy shared machine even the 1-CPU run does not get a whole CPU, which raises "
-           "the ratio, and throttling at period boundaries costs a little, which lowers it.")
-    return head + f" You predicted {float(predicted_relative):.2f} (off by {diff:+.2f}); the result is {why}"
+           _("away from 0.25: on a busy shared machine even the 1-CPU run does not get a whole CPU, which raises "
+             "the ratio, and throttling at period boundaries costs a little, which lowers it."))
+    return head + _(" You predicted {predicted_relative:.2f} (off by {diff:+.2f}); the result is {why}").format(
+                      predicted_relative=float(predicted_relative), diff=diff, why=why)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
+from vlab.core.i18n import _
 from vlab.core.results import Results
 
 __all__ = ["check_boot_share", "check_vm_ratio", "compare_prediction", "recorded_kernels"]
@@ -21,7 +22,7 @@ def recorded_kernels() -> tuple[dict[str, str], str]:
     extra = replay.load("vm_container_start").extra
     return ({"container": str((extra.get("container") or {}).get("kernel", "?")),
              "host": str(extra.get("host_kernel", "?"))},
-            "replay: no engine here; the kernels a real machine reported when this was recorded.")
+            _("replay: no engine here; the kernels a real machine reported when this was recorded."))
 
 
 def _phase(res: Results, phase: str) -> pd.Series:
@@ -38,23 +39,27 @@ def check_boot_share(share, vm: Results) -> Feedback:
     """Exercise: the median share of launch → marker spent before the guest's clock started."""
     before, total = _phase(vm, "before_guest_clock"), _phase(vm, "launch_to_marker")
     if before.empty or total.empty:
-        return wrong("these VM results have no before_guest_clock / launch_to_marker phases", "Boot the VM first.")
+        return wrong(_("these VM results have no before_guest_clock / launch_to_marker phases"),
+                     _("Boot the VM first."))
     want = float(before.median() / total.median())
     if not _number(share):
-        return wrong(f"expected a number between 0 and 1, got {type(share).__name__}", "Divide two medians.")
+        return wrong(_("expected a number between 0 and 1, got {type}").format(type=type(share).__name__),
+                     _("Divide two medians."))
     if abs(share - want) <= 1e-6:
-        return passed(f"{want:.0%} of your VM's start passed before its kernel's clock even began (QEMU start-up, "
-                      f"loading and unpacking the kernel); the other {1 - want:.0%} is the kernel booting itself "
-                      "and /init.")
+        return passed(_("{want:.0%} of your VM's start passed before its kernel's clock even began (QEMU "
+                        "start-up, loading and unpacking the kernel); the other {value:.0%} is the kernel"
+                        " booting itself and /init.").format(want=want, value=1 - want))
     if abs(share - 100 * want) <= 1e-4:
-        return wrong(f"{share:.1f} is a percentage; give the fraction", "Leave out the × 100.")
+        return wrong(_("{share:.1f} is a percentage; give the fraction").format(share=share), _("Leave out the × 100."))
     if abs(share - (1 - want)) <= 1e-6:
-        return wrong("that is the share of the guest's own boot (guest_uptime), not the part before it",
-                     "Use before_guest_clock.")
+        return wrong(_("that is the share of the guest's own boot (guest_uptime), not the part before it"),
+                     _("Use before_guest_clock."))
     if want and abs(share - 1 / want) <= 1e-6:
-        return wrong(f"{share:.2f} is upside down", "share = median before_guest_clock / median launch_to_marker.")
-    return wrong(f"{share:.3f} is not the ratio of your two medians ({want:.3f})",
-                 "Median of each phase over the trials, then divide.")
+        return wrong(_("{share:.2f} is upside down").format(share=share),
+                     _("share = median before_guest_clock / median "
+                                                      "launch_to_marker."))
+    return wrong(_("{share:.3f} is not the ratio of your two medians ({want:.3f})").format(share=share, want=want),
+                 _("Median of each phase over the trials, then divide."))
 
 
 @checker
@@ -62,42 +67,47 @@ def check_vm_ratio(ratio, vm: Results, ct: Results) -> Feedback:
     """Exercise: median VM launch → marker over the median container create → exit (total)."""
     v, c = _phase(vm, "launch_to_marker"), _phase(ct, "total")
     if v.empty or c.empty:
-        return wrong("need both the VM boots and the container starts", "Run the cells above first.")
+        return wrong(_("need both the VM boots and the container starts"), _("Run the cells above first."))
     want = float(v.median() / c.median())
     if not _number(ratio):
-        return wrong(f"expected a number, got {type(ratio).__name__}", "Divide two medians.")
+        return wrong(_("expected a number, got {type}").format(type=type(ratio).__name__), _("Divide two medians."))
     if abs(ratio - want) <= 1e-6 * want:
-        return passed(f"the VM took {want:.1f}× as long as the container to run its first program.")
+        return passed(_("the VM took {want:.1f}× as long as the container to run its first program.").format(
+                          want=want))
     if abs(ratio - 1 / want) <= 1e-6 / want:
-        return wrong(f"{ratio:.3f} is container / VM, upside down", "ratio = VM median / container median.")
+        return wrong(_("{ratio:.3f} is container / VM, upside down").format(ratio=ratio),
+                     _("ratio = VM median / container median."))
     mean = float(v.mean() / c.mean())
     if abs(ratio - mean) <= 1e-6 * mean:
-        return wrong("that ratio uses means; compare medians", "Use .median().")
-    return wrong(f"{ratio:.2f} is not your VM/container ratio of medians ({want:.2f})",
-                 "VM phase launch_to_marker, container phase total.")
+        return wrong(_("that ratio uses means; compare medians"), _("Use .median()."))
+    return wrong(_("{ratio:.2f} is not your VM/container ratio of medians ({want:.2f})").format(
+                     ratio=ratio, want=want),
+                 _("VM phase launch_to_marker, container phase total."))
 
 
 def compare_prediction(predicted_ratio, vm: Results, ct: Results) -> str:
     """Set the learner's predicted VM/container ratio against the two medians, and explain."""
     v, c = _phase(vm, "launch_to_marker"), _phase(ct, "total")
     if v.empty or c.empty:
-        return "No VM or container results to compare."
+        return _("No VM or container results to compare.")
     got = float(v.median() / c.median())
     accel = str(vm.extra.get("accelerator") or "?").upper()
-    head = f"On your machine the VM ({accel}) took {got:.1f}× as long as the container."
+    head = _("On your machine the VM ({accel}) took {got:.1f}× as long as the container.").format(
+               accel=accel, got=got)
     if is_blank(predicted_ratio) or predicted_ratio is None:
-        return head + " You made no prediction."
+        return head + _(" You made no prediction.")
     p = float(predicted_ratio)
     if p <= 1:
-        why = ("You expected the VM to be as fast or faster. It must start QEMU, load a kernel, boot it and only then "
-               "run /init; the container asks an already-running kernel for namespaces and cgroups.")
+        why = (_("You expected the VM to be as fast or faster. It must start QEMU, load a kernel, boot it and only"
+                 " then run /init; the container asks an already-running kernel for namespaces and cgroups."))
     elif p < got / 3:
-        why = (f"The gap is larger than you expected: under {accel} " +
-               ("every guest instruction is translated in software, so the kernel boot itself is slow."
-                if accel == "TCG" else "the whole kernel boot still has to happen."))
+        why = (_("The gap is larger than you expected: under {accel} every guest instruction is translated in "
+                 "software, so the kernel boot itself is slow.") if accel == "TCG" else
+               _("The gap is larger than you expected: under {accel} the whole kernel boot still has to happen.")
+               ).format(accel=accel)
     elif p > got * 3:
-        why = ("The gap is smaller than you expected: vlab's VM is minimal (microvm, a tiny initramfs), and the "
-               "container's time includes the engine's bookkeeping.")
+        why = (_("The gap is smaller than you expected: vlab's VM is minimal (microvm, a tiny initramfs), and the "
+                 "container's time includes the engine's bookkeeping."))
     else:
-        why = "Within a factor of three: a good estimate."
-    return head + f" You predicted {p:.1f}×. {why}"
+        why = _("Within a factor of three: a good estimate.")
+    return head + _(" You predicted {p:.1f}×. {why}").format(p=p, why=why)
