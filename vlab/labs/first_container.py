@@ -9,6 +9,7 @@ import pandas as pd
 
 from vlab.core import provenance
 from vlab.core.exercise import Feedback, checker, passed, wrong
+from vlab.core.i18n import _
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 
@@ -36,13 +37,15 @@ class FirstLook:
         return self.kernel_inside == self.kernel_host
 
     def _repr_html_(self) -> str:
-        src = "recorded run (replay)" if self.replayed else "live, just now"
-        rows = [("PID of the command inside", self.pid_inside, "–"),
-                ("kernel release (uname -r)", self.kernel_inside, self.kernel_host),
-                ("hostname", self.hostname_inside, "(the host's)")]
+        src = _("recorded run (replay)") if self.replayed else _("live, just now")
+        rows = [(_("PID of the command inside"), self.pid_inside, "–"),
+                (_("kernel release (uname -r)"), self.kernel_inside, self.kernel_host),
+                (_("hostname"), self.hostname_inside, _("(the host's)"))]
         body = "".join(f"<tr><td>{a}</td><td><code>{b}</code></td><td><code>{c}</code></td></tr>" for a, b, c in rows)
-        return (f"<table><tr><th>fact</th><th>inside the container</th><th>on the host</th></tr>{body}</table>"
-                f"<small>Source: {src}.</small>")
+        head = "<tr><th>{}</th><th>{}</th><th>{}</th></tr>".format(
+            _("fact"), _("inside the container"), _("on the host"))
+        return (f"<table>{head}{body}</table>"
+                "<small>{}</small>".format(_("Source: {src}.").format(src=src)))
 
 
 def _no_capabilities(cap_eff_line: str) -> bool:
@@ -90,18 +93,21 @@ def recorded_run_ms() -> float:
 
 def compare_start_prediction(predicted_ms: object, measured_ms: float) -> str:
     """Set the learner's predicted container run time against the measured one, with what it means."""
-    context = (f"Measured: {measured_ms:.0f} ms for the whole create → start → run → remove. For scale: starting a "
-               "plain process takes about 1 ms, booting a virtual machine takes seconds (notebook 08). A container "
-               "boots no kernel; most of the time is the engine's bookkeeping (notebook 07 takes it apart).")
+    context = _("Measured: {ms:.0f} ms for the whole create → start → run → remove. For scale: starting a "
+                "plain process takes about 1 ms, booting a virtual machine takes seconds (notebook 08). A container "
+                "boots no kernel; most of the time is the engine's bookkeeping (notebook 07 takes it apart).").format(
+                    ms=measured_ms)
     if not isinstance(predicted_ms, int | float) or isinstance(predicted_ms, bool) or predicted_ms <= 0:
-        return "No prediction recorded. " + context
+        return _("No prediction recorded. {context}").format(context=context)
     ratio = predicted_ms / measured_ms
     if 0.5 <= ratio <= 2:
-        verdict = f"You predicted {predicted_ms:g} ms: within a factor of two, well done."
+        verdict = _("You predicted {ms:g} ms: within a factor of two, well done.").format(ms=predicted_ms)
     elif ratio > 2:
-        verdict = f"You predicted {predicted_ms:g} ms: {ratio:.0f}× too slow. Containers start far faster than VMs."
+        verdict = _("You predicted {ms:g} ms: {ratio:.0f}× too slow. Containers start far faster than VMs.").format(
+            ms=predicted_ms, ratio=ratio)
     else:
-        verdict = f"You predicted {predicted_ms:g} ms: {1 / ratio:.0f}× too fast. A container is more than a fork."
+        verdict = _("You predicted {ms:g} ms: {ratio:.0f}× too fast. A container is more than a fork.").format(
+            ms=predicted_ms, ratio=1 / ratio)
     return f"{verdict} {context}"
 
 

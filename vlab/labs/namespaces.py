@@ -22,6 +22,7 @@ import pandas as pd
 from vlab.core import provenance, sandbox
 from vlab.core.errors import BadParameter
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
+from vlab.core.i18n import N_, _
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
@@ -38,47 +39,48 @@ NS_TYPES = ("cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts")
 
 # What each namespace type isolates, in one line (English with the Korean term).
 NS_WHAT = {
-    "cgroup": "the view of the cgroup tree (cgroup 네임스페이스)",
-    "ipc": "System V IPC and POSIX message queues (IPC 네임스페이스)",
-    "mnt": "the mount table and root filesystem (마운트 네임스페이스)",
-    "net": "network interfaces, routes, ports and firewall (네트워크 네임스페이스)",
-    "pid": "process ids and the process tree (PID 네임스페이스)",
-    "time": "the boot-time and monotonic clock offsets (time 네임스페이스)",
-    "user": "user and group ids and capabilities (사용자 네임스페이스)",
-    "uts": "hostname and domain name (UTS 네임스페이스)",
+    "cgroup": N_("the view of the cgroup tree (cgroup 네임스페이스)"),
+    "ipc": N_("System V IPC and POSIX message queues (IPC 네임스페이스)"),
+    "mnt": N_("the mount table and root filesystem (마운트 네임스페이스)"),
+    "net": N_("network interfaces, routes, ports and firewall (네트워크 네임스페이스)"),
+    "pid": N_("process ids and the process tree (PID 네임스페이스)"),
+    "time": N_("the boot-time and monotonic clock offsets (time 네임스페이스)"),
+    "user": N_("user and group ids and capabilities (사용자 네임스페이스)"),
+    "uts": N_("hostname and domain name (UTS 네임스페이스)"),
 }
 
 _DIFFERS = {
-    "cgroup": "private cgroup namespace: the container sees its own cgroup as the root of the tree "
-              "(Docker's default on cgroup v2).",
-    "ipc": "own IPC namespace: it cannot attach to the host's shared memory or message queues.",
-    "mnt": "own mount namespace: its root is the image's filesystem, not the host's /.",
-    "net": "own network namespace: its own interfaces, routing table and ports.",
-    "pid": "own PID namespace: its first process is PID 1 and host processes are invisible.",
-    "time": "own time namespace (rare: the engine asked for one).",
-    "user": "user namespace remapping (rootless Docker or userns-remap): uid 0 inside is an "
-            "unprivileged uid outside.",
-    "uts": "own UTS namespace: its own hostname (Docker uses the short container id).",
+    "cgroup": N_("private cgroup namespace: the container sees its own cgroup as the root of the tree "
+              "(Docker's default on cgroup v2)."),
+    "ipc": N_("own IPC namespace: it cannot attach to the host's shared memory or message queues."),
+    "mnt": N_("own mount namespace: its root is the image's filesystem, not the host's /."),
+    "net": N_("own network namespace: its own interfaces, routing table and ports."),
+    "pid": N_("own PID namespace: its first process is PID 1 and host processes are invisible."),
+    "time": N_("own time namespace (rare: the engine asked for one)."),
+    "user": N_("user namespace remapping (rootless Docker or userns-remap): uid 0 inside is an "
+            "unprivileged uid outside."),
+    "uts": N_("own UTS namespace: its own hostname (Docker uses the short container id)."),
 }
 
 _SAME = {
-    "cgroup": "shared: on cgroup v1 Docker runs containers with CgroupnsMode 'host', so the container "
-              "sees the host's cgroup paths (e.g. /docker/<id>); the limits still apply.",
-    "ipc": "shared with the host on purpose (ipc_mode='host').",
-    "mnt": "shared mount namespace (unusual for a container).",
-    "net": "shared network stack (network='host').",
-    "pid": "shared process tree (pid_mode='host').",
-    "time": "not namespaced by Docker: containers use the host's clocks.",
-    "user": "not namespaced by default: root (uid 0) inside IS uid 0 on the host. That is why vlab drops "
-            "every capability and why a container escape is serious.",
-    "uts": "shared hostname (uts_mode='host').",
+    "cgroup": N_("shared: on cgroup v1 Docker runs containers with CgroupnsMode 'host', so the container "
+              "sees the host's cgroup paths (e.g. /docker/<id>); the limits still apply."),
+    "ipc": N_("shared with the host on purpose (ipc_mode='host')."),
+    "mnt": N_("shared mount namespace (unusual for a container)."),
+    "net": N_("shared network stack (network='host')."),
+    "pid": N_("shared process tree (pid_mode='host')."),
+    "time": N_("not namespaced by Docker: containers use the host's clocks."),
+    "user": N_("not namespaced by default: root (uid 0) inside IS uid 0 on the host. That is why vlab drops "
+            "every capability and why a container escape is serious."),
+    "uts": N_("shared hostname (uts_mode='host')."),
 }
 
 
 def explain(ns: str, differs: bool) -> str:
     """One-line reason why namespace ``ns`` differs (or not) between host and container."""
     if ns not in NS_TYPES:
-        raise BadParameter(f"Unknown namespace type {ns!r}", f"Use one of: {', '.join(NS_TYPES)}.")
+        raise BadParameter(_("Unknown namespace type {ns!r}").format(ns=ns),
+                           _("Use one of: {names}.").format(names=", ".join(NS_TYPES)))
     return (_DIFFERS if differs else _SAME)[ns]
 
 
@@ -166,16 +168,16 @@ def parse_ns(body: str) -> dict[str, str]:
 
 
 _VIEW_NOTES = {
-    "my_pid": ("process id of the probe's shell", "PID namespace: numbering starts again at 1 inside."),
-    "pid1": ("what runs as PID 1", "Inside, PID 1 is the container's own command, not the host's init."),
-    "processes": ("processes visible", "The container sees only its own processes."),
-    "hostname": ("hostname (UTS)", "UTS namespace: the container has its own hostname."),
-    "rootfs": ("filesystem type of /", "Mount namespace: / is the image on an overlay filesystem."),
-    "mounts": ("mount points visible", "Mount namespace: a short mount table of its own."),
-    "interfaces": ("network interfaces", "Network namespace: only its own interfaces (lo with network none)."),
-    "uid": ("user id", "Same number: without a user namespace, root inside is root outside."),
-    "uid_map": ("uid map (inside outside count)", "The identity map: no remapping of users."),
-    "kernel": ("kernel release (uname -r)", "One kernel for all: a container shares the host's kernel."),
+    "my_pid": (N_("process id of the probe's shell"), N_("PID namespace: numbering starts again at 1 inside.")),
+    "pid1": (N_("what runs as PID 1"), N_("Inside, PID 1 is the container's own command, not the host's init.")),
+    "processes": (N_("processes visible"), N_("The container sees only its own processes.")),
+    "hostname": (N_("hostname (UTS)"), N_("UTS namespace: the container has its own hostname.")),
+    "rootfs": (N_("filesystem type of /"), N_("Mount namespace: / is the image on an overlay filesystem.")),
+    "mounts": (N_("mount points visible"), N_("Mount namespace: a short mount table of its own.")),
+    "interfaces": (N_("network interfaces"), N_("Network namespace: only its own interfaces (lo with network none).")),
+    "uid": (N_("user id"), N_("Same number: without a user namespace, root inside is root outside.")),
+    "uid_map": (N_("uid map (inside outside count)"), N_("The identity map: no remapping of users.")),
+    "kernel": (N_("kernel release (uname -r)"), N_("One kernel for all: a container shares the host's kernel.")),
 }
 
 
@@ -198,11 +200,11 @@ def _views_frame(host_ns: dict, cont_ns: dict, host: dict, cont: dict, cgroupns_
 
 def _host_note(kernel_in_container: str) -> str:
     if kernel_in_container and kernel_in_container != platform.release():
-        return ("The engine runs on a different kernel than this notebook (Docker Desktop or a remote engine): "
-                "'host' below means this notebook's process, not the engine's machine.")
+        return N_("The engine runs on a different kernel than this notebook (Docker Desktop or a remote engine): "
+                  "'host' below means this notebook's process, not the engine's machine.")
     if host_namespaces().get("pid") != f"pid:[{INIT_PID_NS_INODE}]":
-        return "This notebook itself runs in a container: 'host' below means the notebook's container."
-    return "'host' below is this notebook's own process on the machine that runs the engine."
+        return N_("This notebook itself runs in a container: 'host' below means the notebook's container.")
+    return N_("'host' below is this notebook's own process on the machine that runs the engine.")
 
 
 def _views_limits(network: str = "none") -> Limits:
@@ -280,7 +282,7 @@ def sharing() -> Results:
                      "shared": same, "asked_to_share": t in shared_on_purpose})
     ps_b = parse_sections("@@ps\n" + out_b.split("@@ps", 1)[1])["ps"].split() if "@@ps" in out_b else []
     extra = {"b_sees_processes": [p for p in ps_b if p != "COMMAND"],
-             "how": "B was created with pid_mode='container:<A>' and network='container:<A>'."}
+             "how": N_("B was created with pid_mode='container:<A>' and network='container:<A>'.")}
     return Results("ns_sharing", pd.DataFrame(rows), provenance=provenance.collect({}), extra=extra)
 
 
@@ -311,19 +313,20 @@ def recorded_pid_namespaces() -> dict[str, str]:
 def compare_prediction(predicted: object, res: Results) -> str:
     """Set the learner's predicted number of shared namespaces against the measured one."""
     shared = shared_with_host(res)
-    measured = (f"the container shares {len(shared)} of {len(NS_TYPES)} namespace types with the host: "
-                f"{', '.join(shared)}")
+    measured = _("the container shares {n} of {total} namespace types with the host: {names}").format(
+        n=len(shared), total=len(NS_TYPES), names=", ".join(shared))
     if not isinstance(predicted, int) or isinstance(predicted, bool):
-        return f"No prediction recorded. Measured: {measured}."
+        return _("No prediction recorded. Measured: {measured}.").format(measured=measured)
     if predicted == len(shared):
-        verdict = "Your prediction was exactly right"
+        verdict = _("Your prediction was exactly right")
     elif predicted > len(shared):
-        verdict = f"You predicted {predicted}: the container is more isolated than you expected"
+        verdict = _("You predicted {n}: the container is more isolated than you expected").format(n=predicted)
     else:
-        verdict = f"You predicted {predicted}: the container shares more with the host than you expected"
-    return (f"{verdict}. Measured: {measured}. Docker gives a container its own pid, mnt, net, uts and ipc "
-            "namespaces; it leaves the user namespace shared (root inside is root outside), uses no time namespace, "
-            "and shares the cgroup namespace only on cgroup v1.")
+        verdict = _("You predicted {n}: the container shares more with the host than you expected").format(
+            n=predicted)
+    return _("{verdict}. Measured: {measured}. Docker gives a container its own pid, mnt, net, uts and ipc "
+             "namespaces; it leaves the user namespace shared (root inside is root outside), uses no time namespace, "
+             "and shares the cgroup namespace only on cgroup v1.").format(verdict=verdict, measured=measured)
 
 
 @checker
