@@ -118,10 +118,13 @@ def notebook_pages(site: Path, lang: str) -> list[str]:
     return sorted(p.stem for p in (site / lang).glob("*.html") if p.stem[:2].isdigit())
 
 
-def test_every_notebook_has_a_page_in_course_order(site: Path):
-    src = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb") if p.stem[:2].isdigit())
-    assert notebook_pages(site, "en") == src
-    index = (site / "en" / "index.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_notebook_has_a_page_in_course_order(site: Path, lang: str):
+    folder = ROOT / "notebooks" / ("" if lang == "en" else lang)
+    src = sorted(p.stem for p in folder.glob("*.ipynb") if p.stem[:2].isdigit())
+    assert src, f"no {lang} notebooks"
+    assert notebook_pages(site, lang) == src
+    index = (site / lang / "index.html").read_text(encoding="utf-8")
     positions = [index.find(f'href="{stem}.html"') for stem in src]
     assert all(p >= 0 for p in positions), "the navigation lists every notebook"
     assert positions == sorted(positions), "in course order (00 … 11, 99)"
@@ -202,6 +205,26 @@ def test_a_widget_renders_offline_from_the_sites_own_widget_manager(site: Path, 
     shot(page, f"widget-{stem}")
     assert page.locator(".jupyter-widgets").count() > 0
     assert not page.outside_requests, f"the widget manager asked for the network: {page.outside_requests[:5]}"
+
+
+def test_the_korean_edition_speaks_korean(site: Path, server: str, page):
+    """A Korean page: Korean prose, a Korean replay banner, its figures load; the glossary lists Korean first."""
+    stem = next(s for s in notebook_pages(site, "ko") if s.startswith("07_"))
+    page.goto(f"{server}/ko/{stem}.html", wait_until="load")
+    text = page.locator("main").inner_text()
+    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    assert hangul > latin, f"ko/{stem}: {hangul} Hangul vs {latin} Latin letters"
+    assert "▶ 리플레이" in text, f"ko/{stem}: no Korean replay banner"
+    figure = page.locator(".cell_output img").first
+    figure.scroll_into_view_if_needed()
+    assert figure.evaluate("e => e.complete && e.naturalWidth > 0")
+    shot(page, f"ko-{stem}")
+    page.goto(f"{server}/ko/glossary.html", wait_until="load")
+    glossary = page.locator("main").inner_text()
+    assert 0 <= glossary.find("하이퍼바이저") < glossary.find("hypervisor"), "Korean first in the Korean glossary"
+    shot(page, "ko-glossary")
+    assert not page.outside_requests, f"the Korean pages asked for the network: {page.outside_requests[:5]}"
 
 
 def test_search_finds_a_korean_term(server: str, page):
