@@ -24,6 +24,7 @@ import pandas as pd
 from vlab.core import provenance, sandbox, settings
 from vlab.core.errors import BadParameter, VlabError
 from vlab.core.hostprobe import HostProbe
+from vlab.core.i18n import _
 from vlab.core.interleave import Rounds, StopRule, rule_for
 from vlab.core.replay import replayable
 from vlab.core.results import Results
@@ -96,7 +97,7 @@ def parse_limits(text: str) -> dict:
 
 def _limits_args(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Limits:
     if cpus is None:
-        raise BadParameter("cpus=None sets no CPU limit to read back", "Give a number of CPUs, e.g. cpus=0.5.")
+        raise BadParameter(_("cpus=None sets no CPU limit to read back"), _("Give a number of CPUs, e.g. cpus=0.5."))
     return Limits(memory=memory, cpus=cpus, pids=pids)
 
 
@@ -148,7 +149,8 @@ def check_hog_sizes(limit: str | int, allocate: str | int) -> tuple[int, int]:
     """Validate a memory limit and an allocation size (both parsed like Docker sizes)."""
     lim, alloc = parse_memory(limit), parse_memory(allocate)
     if alloc > 1024**3:
-        raise BadParameter(f"allocate={allocate!r} is above the course's 1 GiB hog cap", "Use at most '1g'.")
+        raise BadParameter(_("allocate={allocate!r} is above the course's 1 GiB hog cap").format(allocate=allocate),
+                           _("Use at most '1g'."))
     return lim, alloc
 
 
@@ -199,17 +201,19 @@ _CPUSET = re.compile(r"\d+(-\d+)?(,\d+(-\d+)?)*")
 def check_cpuset(cpuset: str) -> str:
     """A cpuset such as '0', '0-1' or '0,2' (the CPUs a container may run on)."""
     if not isinstance(cpuset, str) or not _CPUSET.fullmatch(cpuset):
-        raise BadParameter(f"cpuset={cpuset!r} is not a CPU list", "Use CPU numbers such as '0', '0-1' or '0,2'.")
+        raise BadParameter(_("cpuset={cpuset!r} is not a CPU list").format(cpuset=cpuset),
+                           _("Use CPU numbers such as '0', '0-1' or '0,2'."))
     return cpuset
 
 
 def check_quotas(quotas) -> list[float]:
     """CPU quotas to sweep: a non-empty sequence of CPU counts (each 0.01–64)."""
     if isinstance(quotas, str | bytes) or not hasattr(quotas, "__iter__"):
-        raise BadParameter(f"quotas={quotas!r} is not a list of CPU quotas", "For example quotas=(0.25, 0.5, 1, 2).")
+        raise BadParameter(_("quotas={quotas!r} is not a list of CPU quotas").format(quotas=quotas),
+                           _("For example quotas=(0.25, 0.5, 1, 2)."))
     qs = [check_cpus(q) for q in quotas]
     if not qs:
-        raise BadParameter("quotas is empty", "Give at least one CPU quota, e.g. (0.25, 0.5, 1, 2).")
+        raise BadParameter(_("quotas is empty"), _("Give at least one CPU quota, e.g. (0.25, 0.5, 1, 2)."))
     return qs
 
 
@@ -252,12 +256,13 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
     skipped = [q for q in qs if q > ncpu]
     qs = [q for q in qs if q <= ncpu]
     if not qs:
-        raise BadParameter(f"every quota is above the engine's {ncpu} CPUs", f"Use quotas up to {ncpu}.")
+        raise BadParameter(_("every quota is above the engine's {ncpu} CPUs").format(ncpu=ncpu),
+                           _("Use quotas up to {ncpu}.").format(ncpu=ncpu))
     load_before = _loadavg()
     rows, partial, error = [], False, None
     runs = Rounds(qs, rule, seed)
     try:
-        for rep, _, q in runs:
+        for rep, _i, q in runs:
             res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
                               purpose="cgroups-cpu-sweep", timeout=600)
             us = int(res.stdout.strip().splitlines()[-1])
@@ -333,7 +338,8 @@ def _noisy_args(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int =
     """noisy_neighbour's arguments, checked and with defaults filled in."""
     hog_cpus = check_cpus(hog_cpus)
     if hog_cpus >= 1:
-        raise BadParameter(f"hog_cpus={hog_cpus} does not limit the hog on one CPU", "Use a value below 1, e.g. 0.2.")
+        raise BadParameter(_("hog_cpus={hog_cpus} does not limit the hog on one CPU").format(hog_cpus=hog_cpus),
+                           _("Use a value below 1, e.g. 0.2."))
     rounds = whole_number("rounds", settings.trials(40, 15) if rounds is None else rounds, 1, 1000)
     rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     work = whole_number("work", work, 100, 1_000_000)
@@ -361,7 +367,7 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     rows, partial, error = [], False, None
     runs = Rounds(list(conditions), rule, seed)
     try:
-        for rep, _, cond in runs:
+        for rep, _i, cond in runs:
             got = _victim_under(cond, conditions[cond], rounds, work, cpuset)
             rows += [dict(condition=cond, repeat=rep, round=i, ms=ms) for i, ms in enumerate(got)]
             if got:  # one value per run: requests within a run are not independent
@@ -434,11 +440,13 @@ def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pid
     processes to start (fork processes).
     """
     if workload not in WORKLOADS:
-        raise BadParameter(f"Unknown workload {workload!r}", f"Use one of: {', '.join(WORKLOADS)}.")
+        raise BadParameter(_("Unknown workload {workload!r}").format(workload=workload),
+                           _("Use one of: {names}.").format(names=", ".join(WORKLOADS)))
     size = whole_number("size", size, 1, 1000)
     memory_mb = whole_number("memory_mb", memory_mb, 6, 4096)
     if cpus is None:
-        raise BadParameter("cpus=None: the playground always sets a CPU limit", "Give a number of CPUs, e.g. 0.5.")
+        raise BadParameter(_("cpus=None: the playground always sets a CPU limit"),
+                           _("Give a number of CPUs, e.g. 0.5."))
     limits = Limits(memory=f"{memory_mb}m", cpus=cpus, pids=pids)
     if workload == "memory hog":
         cmd: list[str] | str = ["dd", "if=/dev/zero", "of=/dev/null", f"bs={size * 2**20}", "count=1"]
@@ -461,15 +469,15 @@ def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pid
 def verdict(out: dict) -> str:
     """A one-sentence explanation of a playground outcome."""
     if out.get("oom_killed"):
-        return (f"OOM-killed (exit {out['exit_code']}): the memory cgroup stopped the hog at {out['memory_mb']} MiB; "
-                "the host was never short of memory.")
+        return _("OOM-killed (exit {code}): the memory cgroup stopped the hog at {mib} MiB; "
+                 "the host was never short of memory.").format(code=out["exit_code"], mib=out["memory_mb"])
     if out.get("fork_refused"):
-        return (f"Fork refused after {out.get('started')} processes: the pids cgroup allows {out['pids']} "
-                "tasks in this container.")
+        return _("Fork refused after {started} processes: the pids cgroup allows {pids} "
+                 "tasks in this container.").format(started=out.get("started"), pids=out["pids"])
     if out.get("elapsed_ms") is not None:
-        return (f"Finished in {out['elapsed_ms']:.0f} ms with {out['cpus']} CPU: the CPU quota sets how much "
-                "CPU time it gets per 100 ms period.")
-    return f"Finished normally (exit {out['exit_code']}): the workload fit inside its limits."
+        return _("Finished in {ms:.0f} ms with {cpus} CPU: the CPU quota sets how much "
+                 "CPU time it gets per 100 ms period.").format(ms=out["elapsed_ms"], cpus=out["cpus"])
+    return _("Finished normally (exit {code}): the workload fit inside its limits.").format(code=out["exit_code"])
 
 
 RECORDINGS = {
