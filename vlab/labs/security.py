@@ -18,6 +18,7 @@ import pandas as pd
 from vlab.core import provenance, replay, sandbox
 from vlab.core.errors import BadParameter, DataError
 from vlab.core.exercise import Feedback, checker, passed, wrong
+from vlab.core.i18n import N_, _
 from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits
@@ -57,13 +58,14 @@ def decode_caps(value: str | int) -> list[str]:
         try:
             mask = int(value.strip(), 16)
         except ValueError as exc:
-            raise BadParameter(f"{value!r} is not a hexadecimal capability mask", "Copy the CapEff value.") from exc
+            raise BadParameter(_("{value!r} is not a hexadecimal capability mask").format(value=value),
+                               _("Copy the CapEff value.")) from exc
     elif isinstance(value, int) and not isinstance(value, bool):
         mask = value
     else:
-        raise BadParameter(f"{value!r} is not a capability mask")
+        raise BadParameter(_("{value!r} is not a capability mask").format(value=value))
     if mask < 0:
-        raise BadParameter("a capability mask cannot be negative")
+        raise BadParameter(_("a capability mask cannot be negative"))
     return [CAP_NAMES[i] if i < len(CAP_NAMES) else f"CAP_{i}" for i in range(mask.bit_length()) if mask >> i & 1]
 
 
@@ -73,7 +75,7 @@ def encode_caps(names) -> int:
     for n in names:
         name = str(n).upper().removeprefix("CAP_")
         if name not in CAP_NAMES:
-            raise BadParameter(f"Unknown capability {n!r}")
+            raise BadParameter(_("Unknown capability {name!r}").format(name=n))
         mask |= 1 << CAP_NAMES.index(name)
     return mask
 
@@ -116,7 +118,7 @@ def shared_kernel(runs: int = 3) -> Results:
     sec = parse_sections(res.stdout)
     engine_kernel = describe().kernel
     times = []
-    for _ in range(runs):
+    for _run in range(runs):
         t0 = time.perf_counter()
         sandbox.run(["true"], limits=Limits(memory="16m", pids=8), purpose="security-kernel-start")
         times.append((time.perf_counter() - t0) * 1e3)
@@ -203,13 +205,13 @@ def is_dangerous(node: str) -> bool:
 
 
 PRIVILEGED_EFFECTS = [
-    ("capabilities", "all dropped (0) or Docker's 14", "every capability the kernel has"),
-    ("devices", "a handful of harmless nodes (null, zero, random, tty…)",
-     "every device node of the host: disks, /dev/mem, kmsg…"),
-    ("seccomp", "default filter blocks ~44 dangerous system calls", "no seccomp filter"),
-    ("AppArmor / SELinux", "the engine's default profile", "unconfined"),
-    ("/sys and /proc", "read-only, sensitive paths masked", "writable, nothing masked"),
-    ("cgroups", "its own limits", "can write the host's cgroup files"),
+    (N_("capabilities"), N_("all dropped (0) or Docker's 14"), N_("every capability the kernel has")),
+    (N_("devices"), N_("a handful of harmless nodes (null, zero, random, tty…)"),
+     N_("every device node of the host: disks, /dev/mem, kmsg…")),
+    (N_("seccomp"), N_("default filter blocks ~44 dangerous system calls"), N_("no seccomp filter")),
+    (N_("AppArmor / SELinux"), N_("the engine's default profile"), N_("unconfined")),
+    (N_("/sys and /proc"), N_("read-only, sensitive paths masked"), N_("writable, nothing masked")),
+    (N_("cgroups"), N_("its own limits"), N_("can write the host's cgroup files")),
 ]
 
 
@@ -235,15 +237,16 @@ def privileged_table(res: Results) -> pd.DataFrame:
     n_in, n_all = int(df["in_sandbox"].sum()), len(df)
     names = df[df["dangerous"] & ~df["in_sandbox"].astype(bool)]["node"].str.split(":").str[1].tolist()
     danger = sorted(names, key=_danger_rank)
-    rows = [{"aspect": a, "vlab sandbox": s, "--privileged": p} for a, s, p in PRIVILEGED_EFFECTS]
-    rows[1]["vlab sandbox"] = f"{n_in} device nodes"
-    rows[1]["--privileged"] = f"{n_all} device nodes, incl. {', '.join(danger[:8]) or 'none here'}"
+    rows = [{"aspect": _(a), "vlab sandbox": _(s), "--privileged": _(p)} for a, s, p in PRIVILEGED_EFFECTS]
+    rows[1]["vlab sandbox"] = _("{n} device nodes").format(n=n_in)
+    rows[1]["--privileged"] = _("{n} device nodes, incl. {names}").format(
+        n=n_all, names=", ".join(danger[:8]) or _("none here"))
     return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------ the Docker socket
 SOCKET_PATHS = ("/var/run/docker.sock", "/run/docker.sock")
-SOCKET_WHY = (
+SOCKET_WHY = N_(
     "The Docker daemon runs as root and does whatever a client on its socket asks. A client can ask for a "
     "container with --privileged and the host's / mounted inside "
     "(`docker run --privileged -v /:/host … chroot /host`): "
@@ -280,7 +283,7 @@ def socket_facts() -> dict:
         return {"path": p, "owner": _name(pwd.getpwuid, st.st_uid), "group": _name(grp.getgrgid, st.st_gid),
                 "mode": stat.filemode(st.st_mode)}
     return {"path": "", "owner": "", "group": "", "mode": "",
-            "note": "no local socket (remote engine, Docker Desktop or replay mode)"}
+            "note": _("no local socket (remote engine, Docker Desktop or replay mode)")}
 
 
 # ------------------------------------------------------------------ seccomp
@@ -297,7 +300,7 @@ SECCOMP_OPS = {
 
 def _seccomp_script() -> str:
     lines = ["echo @@Seccomp; grep ^Seccomp: /proc/self/status | awk '{print $2}'"]
-    for i, (cmd, _, _) in enumerate(SECCOMP_OPS.values()):
+    for i, (cmd, _what, _why) in enumerate(SECCOMP_OPS.values()):
         lines.append(f"echo @@op{i}; ({cmd}) 2>&1; echo rc=$?")
     return "\n".join(lines)
 
@@ -374,49 +377,51 @@ def comparison_table(kernel: Results | None = None, caps: Results | None = None,
 
     def src(r: Results | None) -> str:
         if r is None:
-            return "not measured yet"
-        return f"{r.kind} ({'recorded' if r.replayed else 'your run'})"
+            return _("not measured yet")
+        return "{} ({})".format(r.kind, _("recorded") if r.replayed else _("your run"))
 
     rows = []
     if kernel is not None:
-        rows.append({"aspect": "kernel", "hypervisor (VM)": "its own guest kernel (게스트 커널)",
-                     "container": f"the host's kernel (same kernel: {same_kernel(kernel)})", "evidence": src(kernel)})
-    rows.append({"aspect": "another OS?", "hypervisor (VM)": "yes: any OS for the same CPU",
-                 "container": "no: only programs for the host's kernel", "evidence": src(kernel)})
+        rows.append({"aspect": "kernel", "hypervisor (VM)": _("its own guest kernel (게스트 커널)"),
+                     "container": _("the host's kernel (same kernel: {same})").format(same=same_kernel(kernel)),
+                     "evidence": src(kernel)})
+    rows.append({"aspect": "another OS?", "hypervisor (VM)": _("yes: any OS for the same CPU"),
+                 "container": _("no: only programs for the host's kernel"), "evidence": src(kernel)})
     vm_ms = _median_total_ms(vm_boot)
     c_ms = _median_total_ms(container_start)
     if c_ms is None and kernel is not None and kernel.extra.get("container_run_ms"):
         c_ms = float(pd.Series(kernel.extra["container_run_ms"]).median())
-        c_src = src(kernel) + ", run of `true`"
+        c_src = src(kernel) + _(", run of `true`")
     else:
         c_src = src(container_start)
     accel = (vm_boot.extra.get("accelerator", "?") if vm_boot is not None else "")
     rows.append({"aspect": "start (median)",
-                 "hypervisor (VM)": f"{vm_ms:.0f} ms boot ({accel.upper()})" if vm_ms else "see notebook 08 (VM boot)",
-                 "container": f"{c_ms:.0f} ms" if c_ms else "see notebook 07 (start time)",
+                 "hypervisor (VM)": (_("{ms:.0f} ms boot ({accel})").format(ms=vm_ms, accel=accel.upper()) if vm_ms
+                                     else _("see notebook 08 (VM boot)")),
+                 "container": f"{c_ms:.0f} ms" if c_ms else _("see notebook 07 (start time)"),
                  "evidence": f"{src(vm_boot)}; {c_src}"})
     if namespaces is not None:
         diff = ", ".join(sorted(namespaces.samples.query("group == 'namespace' and differs")["probe"]))
-        rows.append({"aspect": "isolation boundary", "hypervisor (VM)": "virtual hardware; guest kernel inside",
-                     "container": f"kernel namespaces ({diff})", "evidence": src(namespaces)})
+        rows.append({"aspect": "isolation boundary", "hypervisor (VM)": _("virtual hardware; guest kernel inside"),
+                     "container": _("kernel namespaces ({names})").format(names=diff), "evidence": src(namespaces)})
     if oom is not None:
         code = int(oom.samples.query("case == 'exceeds'")["exit_code"].iloc[0])
-        rows.append({"aspect": "resource limits", "hypervisor (VM)": "fixed vCPUs and RAM given to the guest",
-                     "container": f"cgroups (memory hog → exit {code})", "evidence": src(oom)})
+        rows.append({"aspect": "resource limits", "hypervisor (VM)": _("fixed vCPUs and RAM given to the guest"),
+                     "container": _("cgroups (memory hog → exit {code})").format(code=code), "evidence": src(oom)})
     if seccomp is not None:
         blocked = int((seccomp.samples["verdict"].str.startswith("blocked by seccomp")).sum())
-        rows.append({"aspect": "attack surface", "hypervisor (VM)": "hypercalls and emulated devices: small in "
-                     "Firecracker-like VMMs, large in QEMU's device model",
-                     "container": f"the whole host syscall interface, filtered by seccomp ({blocked} demo op(s) "
-                                  "blocked only by seccomp)", "evidence": src(seccomp)})
+        rows.append({"aspect": "attack surface", "hypervisor (VM)": _("hypercalls and emulated devices: small in "
+                     "Firecracker-like VMMs, large in QEMU's device model"),
+                     "container": _("the whole host syscall interface, filtered by seccomp ({n} demo op(s) "
+                                    "blocked only by seccomp)").format(n=blocked), "evidence": src(seccomp)})
     if caps is not None:
         docker_n = int(caps.samples.loc[caps.samples["config"] == "Docker default set", "count"].iloc[0])
-        rows.append({"aspect": "root inside", "hypervisor (VM)": "root in the guest only",
-                     "container": f"uid 0 = host uid 0 without a user namespace; Docker keeps {docker_n} "
-                                  "capabilities, vlab keeps 0", "evidence": src(caps)})
-    rows.append({"aspect": "security (S3.8)", "hypervisor (VM)": "stronger: an escape must break the hypervisor",
-                 "container": "weaker: one kernel bug can reach every container",
-                 "evidence": "follows from the rows above"})
+        rows.append({"aspect": "root inside", "hypervisor (VM)": _("root in the guest only"),
+                     "container": _("uid 0 = host uid 0 without a user namespace; Docker keeps {n} "
+                                    "capabilities, vlab keeps 0").format(n=docker_n), "evidence": src(caps)})
+    rows.append({"aspect": "security (S3.8)", "hypervisor (VM)": _("stronger: an escape must break the hypervisor"),
+                 "container": _("weaker: one kernel bug can reach every container"),
+                 "evidence": _("follows from the rows above")})
     return pd.DataFrame(rows)
 
 
@@ -439,7 +444,7 @@ def recorded_glass_box() -> tuple[dict[str, str], str]:
     where = dict(zip(kernel["where"], kernel["kernel"], strict=False))
     cap_eff = str(caps.loc[caps["config"].str.startswith("vlab sandbox"), "CapEff"].iloc[0])
     return ({"inside": where.get("container", "?"), "host": where.get("engine host", "?"), "cap_eff": cap_eff},
-            "replay: no engine here; kernels and CapEff as recorded on a real machine (not this one).")
+            _("replay: no engine here; kernels and CapEff as recorded on a real machine (not this one)."))
 
 
 @checker
