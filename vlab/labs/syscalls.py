@@ -22,6 +22,7 @@ import pandas as pd
 from vlab.core import provenance, replay
 from vlab.core.errors import DataError, ToolMissing
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
+from vlab.core.i18n import _
 from vlab.core.results import Results
 from vlab.core.validate import whole_number
 
@@ -63,12 +64,13 @@ def parse_counts(text: str) -> tuple[dict[str, int], str]:
     """Parse the script's output → ({"syscr": Δ, "syscw": Δ}, kernel release)."""
     parts = text.split("---")
     if len(parts) != 3:
-        raise DataError("unexpected output from the syscall counter script", "Re-run the cell; see the raw output.")
+        raise DataError(_("unexpected output from the syscall counter script"),
+                        _("Re-run the cell; see the raw output."))
     before, after = (dict((k, int(v)) for k, v in _COUNTER.findall(p)) for p in parts[:2])
     if set(before) != {"syscr", "syscw"} or set(after) != {"syscr", "syscw"}:
         raise ToolMissing(
-            "This kernel does not count system calls in /proc/<pid>/io (CONFIG_TASK_IO_ACCOUNTING is off).",
-            "Use a kernel with task I/O accounting (all major distributions have it), or use replay mode.",
+            _("This kernel does not count system calls in /proc/<pid>/io (CONFIG_TASK_IO_ACCOUNTING is off)."),
+            _("Use a kernel with task I/O accounting (all major distributions have it), or use replay mode."),
         )
     return {k: after[k] - before[k] for k in before}, parts[2].strip()
 
@@ -90,7 +92,8 @@ def _container(n: int) -> str:
     res = sandbox.run(["/bin/busybox", "sh", "-c", SCRIPT.replace("{n}", str(n))], purpose="syscalls",
                       environment={"BB": "/bin/busybox"})
     if not res.ok:
-        raise DataError(f"the syscall counter failed in the container (exit {res.exit_code}): {res.stderr[:200]}")
+        raise DataError(_("the syscall counter failed in the container (exit {code}): {stderr}").format(
+            code=res.exit_code, stderr=res.stderr[:200]))
     return res.stdout
 
 
@@ -220,18 +223,18 @@ def compare_overhead_prediction(predicted_ratio, res: Results) -> str:
     """Set the learner's predicted syscall-workload ratio (container/native) against the measurement."""
     med = _medians(res.samples, "syscall")
     if not {"native", "container"} <= set(med.index):
-        return "This run has no syscall workload to compare with."
+        return _("This run has no syscall workload to compare with.")
     got = float(med["container"] / med["native"])
-    head = f"Your syscall workload took {got:.2f}× as long in a container as natively."
+    head = _("Your syscall workload took {ratio:.2f}× as long in a container as natively.").format(ratio=got)
     if is_blank(predicted_ratio) or predicted_ratio is None:
-        return head + " You made no prediction."
+        return head + _(" You made no prediction.")
     p = float(predicted_ratio)
     if p >= 1.5:
-        why = ("You expected a large cost, like a hypervisor's. There is no second kernel: the container's "
-               "system calls go straight to the host kernel; what can differ is the seccomp filter per call.")
+        why = _("You expected a large cost, like a hypervisor's. There is no second kernel: the container's "
+                "system calls go straight to the host kernel; what can differ is the seccomp filter per call.")
     elif abs(p - got) < 0.05:
-        why = "Close: a container's system calls take the same path into the same kernel."
+        why = _("Close: a container's system calls take the same path into the same kernel.")
     else:
-        why = ("The difference from 1.0 is the seccomp filter (small per call, and skipped entirely for always-"
-               "allowed calls by the action cache of Linux 5.11 and later) plus this machine's noise: look at the CI.")
-    return head + f" You predicted {p:.2f}. {why}"
+        why = _("The difference from 1.0 is the seccomp filter (small per call, and skipped entirely for always-"
+                "allowed calls by the action cache of Linux 5.11 and later) plus this machine's noise: look at the CI.")
+    return head + _(" You predicted {ratio:.2f}. {why}").format(ratio=p, why=why)
