@@ -35,6 +35,7 @@ from vlab.core import sandbox, settings
 from vlab.core.engine import guarded
 from vlab.core.errors import BadParameter, ToolMissing
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
+from vlab.core.i18n import _
 from vlab.core.provenance import collect
 from vlab.core.replay import load, replayable
 from vlab.core.results import Results
@@ -384,59 +385,70 @@ def try_config(config: dict) -> tuple[dict[str, str], str]:
 def check_config_parts(my_namespaces: object, my_resources: object) -> Feedback:
     """Exercise 1: Docker's five namespaces and a 32 MiB memory and 16-process limit, in OCI spelling."""
     if not isinstance(my_namespaces, list):
-        return wrong(f"my_namespaces is a {type(my_namespaces).__name__}, not a list", 'Write [{"type": "pid"}, ...].')
+        return wrong(_("my_namespaces is a {type}, not a list").format(type=type(my_namespaces).__name__),
+                     _("Write [{\"type\": \"pid\"}, "
+                                                                                         "...]."))
     names = [e.get("type") if isinstance(e, dict) else e for e in my_namespaces]
     if any(n is Ellipsis for n in names):
         return not_yet()
     bad = [n for n in names if n not in OCI_NAMESPACES]
     if bad:
         hint = "OCI spells them pid, network, ipc, uts, mount (not net or mnt)."
-        return wrong(f"{bad} are not OCI namespace types", hint)
+        return wrong(_("{bad} are not OCI namespace types").format(bad=bad), hint)
     if set(names) != set(DEFAULT_NAMESPACES):
         missing, extra = sorted(set(DEFAULT_NAMESPACES) - set(names)), sorted(set(names) - set(DEFAULT_NAMESPACES))
-        return wrong(f"missing {missing or 'nothing'}, extra {extra or 'nothing'}",
-                     "Docker's default: its own pid, network, ipc, uts and mount namespaces; user and cgroup stay "
-                     "the host's in this lab.")
+        return wrong(_("missing {value}, extra {value2}").format(
+                         value=missing or 'nothing', value2=extra or 'nothing'),
+                     _("Docker's default: its own pid, network, ipc, uts and mount namespaces; user and cgroup "
+                       "stay the host's in this lab."))
     if not isinstance(my_resources, dict):
-        return wrong("my_resources should be a dict", 'Write {"memory": {"limit": ...}, "pids": {"limit": ...}}.')
+        return wrong(_("my_resources should be a dict"),
+                     _("Write {\"memory\": {\"limit\": ...}, \"pids\": {\"limit\": "
+                                                        "...}}."))
     memory = (my_resources.get("memory") or {}).get("limit")
     pids = (my_resources.get("pids") or {}).get("limit")
     if memory != MEMORY_LIMIT:
-        return wrong(f"memory limit {memory!r} is not 32 MiB", "The OCI memory limit is in bytes: 32 * 1024 * 1024.")
+        return wrong(_("memory limit {memory!r} is not 32 MiB").format(memory=memory),
+                     _("The OCI memory limit is in bytes: 32 * 1024 * "
+                                                                 "1024."))
     if pids != PIDS_LIMIT:
-        return wrong(f"pids limit {pids!r} is not 16", 'Write "pids": {"limit": 16}.')
-    return passed("five namespaces of its own, 32 MiB and 16 processes at most: Docker's defaults, by hand.")
+        return wrong(_("pids limit {pids!r} is not 16").format(pids=pids), _("Write \"pids\": {\"limit\": 16}."))
+    return passed(_("five namespaces of its own, 32 MiB and 16 processes at most: Docker's defaults, by hand."))
 
 
 @checker
 def check_without_uts(ns_without_uts: object, my_namespaces: object) -> Feedback:
     """Exercise 2: your namespace list with the UTS entry taken out (and nothing else changed)."""
     if not isinstance(ns_without_uts, list):
-        return wrong(f"ns_without_uts is a {type(ns_without_uts).__name__}, not a list",
-                     "A list comprehension keeps every entry whose type is not 'uts'.")
+        return wrong(_("ns_without_uts is a {type}, not a list").format(type=type(ns_without_uts).__name__),
+                     _("A list comprehension keeps every entry whose type is not 'uts'."))
     names = [e.get("type") if isinstance(e, dict) else e for e in ns_without_uts]
     before = [e.get("type") if isinstance(e, dict) else e for e in my_namespaces] if isinstance(my_namespaces,
                                                                                                   list) else []
     if "uts" in names:
-        return wrong("the UTS namespace is still in the list", "Keep only entries whose type is not 'uts'.")
+        return wrong(_("the UTS namespace is still in the list"), _("Keep only entries whose type is not 'uts'."))
     if sorted(names) != sorted(n for n in before if n != "uts"):
-        return wrong(f"{names} is not your list minus uts ({[n for n in before if n != 'uts']})",
-                     "Take out the uts entry only; keep the others as they were.")
-    return passed("the same container without a UTS namespace of its own.")
+        return wrong(_("{names} is not your list minus uts ({value})").format(
+                         names=names, value=[n for n in before if n != 'uts']),
+                     _("Take out the uts entry only; keep the others as they were."))
+    return passed(_("the same container without a UTS namespace of its own."))
 
 
 @checker
 def check_hostname_verdict(uses_host_hostname: object, sections: dict) -> Feedback:
     """Exercise 2, second part: does the container without UTS namespace print the host's hostname?"""
     if not isinstance(uses_host_hostname, bool):
-        return wrong(f"{uses_host_hostname!r} is not True or False",
-                     "Compare sections['hostname'] with sections['host_hostname'] with ==.")
+        return wrong(_("{uses_host_hostname!r} is not True or False").format(uses_host_hostname=uses_host_hostname),
+                     _("Compare sections['hostname'] with sections['host_hostname'] with ==."))
     same = sections.get("hostname") == sections.get("host_hostname")
     if uses_host_hostname != same:
-        return wrong(f"your comparison says {uses_host_hostname}, but the run printed {sections.get('hostname')!r} "
-                     f"and the host is {sections.get('host_hostname')!r}", "Compare the two strings with ==.")
-    return passed(f"the container printed {sections.get('hostname')!r}: without its own UTS namespace a container "
-                  "sees (and could change) the host's hostname.")
+        return wrong(_("your comparison says {uses_host_hostname}, but the run printed {get!r} and the "
+                       "host is {get2!r}").format(
+                         uses_host_hostname=uses_host_hostname, get=sections.get('hostname'),
+                         get2=sections.get('host_hostname')),
+                     _("Compare the two strings with ==."))
+    return passed(_("the container printed {get!r}: without its own UTS namespace a container sees (and "
+                    "could change) the host's hostname.").format(get=sections.get('hostname')))
 
 
 RECORDINGS = {"by_hand": lambda quick: variants.__wrapped__()}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vlab.core.errors import BadParameter
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
+from vlab.core.i18n import _
 
 __all__ = [
     "LAYERS", "Layer", "NOTES", "STACKS", "check_extra_calls", "check_io_reader", "compare_syscall_prediction",
@@ -159,20 +160,24 @@ def check_extra_calls(extra: object, counts) -> Feedback:
     s = counts.summary
     want = {str(r.where): int(r.syscr + r.syscw - 2 * r.n) for r in s.itertuples()}
     if not isinstance(extra, dict):
-        return wrong(f"extra is a {type(extra).__name__}, not a dict", 'Build {"native": ..., "container": ...}.')
+        return wrong(_("extra is a {type}, not a dict").format(type=type(extra).__name__),
+                     _("Build {\"native\": ..., \"container\": "
+                                                                         "...}."))
     missing = sorted(set(want) - {str(k) for k in extra})
     if missing:
-        return wrong(f"no entry for {missing}", f"The where column holds: {', '.join(want)}.")
+        return wrong(_("no entry for {missing}").format(missing=missing),
+                     _("The where column holds: {join}.").format(join=', '.join(want)))
     bad = {k: extra[k] for k in want if extra[k] != want[k]}
     if bad:
         k = next(iter(bad))
         got = bad[k]
         hint = "Subtract 2 * n: one read() and one write() per byte." if got == want[k] + 2 * int(
             _row(counts, k)["n"]) else "Use the syscr, syscw and n columns of the row."
-        return wrong(f"{k}: {got!r} is not syscr + syscw - 2·n for that row", hint)
+        return wrong(_("{k}: {got!r} is not syscr + syscw - 2·n for that row").format(k=k, got=got), hint)
     same = len(set(want.values())) == 1
-    return passed(f"extra calls {want}: {'the same' if same else 'almost the same'} on the host and in the container; "
-                  "the container's process makes the same calls to the same kernel.")
+    return passed(_("extra calls {want}: {value} on the host and in the container; the container's "
+                    "process makes the same calls to the same kernel.").format(
+                      want=want, value='the same' if same else 'almost the same'))
 
 
 @checker
@@ -182,7 +187,7 @@ def check_io_reader(syscw_of: object) -> Feedback:
     from pathlib import Path
 
     if not callable(syscw_of):
-        return wrong("syscw_of should be a function", "Define it with def syscw_of(pid): ...")
+        return wrong(_("syscw_of should be a function"), _("Define it with def syscw_of(pid): ..."))
 
     def real() -> int:
         line = next(ln for ln in Path("/proc/self/io").read_text().splitlines() if ln.startswith("syscw:"))
@@ -194,20 +199,23 @@ def check_io_reader(syscw_of: object) -> Feedback:
     if got is Ellipsis:
         return not_yet()
     if not isinstance(got, int) or isinstance(got, bool):
-        return wrong(f"syscw_of('self') returned {got!r} ({type(got).__name__}), not an int",
-                     'Split the line "syscw: 1234" at ":" and convert the second part with int().')
+        return wrong(_("syscw_of('self') returned {got!r} ({type}), not an int").format(
+                         got=got, type=type(got).__name__),
+                     _("Split the line \"syscw: 1234\" at \":\" and convert the second part with int()."))
     if not before <= got <= after:
-        return wrong(f"{got} is not this process's syscw (between {before} and {after} just now)",
-                     "Read the line that starts with 'syscw:' (not syscr, not wchar).")
+        return wrong(_("{got} is not this process's syscw (between {before} and {after} just now)").format(
+                         got=got, before=before, after=after),
+                     _("Read the line that starts with 'syscw:' (not syscr, not wchar)."))
     fd = os.open(os.devnull, os.O_WRONLY)
     try:
         start = syscw_of("self")
-        for _ in range(100):
+        for _attempt in range(100):
             os.write(fd, b"x")
         grew = syscw_of("self") - start
     finally:
         os.close(fd)
     if grew < 100:
-        return wrong(f"after 100 write() calls your counter grew by {grew}", "Read the file again on every call.")
-    return passed(f"100 write() calls made your counter grow by {grew} (more would be other threads' writes; "
-                  "the kernel counts every call).")
+        return wrong(_("after 100 write() calls your counter grew by {grew}").format(grew=grew),
+                     _("Read the file again on every call."))
+    return passed(_("100 write() calls made your counter grow by {grew} (more would be other threads' "
+                    "writes; the kernel counts every call).").format(grew=grew))

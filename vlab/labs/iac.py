@@ -29,6 +29,7 @@ from vlab.core import sandbox
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, EngineError
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
+from vlab.core.i18n import _
 from vlab.labs import servers
 from vlab.labs.iac_declaration import (
     ATTRIBUTES,
@@ -414,22 +415,25 @@ def plan_cases(env: Environment) -> list[tuple[str, dict, dict]]:
 def check_my_plan(my_plan: object, env: Environment) -> Feedback:
     """Exercise 1: ``my_plan(desired, actual)`` returns the create / replace / delete lists of a plan."""
     if not callable(my_plan):
-        return wrong("my_plan should be a function", "Define it with def my_plan(desired, actual): ...")
+        return wrong(_("my_plan should be a function"), _("Define it with def my_plan(desired, actual): ..."))
     for what, desired, actual in plan_cases(env):
         got = my_plan(dict(desired), dict(actual))
         if got is Ellipsis or (isinstance(got, dict) and any(v is Ellipsis for v in got.values())):
             return not_yet()
         want = _reference_plan(desired, actual)
         if not isinstance(got, dict) or set(got) != set(want):
-            return wrong(f"when {what}, my_plan returned {got!r}", 'Return {"create": [...], "replace": [...], '
-                         '"delete": [...]}.')
+            return wrong(_("when {what}, my_plan returned {got!r}").format(what=what, got=got),
+                         _("Return {\"create\": [...], \"replace\": [...], "
+                                                                     "\"delete\": [...]}."))
         got = {k: sorted(v) for k, v in got.items()}
         if got != want:
             bad = next(k for k in want if got[k] != want[k])
-            return wrong(f"when {what}: {bad} should be {want[bad]}, yours is {got[bad]}",
-                         "Create what is declared but missing; replace what runs another hash or is stopped; delete "
-                         "what runs but is not declared.")
-    return passed(f"your plan agrees with vlab's on all {len(plan_cases(env))} situations, including drift.")
+            return wrong(_("when {what}: {bad} should be {want}, yours is {got}").format(
+                             what=what, bad=bad, want=want[bad], got=got[bad]),
+                         _("Create what is declared but missing; replace what runs another hash or is stopped; "
+                           "delete what runs but is not declared."))
+    return passed(_("your plan agrees with vlab's on all {value} situations, including drift.").format(
+                      value=len(plan_cases(env))))
 
 
 @checker
@@ -437,14 +441,16 @@ def check_replaced(names: object, p: Plan) -> Feedback:
     """Exercise 2: the names of the servers a plan replaces, computed from ``plan.changes``."""
     want = sorted(p.of("replace"))
     if isinstance(names, str) or not isinstance(names, list | tuple | set):
-        return wrong(f"{names!r} is not a list of server names", "Collect c.server for each change c.")
+        return wrong(_("{names!r} is not a list of server names").format(names=names),
+                     _("Collect c.server for each change c."))
     got = sorted(str(n) for n in names)
     if got == want:
-        return passed(f"only {', '.join(want) or 'nothing'} is replaced: an edit changes exactly the servers it "
-                      "touches.")
+        return passed(_("only {value} is replaced: an edit changes exactly the servers it touches.").format(
+                          value=', '.join(want) or 'nothing'))
     if set(got) == {c.server for c in p.changes}:
-        return wrong("that is every server in the plan", 'Keep only changes whose action is "replace".')
-    return wrong(f"{got} is not the list of replaced servers", 'Keep the changes with c.action == "replace".')
+        return wrong(_("that is every server in the plan"), _("Keep only changes whose action is \"replace\"."))
+    return wrong(_("{got} is not the list of replaced servers").format(got=got),
+                 _("Keep the changes with c.action == \"replace\"."))
 
 
 def compare_apply_prediction(predicted: object, report: ApplyReport) -> str:

@@ -452,16 +452,21 @@ def check_decoded_caps(names, mask_hex: str) -> Feedback:
     """Exercise: the capability names set in a CapEff mask, decoded by the learner's own code."""
     want = decode_caps(mask_hex)
     if isinstance(names, str) or not hasattr(names, "__iter__"):
-        return wrong(f"expected a list of names, got {type(names).__name__}", "Build a list: one name per set bit.")
+        return wrong(_("expected a list of names, got {type}").format(type=type(names).__name__),
+                     _("Build a list: one name per set "
+                                                                                "bit."))
     got = [str(n).upper().removeprefix("CAP_") for n in names]
     if sorted(got) == sorted(want):
-        return passed(f"{len(want)} capabilities: {' '.join(want)}. Each set bit i is CAP_NAMES[i].")
+        return passed(_("{want} capabilities: {join}. Each set bit i is CAP_NAMES[i].").format(
+                          want=len(want), join=' '.join(want)))
     shifted = [CAP_NAMES[i + 1] for i, n in enumerate(CAP_NAMES[:-1]) if n in want]
     if sorted(got) == sorted(shifted):
-        return wrong("every name is one place off", "Bit 0 is the lowest bit (mask & 1) and CAP_NAMES[0] is CHOWN.")
+        return wrong(_("every name is one place off"), _("Bit 0 is the lowest bit (mask & 1) and CAP_NAMES[0] is "
+                                                      "CHOWN."))
     extra, missing = sorted(set(got) - set(want)), sorted(set(want) - set(got))
-    return wrong(f"{len(got)} names; not in the mask: {extra or 'none'}; missing: {missing or 'none'}",
-                 "int(mask_hex, 16) is the number; bit i is set when (mask >> i) & 1 == 1.")
+    return wrong(_("{got} names; not in the mask: {value}; missing: {value2}").format(
+                     got=len(got), value=extra or 'none', value2=missing or 'none'),
+                 _("int(mask_hex, 16) is the number; bit i is set when (mask >> i) & 1 == 1."))
 
 
 @checker
@@ -470,22 +475,28 @@ def check_encoded_caps(mask_hex, wanted) -> Feedback:
     want = encode_caps(wanted)
     if isinstance(mask_hex, int) and not isinstance(mask_hex, bool):
         if mask_hex == want:
-            return wrong(f"{mask_hex} is the right number, but CapEff writes it as 16 hexadecimal digits",
-                         "Format it with f\"{mask:016x}\".")
+            return wrong(_("{mask_hex} is the right number, but CapEff writes it as 16 hexadecimal digits").format(
+                             mask_hex=mask_hex),
+                         _("Format it with f\"{mask:016x}\"."))
         got = mask_hex
     elif isinstance(mask_hex, str):
         try:
             got = int(mask_hex, 16)
         except ValueError:
-            return wrong(f"{mask_hex!r} is not hexadecimal", "Format the number with f\"{mask:016x}\".")
+            return wrong(_("{mask_hex!r} is not hexadecimal").format(mask_hex=mask_hex),
+                         _("Format the number with f\"{mask:016x}\"."))
     else:
-        return wrong(f"expected a hex string, got {type(mask_hex).__name__}", "f\"{mask:016x}\" gives one.")
+        return wrong(_("expected a hex string, got {type}").format(type=type(mask_hex).__name__),
+                     _("f\"{mask:016x}\" gives one."))
     if got == want << 1:
-        return wrong("every bit is one place too high", "CAP_NAMES.index(name) is the bit number: 1 << index.")
+        return wrong(_("every bit is one place too high"), _("CAP_NAMES.index(name) is the bit number: 1 << index."))
     if got != want:
-        return wrong(f"{mask_hex} decodes to {decode_caps(got) or 'no capability'}, not {sorted(wanted)}",
-                     "Set bit CAP_NAMES.index(name) for each name: mask |= 1 << index.")
+        return wrong(_("{mask_hex} decodes to {value}, not {value2}").format(
+                         mask_hex=mask_hex, value=decode_caps(got) or 'no capability', value2=sorted(wanted)),
+                     _("Set bit CAP_NAMES.index(name) for each name: mask |= 1 << index."))
     if len(mask_hex) != 16:
-        return wrong(f"right bits, but {len(mask_hex)} digits; /proc/self/status shows 16", "Use f\"{mask:016x}\".")
-    return passed(f"{mask_hex} = {' + '.join(decode_caps(got))}: a container started with "
-                  f"--cap-drop ALL --cap-add {' --cap-add '.join(decode_caps(got))} shows exactly this CapEff.")
+        return wrong(_("right bits, but {mask_hex} digits; /proc/self/status shows 16").format(
+                         mask_hex=len(mask_hex)), _("Use f\"{mask:016x}\"."))
+    return passed(_("{mask_hex} = {join}: a container started with --cap-drop ALL --cap-add {join2} shows"
+                    " exactly this CapEff.").format(
+                      mask_hex=mask_hex, join=' + '.join(decode_caps(got)), join2=' --cap-add '.join(decode_caps(got))))

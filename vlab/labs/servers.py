@@ -35,6 +35,7 @@ import pandas as pd
 from vlab.core import provenance, replay, sandbox, settings
 from vlab.core.errors import BadParameter, DataError, EngineError
 from vlab.core.exercise import Feedback, checker, passed, wrong
+from vlab.core.i18n import _
 from vlab.core.results import Results
 from vlab.labs.servers_client import PORT, READY_TIMEOUT_S, REQUEST_TIMEOUT_S, Response, request, wait_ready
 
@@ -436,18 +437,22 @@ def check_changed_keys(changed: object, results: Results) -> Feedback:
     a, b = _repeated_app_answers(results)
     want = sorted(k for k in a if a.get(k) != b.get(k))
     if isinstance(changed, str) or not isinstance(changed, list | tuple | set):
-        return wrong(f"{changed!r} is not a list of keys", "Collect the keys k where first[k] != second[k].")
+        return wrong(_("{changed!r} is not a list of keys").format(changed=changed),
+                     _("Collect the keys k where first[k] != second[k]."))
     got = sorted(str(k) for k in changed)
     if got == want:
         same = sorted(k for k in a if k not in want)
-        return passed(f"{', '.join(want)} changed; {', '.join(same)} stayed the same. The WAS ran its program again: "
-                      "a new request number and a new process (pid) for every request.")
+        return passed(_("{join} changed; {join2} stayed the same. The WAS ran its program again: a new "
+                        "request number and a new process (pid) for every request.").format(
+                          join=', '.join(want), join2=', '.join(same)))
     unknown = [k for k in got if k not in a]
     if unknown:
-        return wrong(f"{unknown} are not keys of the WAS's answer", f"Its keys are: {', '.join(a)}.")
-    return wrong(f"you found {got}; on these answers the keys that differ are not exactly those",
-                 "Compare every key: [k for k in first if first[k] != second[k]]. server_time has one-second "
-                 "resolution, so it may or may not change.")
+        return wrong(_("{unknown} are not keys of the WAS's answer").format(unknown=unknown),
+                     _("Its keys are: {join}.").format(
+                                                                        join=', '.join(a)))
+    return wrong(_("you found {got}; on these answers the keys that differ are not exactly those").format(got=got),
+                 _("Compare every key: [k for k in first if first[k] != second[k]]. server_time has one-second "
+                   "resolution, so it may or may not change."))
 
 
 @checker
@@ -455,17 +460,20 @@ def check_page_hashes(hashes: object, results: Results) -> Feedback:
     """Exercise 2: the SHA-256 (hex) of the body of each web-server answer to ``/``, computed with hashlib."""
     want = [r.body_sha256 for r in responses(results, "web") if r.path == "/"]
     if isinstance(hashes, str) or not isinstance(hashes, list | tuple):
-        return wrong(f"{type(hashes).__name__} is not a list of hex digests",
-                     "Build a list with one hashlib.sha256(...).hexdigest() per response.")
+        return wrong(_("{type} is not a list of hex digests").format(type=type(hashes).__name__),
+                     _("Build a list with one hashlib.sha256(...).hexdigest() per response."))
     if len(hashes) != len(want):
-        return wrong(f"{len(hashes)} hashes for {len(want)} answers to /", 'Keep only responses whose path is "/".')
+        return wrong(_("{hashes} hashes for {want} answers to /").format(hashes=len(hashes), want=len(want)),
+                     _("Keep only responses whose path is "
+                                                                             "\"/\"."))
     if not all(isinstance(h, str) for h in hashes):
-        return wrong("each hash should be a hex string", "Call .hexdigest() on the hash object.")
+        return wrong(_("each hash should be a hex string"), _("Call .hexdigest() on the hash object."))
     if list(hashes) != want:
-        return wrong("your hashes differ from the ones the client computed",
-                     "Hash the body's bytes: hashlib.sha256(r.body.encode()).hexdigest().")
+        return wrong(_("your hashes differ from the ones the client computed"),
+                     _("Hash the body's bytes: hashlib.sha256(r.body.encode()).hexdigest()."))
     verdict = "identical: a static page" if len(set(want)) == 1 else "different"
-    return passed(f"the {len(want)} answers to / hash to {want[0][:16]}…, {verdict}.")
+    return passed(_("the {want} answers to / hash to {want2}…, {verdict}.").format(
+                      want=len(want), want2=want[0][:16], verdict=verdict))
 
 
 def compare_prediction(predicted_same: object, results: Results) -> str:

@@ -174,21 +174,26 @@ def recorded_loop_times() -> tuple[dict[str, float], str]:
 def check_write_count(writes, n: int) -> Feedback:
     """Exercise: the write() calls of a loop of ``n`` single-byte os.write, from /proc/thread-self/io."""
     if isinstance(writes, bool) or not isinstance(writes, int):
-        return wrong(f"expected a whole number of calls, got {type(writes).__name__}",
-                     "int(...) the number after 'syscw:'; subtract before from after.")
+        return wrong(_("expected a whole number of calls, got {type}").format(type=type(writes).__name__),
+                     _("int(...) the number after 'syscw:'; subtract before from after."))
     if writes < 0:
-        return wrong(f"{writes}: negative, so before and after are swapped", "writes = after - before.")
+        return wrong(_("{writes}: negative, so before and after are swapped").format(writes=writes),
+                     _("writes = after - before."))
     if writes > 10 * n:
-        return wrong(f"{writes} is far more than the loop made: it looks like a total since the thread started",
-                     "Subtract the count read before the loop.")
+        return wrong(_("{writes} is far more than the loop made: it looks like a total since the thread "
+                       "started").format(writes=writes),
+                     _("Subtract the count read before the loop."))
     if n <= writes <= n + 2:
-        return passed(f"{writes} write() calls for {n} os.write: the kernel counted every one, one per call. A "
-                      "container's process is counted the same way, in the same kernel.")
+        return passed(_("{writes} write() calls for {n} os.write: the kernel counted every one, one per "
+                        "call. A container's process is counted the same way, in the same kernel.").format(
+                          writes=writes, n=n))
     if writes == 0:
-        return wrong("0 writes: did you read `syscr` (reads) or the same text twice?", "The line is 'syscw: N'.")
+        return wrong(_("0 writes: did you read `syscr` (reads) or the same text twice?"), _("The line is 'syscw: N'."))
     if abs(writes - 2 * n) <= 2:
-        return wrong(f"{writes} is about 2 × {n}: that counts reads and writes together", "Only the 'syscw:' line.")
-    return wrong(f"{writes} is not the loop's {n} calls", "Read 'syscw:' just before and just after the loop.")
+        return wrong(_("{writes} is about 2 × {n}: that counts reads and writes together").format(
+                         writes=writes, n=n), _("Only the 'syscw:' line."))
+    return wrong(_("{writes} is not the loop's {n} calls").format(writes=writes, n=n),
+                 _("Read 'syscw:' just before and just after the loop."))
 
 
 def _medians(samples: pd.DataFrame, metric: str) -> pd.Series:
@@ -201,22 +206,27 @@ def check_syscall_ratios(container_ratio, seccomp_ratio, res: Results) -> Feedba
     med = _medians(res.samples, "syscall")
     need = {"native", "container", "container-unconfined"}
     if not need <= set(med.index):
-        return wrong(f"this run has no syscall rows for {sorted(need - set(med.index))}", "Run overhead.measure().")
+        return wrong(_("this run has no syscall rows for {value}").format(value=sorted(need - set(med.index))),
+                     _("Run overhead.measure()."))
     want_c, want_s = med["container"] / med["native"], med["container"] / med["container-unconfined"]
     for name, got, want, inverse in (("container_ratio", container_ratio, want_c, med["native"] / med["container"]),
                                      ("seccomp_ratio", seccomp_ratio, want_s,
                                       med["container-unconfined"] / med["container"])):
         if isinstance(got, bool) or not isinstance(got, int | float):
-            return wrong(f"{name} should be a number, got {type(got).__name__}", "A ratio of two medians.")
+            return wrong(_("{name} should be a number, got {type}").format(name=name, type=type(got).__name__),
+                         _("A ratio of two medians."))
         if abs(got - want) > 1e-6 * want:
             if abs(got - inverse) <= 1e-6 * inverse:
-                return wrong(f"{name} = {got:.3f} is upside down", "Divide by the baseline (native, or unconfined).")
+                return wrong(_("{name} = {got:.3f} is upside down").format(name=name, got=got),
+                             _("Divide by the baseline (native, or "
+                                                                     "unconfined)."))
             mean = res.samples[res.samples["metric"] == "syscall"].groupby("config")["value"].mean()
             if name == "container_ratio" and abs(got - mean["container"] / mean["native"]) <= 1e-6:
-                return wrong("that ratio uses means; the course compares medians", "Use .median().")
-            return wrong(f"{name} = {got:.3f}, your data gives {want:.3f}",
-                         "metric == 'syscall', median `value` per config, then divide.")
-    return passed(f"container/native {want_c:.3f}, seccomp on/off {want_s:.3f}: the same ratios as the table below.")
+                return wrong(_("that ratio uses means; the course compares medians"), _("Use .median()."))
+            return wrong(_("{name} = {got:.3f}, your data gives {want:.3f}").format(name=name, got=got, want=want),
+                         _("metric == 'syscall', median `value` per config, then divide."))
+    return passed(_("container/native {want_c:.3f}, seccomp on/off {want_s:.3f}: the same ratios as the "
+                    "table below.").format(want_c=want_c, want_s=want_s))
 
 
 def compare_overhead_prediction(predicted_ratio, res: Results) -> str:
