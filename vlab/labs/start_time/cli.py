@@ -10,6 +10,7 @@ import pandas as pd
 
 from vlab.core import interleave, settings
 from vlab.core.errors import VlabError
+from vlab.core.i18n import _
 from vlab.core.lifecycle import HOST_PHASES, TOTAL
 from vlab.core.results import Results
 from vlab.labs.start_time.concurrency import default_levels, measure_concurrency
@@ -96,7 +97,7 @@ def run_cli(args) -> int:
         print(format_summary(res))
         if p:
             res.save(p)
-            print(f"wrote {p}{' (partial: interrupted)' if res.partial else ''}")
+            print(_("wrote {path}").format(path=p) + (_(" (partial: interrupted)") if res.partial else ""))
         interrupted = interrupted or res.partial
 
     try:
@@ -105,7 +106,7 @@ def run_cli(args) -> int:
     except VlabError as exc:
         if isinstance(exc.partial, Results) and path:
             exc.partial.save(path)
-            print(f"wrote partial results to {path}")
+            print(_("wrote partial results to {path}").format(path=path))
         raise
     finish(res, path)
     if args.ladder and not interrupted:
@@ -119,26 +120,26 @@ def run_cli(args) -> int:
 
 def format_summary(res: Results) -> str:
     """A compact text table for the terminal."""
-    lines = [f"vlab {res.kind}{' (partial: interrupted)' if res.partial else ''}"
-             f"{' (replayed recording)' if res.replayed else ''}"]
+    lines = [f"vlab {res.kind}" + (_(" (partial: interrupted)") if res.partial else "")
+             + (_(" (replayed recording)") if res.replayed else "")]
     s = res.summary
     if s.empty:
-        return lines[0] + ": no samples"
+        return lines[0] + _(": no samples")
     if res.kind == "start":
         s = s[s["clock"] == "host"]
         table = s.pivot_table(index="config", columns="phase", values="median", sort=False)
         table = table[[p for p in (*HOST_PHASES, TOTAL) if p in table.columns]]
-        lines.append("median ms per phase (host clock):")
+        lines.append(_("median ms per phase (host clock):"))
         lines.append(table.round(1).to_string())
         r = pd.DataFrame(res.extra.get("ratios") or [])
         if not r.empty:
-            lines.append("total vs baseline (ratio of medians, 95% CI):")
+            lines.append(_("total vs baseline (ratio of medians, 95% CI):"))
             lines += [f"  {row.config:<16} {row.ratio:5.2f}  [{row.ci_low:.2f}, {row.ci_high:.2f}]"
                       for row in r.itertuples()]
     elif res.kind == "ladder":
         lines.append(s[["rung", "n", "median", "p95", "min", "ci_low", "ci_high"]].round(2).to_string(index=False))
         for rung, why in (res.extra.get("skipped") or {}).items():
-            lines.append(f"  skipped {rung}: {why}")
+            lines.append(_("  skipped {rung}: {why}").format(rung=rung, why=why))
     else:
         lines.append(s.round(1).to_string(index=False))
     lines += stopping_lines(res)
@@ -152,5 +153,6 @@ def stopping_lines(res: Results) -> list[str]:
         return []
     prec = ", ".join(f"{k} ±{v * 100:.1f} %" if v is not None else f"{k} ± ?"
                      for k, v in (stop.get("precision") or {}).items())
-    lines = [f"precision: {interleave.describe(stop)}; rule: {interleave.describe_rule(stop.get('rule'))}"]
-    return lines + ([f"  per configuration: {prec}"] if prec else [])
+    lines = [_("precision: {precision}; rule: {rule}").format(
+        precision=interleave.describe(stop), rule=interleave.describe_rule(stop.get("rule")))]
+    return lines + ([_("  per configuration: {precision}").format(precision=prec)] if prec else [])

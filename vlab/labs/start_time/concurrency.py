@@ -16,6 +16,7 @@ import pandas as pd
 from vlab.core import sandbox, settings
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _
 from vlab.core.lifecycle import progress_bar, sweep
 from vlab.core.provenance import collect
 from vlab.core.replay import replayable
@@ -36,12 +37,13 @@ CONC_LIMITS = dict(memory="16m", pids=8, cpus=None)
 def check_levels(levels: Sequence[int]) -> list[int]:
     """Concurrency levels: a non-empty list of whole numbers from 1 to MAX_LEVEL (sorted, duplicates dropped)."""
     if not isinstance(levels, list | tuple | set | frozenset | range):
-        raise BadParameter(f"levels={levels!r} is not a list of concurrency levels", "For example levels=(1, 2, 4, 8).")
+        raise BadParameter(_("levels={levels!r} is not a list of concurrency levels").format(levels=levels),
+                           _("For example levels=(1, 2, 4, 8)."))
     out = []
     for k in levels:
         out.append(whole_number("level", k, 1, MAX_LEVEL, "For example levels=(1, 2, 4, 8)."))
     if not out:
-        raise BadParameter("levels is empty", "Give at least one level, e.g. levels=(1, 2, 4).")
+        raise BadParameter(_("levels is empty"), _("Give at least one level, e.g. levels=(1, 2, 4)."))
     return sorted(set(out))
 
 

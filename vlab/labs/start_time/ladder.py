@@ -18,6 +18,7 @@ import pandas as pd
 from vlab.core import sandbox, settings
 from vlab.core.engine import connect
 from vlab.core.errors import BadParameter, EngineError, ToolMissing, VlabError
+from vlab.core.i18n import _
 from vlab.core.interleave import Rounds, StopRule
 from vlab.core.lifecycle import MARKER_CMD, TOTAL, host_phases, run_lifecycle, sweep
 from vlab.core.provenance import collect
@@ -141,9 +142,10 @@ def _ladder_args(trials: int | None = None, *, rungs: Sequence[str] | None = Non
     rungs = as_names("rungs", list(LADDER) if rungs is None else rungs, list(LADDER))
     for r in rungs:
         if not isinstance(r, str) or r not in LADDER:
-            raise BadParameter(f"Unknown rung {r!r}", f"Use any of: {', '.join(LADDER)}.")
+            raise BadParameter(_("Unknown rung {rung!r}").format(rung=r),
+                               _("Use any of: {names}.").format(names=", ".join(LADDER)))
     if not rungs:
-        raise BadParameter("rungs is empty", f"Name at least one of: {', '.join(LADDER)}.")
+        raise BadParameter(_("rungs is empty"), _("Name at least one of: {names}.").format(names=", ".join(LADDER)))
     return rule, rungs, warmup, seed
 
 

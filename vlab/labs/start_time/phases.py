@@ -16,6 +16,7 @@ import pandas as pd
 from vlab.core import sandbox, settings
 from vlab.core.engine import connect, describe, guarded
 from vlab.core.errors import BadParameter, EngineError, VlabError
+from vlab.core.i18n import _
 from vlab.core.images import ensure
 from vlab.core.interleave import Rounds, StopRule, rule_for
 from vlab.core.lifecycle import (
@@ -79,11 +80,13 @@ def configurations(network: str = "none", variants: Sequence[str] | None = None,
     reason. ``runtime:NAME`` asks for one runtime by name (``vlab bench start --runtime NAME``).
     """
     if not isinstance(network, str) or network not in ("none", "bridge"):
-        raise BadParameter(f"network={network!r} is not compared here", "Use 'none' or 'bridge'.")
+        raise BadParameter(_("network={network!r} is not compared here").format(network=network),
+                           _("Use 'none' or 'bridge'."))
     variants = as_names("variants", VARIANTS if variants is None else variants, VARIANTS)
     for v in variants:
         if v not in VARIANTS and not is_runtime_variant(v):
-            raise BadParameter(f"Unknown configuration {v!r}", f"Use any of: {', '.join(VARIANTS)}, runtime:NAME.")
+            raise BadParameter(_("Unknown configuration {name!r}").format(name=v),
+                               _("Use any of: {names}, runtime:NAME.").format(names=", ".join(VARIANTS)))
     base = StartConfig("baseline", network=network,
                        what=f"busybox image, network {network}, runc, detached then removed, warm image")
     out = [base]
@@ -140,7 +143,8 @@ def as_names(what: str, values: object, known: Sequence[str]) -> list:
     if isinstance(values, str):
         return [values]
     if not isinstance(values, list | tuple | set | frozenset):
-        raise BadParameter(f"{what}={values!r} is not a list", f"Use a list of: {', '.join(known)}.")
+        raise BadParameter(_("{what}={values!r} is not a list").format(what=what, values=values),
+                           _("Use a list of: {names}.").format(names=", ".join(known)))
     return list(values)
 
 
@@ -169,7 +173,7 @@ def self_check(results: Results, tolerance_ms: float = SUM_TOLERANCE_MS) -> dict
     """The claims that always hold: every phase positive; phases add up to total within tolerance."""
     s = results.samples
     if s.empty:
-        raise BadParameter("no samples to check", "Run measure_start() first.")
+        raise BadParameter(_("no samples to check"), _("Run measure_start() first."))
     timed = s[s["clock"].isin(["host", "daemon"])]
     sums = phase_sums(s)
     return {
@@ -248,7 +252,8 @@ def _start_args(trials: int | None = None, *, network: str = "none", variants: S
     warmup, seed = check_warmup(warmup), check_seed(seed)
     configurations(network, variants)  # validate names before touching the engine
     if on_trial is not None and not callable(on_trial):
-        raise BadParameter(f"on_trial={on_trial!r} is not a function", "Pass a function of the round number, or None.")
+        raise BadParameter(_("on_trial={on_trial!r} is not a function").format(on_trial=on_trial),
+                           _("Pass a function of the round number, or None."))
     return rule, warmup, seed
 
 
