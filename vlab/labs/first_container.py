@@ -116,42 +116,47 @@ def check_memory_mib(memory_mib: object, facts: FirstLook) -> Feedback:
     """Exercise 1: the container's memory limit (HostConfig ``Memory``, bytes) in MiB."""
     limit = facts.safety.get("Memory")
     if not isinstance(limit, int) or limit <= 0:
-        return wrong("this run has no memory limit in its HostConfig", "Run the cells above again.")
+        return wrong(_("this run has no memory limit in its HostConfig"), _("Run the cells above again."))
     if not isinstance(memory_mib, int | float) or isinstance(memory_mib, bool):
-        return wrong(f"{memory_mib!r} is not a number", 'Compute it from facts.safety["Memory"].')
+        return wrong(_("{memory_mib!r} is not a number").format(memory_mib=memory_mib),
+                     _("Compute it from facts.safety[\"Memory\"]."))
     want = limit / 1024**2
     if abs(memory_mib - want) < 1e-6:
-        return passed(f"{limit:,} bytes = {want:g} MiB: the kernel stops this container at {want:g} MiB.")
+        return passed(_("{limit:,} bytes = {want:g} MiB: the kernel stops this container at {want:g} MiB.").format(
+                          limit=limit, want=want))
     if abs(memory_mib - limit / 1e6) < 1e-3:
-        return wrong(f"{memory_mib:g} is megabytes (10^6 bytes), not mebibytes",
-                     "1 MiB = 1024 × 1024 = 1,048,576 bytes.")
+        return wrong(_("{memory_mib:g} is megabytes (10^6 bytes), not mebibytes").format(memory_mib=memory_mib),
+                     _("1 MiB = 1024 × 1024 = 1,048,576 bytes."))
     if memory_mib == limit:
-        return wrong("that is still bytes", "Divide by 1024 twice.")
-    return wrong(f"{memory_mib:g} MiB is not the limit this container had", 'Divide facts.safety["Memory"] by 1024**2.')
+        return wrong(_("that is still bytes"), _("Divide by 1024 twice."))
+    return wrong(_("{memory_mib:g} MiB is not the limit this container had").format(memory_mib=memory_mib),
+                 _("Divide facts.safety[\"Memory\"] by "
+                                                                              "1024**2."))
 
 
 @checker
 def check_safe_kwargs(kwargs: object) -> Feedback:
     """Exercise 2: keyword arguments for docker-py's ``containers.run`` that follow the course's safety rules."""
     if not isinstance(kwargs, dict):
-        return wrong(f"run_kwargs is a {type(kwargs).__name__}, not a dict",
-                     "Write dict(labels=..., mem_limit=..., ...).")
+        return wrong(_("run_kwargs is a {type}, not a dict").format(type=type(kwargs).__name__),
+                     _("Write dict(labels=..., mem_limit=..., ...)."))
     labels = kwargs.get("labels") or {}
     problems = []
     if not isinstance(labels, dict) or labels.get("vlab") != "1" or labels.get("vlab.purpose") != "my-first-container":
-        problems.append('labels must be {"vlab": "1", "vlab.purpose": "my-first-container"} (strings)')
+        problems.append(_("labels must be {\"vlab\": \"1\", \"vlab.purpose\": \"my-first-container\"} (strings)"))
     if kwargs.get("mem_limit") not in ("32m", 32 * 1024**2):
-        problems.append(f"mem_limit is {kwargs.get('mem_limit')!r}, not 32 MiB (\"32m\")")
+        problems.append(_("mem_limit is {get!r}, not 32 MiB (\"32m\")").format(get=kwargs.get('mem_limit')))
     if kwargs.get("pids_limit") != 16:
-        problems.append(f"pids_limit is {kwargs.get('pids_limit')!r}, not 16")
+        problems.append(_("pids_limit is {get!r}, not 16").format(get=kwargs.get('pids_limit')))
     if kwargs.get("cap_drop") != ["ALL"]:
-        problems.append(f"cap_drop is {kwargs.get('cap_drop')!r}, not [\"ALL\"]")
+        problems.append(_("cap_drop is {get!r}, not [\"ALL\"]").format(get=kwargs.get('cap_drop')))
     if kwargs.get("network_mode") != "none":
-        problems.append(f"network_mode is {kwargs.get('network_mode')!r}, not \"none\"")
+        problems.append(_("network_mode is {get!r}, not \"none\"").format(get=kwargs.get('network_mode')))
     if kwargs.get("remove") is not True:
-        problems.append("remove=True is missing: the container would stay behind")
+        problems.append(_("remove=True is missing: the container would stay behind"))
     if kwargs.get("privileged"):
-        problems.append("privileged=True gives the container the host's devices and every capability: never here")
+        problems.append(_("privileged=True gives the container the host's devices and every capability: never here"))
     if problems:
-        return wrong("; ".join(problems), "Look at the plain docker-py cell above for the argument names.")
-    return passed("labelled, limited, no capabilities, no network, removed when it exits: the course's safety rules.")
+        return wrong("; ".join(problems), _("Look at the plain docker-py cell above for the argument names."))
+    return passed(_("labelled, limited, no capabilities, no network, removed when it exits: the course's safety "
+                    "rules."))

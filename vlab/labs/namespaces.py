@@ -334,41 +334,49 @@ def check_shared_namespaces(shared: object, views_res: Results) -> Feedback:
     """Exercise: the list of namespace types the container shares with the host, computed from ``views.samples``."""
     want = shared_with_host(views_res)
     if isinstance(shared, str) or not isinstance(shared, list | tuple | set | pd.Series):
-        return wrong(f"your answer is a {type(shared).__name__}, not a list of namespace names",
-                     "End with something like sorted(df[...]['probe']) or list(...).")
+        return wrong(_("your answer is a {type}, not a list of namespace names").format(type=type(shared).__name__),
+                     _("End with something like sorted(df[...]['probe']) or list(...)."))
     got = sorted(str(s) for s in shared)
     unknown = [s for s in got if s not in NS_TYPES]
     if unknown:
-        return wrong(f"{unknown} are not namespace types", f"The probe column holds: {', '.join(NS_TYPES)}; keep only "
-                     "rows whose group is 'namespace'.")
+        return wrong(_("{unknown} are not namespace types").format(unknown=unknown),
+                     _("The probe column holds: {join}; keep only "
+                                                             "rows whose group is 'namespace'.").format(
+                                                               join=', '.join(NS_TYPES)))
     if got == [t for t in NS_TYPES if t not in want] or (got and set(got) <= set(NS_TYPES) - set(want)):
-        return wrong(f"{got} are the namespaces the container has of its own, not the shared ones",
-                     "Shared means the same inode on both sides: differs is False.")
+        return wrong(_("{got} are the namespaces the container has of its own, not the shared ones").format(
+                         got=got),
+                     _("Shared means the same inode on both sides: differs is False."))
     missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
     if missing or extra:
-        return wrong(f"missing {missing or 'nothing'}, should not be there {extra or 'nothing'}",
-                     "Select group == 'namespace' and differs == False, then take the probe column.")
-    return passed(f"the container shares {', '.join(want)} with the host: the same inode numbers on both sides.")
+        return wrong(_("missing {value}, should not be there {value2}").format(
+                         value=missing or 'nothing', value2=extra or 'nothing'),
+                     _("Select group == 'namespace' and differs == False, then take the probe column."))
+    return passed(_("the container shares {join} with the host: the same inode numbers on both sides.").format(
+                      join=', '.join(want)))
 
 
 @checker
 def check_ns_reader(ns_of: object) -> Feedback:
     """Exercise: ``ns_of(pid)`` returns ``{type: 'type:[inode]'}`` for every namespace of a process."""
     if not callable(ns_of):
-        return wrong("ns_of should be a function", "Define it with def ns_of(pid): ...")
+        return wrong(_("ns_of should be a function"), _("Define it with def ns_of(pid): ..."))
     got = ns_of("self")
     if got is Ellipsis or (isinstance(got, dict) and any(v is Ellipsis for v in got.values())):
         return not_yet()
     if not isinstance(got, dict):
-        return wrong(f"ns_of('self') returned a {type(got).__name__}, not a dict",
-                     "Build a dict {type: os.readlink(...)} over the entries of /proc/<pid>/ns.")
+        return wrong(_("ns_of('self') returned a {type}, not a dict").format(type=type(got).__name__),
+                     _("Build a dict {type: os.readlink(...)} over the entries of /proc/<pid>/ns."))
     want = {t: v for t, v in host_namespaces().items() if v}
     missing = sorted(set(want) - set(got))
     if missing:
-        return wrong(f"your dict has no entry for {missing}", "List every entry of /proc/<pid>/ns (os.listdir) or use "
-                     "namespaces.NS_TYPES.")
+        return wrong(_("your dict has no entry for {missing}").format(missing=missing),
+                     _("List every entry of /proc/<pid>/ns (os.listdir) "
+                                                                "or use namespaces.NS_TYPES."))
     differ = sorted(t for t in want if str(got[t]) != want[t])
     if differ:
-        return wrong(f"wrong values for {differ}: e.g. {differ[0]} → {got[differ[0]]!r}, expected {want[differ[0]]!r}",
-                     "Each value is os.readlink(f'/proc/{pid}/ns/{type}'), e.g. 'pid:[4026531836]'.")
-    return passed(f"ns_of reads all {len(want)} namespaces of a process, e.g. {want.get('pid', '')}.")
+        return wrong(_("wrong values for {differ}: e.g. {differ2} → {got!r}, expected {want!r}").format(
+                         differ=differ, differ2=differ[0], got=got[differ[0]], want=want[differ[0]]),
+                     _("Each value is os.readlink(f'/proc/{pid}/ns/{type}'), e.g. 'pid:[4026531836]'."))
+    return passed(_("ns_of reads all {want} namespaces of a process, e.g. {get}.").format(
+                      want=len(want), get=want.get('pid', '')))
