@@ -8,6 +8,7 @@ import pandas as pd
 
 from vlab.core import stats
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _
 from vlab.core.results import Results
 from vlab.labs.overhead.workloads import CONFIGS, EXTRA_PAIRS, GROUPS, WHAT, split_config
 
@@ -52,7 +53,7 @@ def ratios(samples: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 def ratio_table(res: Results) -> pd.DataFrame:
     """The ratios of a Results (recomputed from the samples), readable: what, config, ratio, CI."""
     df = ratios(res.samples, seed=int(res.extra.get("order_seed", 0) or 0))
-    df.insert(0, "what", df.metric.map(WHAT))
+    df.insert(0, "what", df.metric.map(lambda m: _(WHAT[m]) if m in WHAT else None))
     return df
 
 
@@ -61,7 +62,8 @@ def select(res: Results, groups: Iterable[str]) -> Results:
     groups = list(groups)
     bad = [g for g in groups if g not in GROUPS]
     if bad:
-        raise BadParameter(f"unknown group(s) {bad}", f"Choose among: {' '.join(GROUPS)}.")
+        raise BadParameter(_("unknown group(s) {names}").format(names=bad),
+                           _("Choose among: {names}.").format(names=" ".join(GROUPS)))
     keep = {m for g in groups for m in GROUPS[g]}
     samples = res.samples[res.samples.metric.isin(keep)].reset_index(drop=True) if not res.samples.empty \
         else res.samples
@@ -86,5 +88,5 @@ def memory_table(res: Results) -> pd.DataFrame:
 def seconds_to_rate(ms: float, mib: int) -> float:
     """MiB/s for ``mib`` MiB moved in ``ms`` milliseconds."""
     if ms <= 0:
-        raise BadParameter("a transfer time must be positive")
+        raise BadParameter(_("a transfer time must be positive"))
     return mib / (ms / 1000.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vlab.core import interleave, settings
+from vlab.core.i18n import _
 from vlab.core.results import Results, check_output_path
 from vlab.labs.overhead.analysis import memory_table, ratio_table
 from vlab.labs.overhead.live import measure, run_live
@@ -36,14 +37,14 @@ def run_cli(args) -> int:
                   **extra)
     print(format_report(res))
     if path is not None:
-        print(f"wrote {path}")
+        print(_("wrote {path}").format(path=path))
     return 130 if res.partial else 0
 
 
 def format_report(res: Results) -> str:
     """Plain-text report: ratios with CIs, then memory."""
-    lines = [f"vlab overhead{' (REPLAYED recording)' if res.replayed else ''}"
-             f"{' (PARTIAL: interrupted)' if res.partial else ''}: time ratio, >1 = slower than baseline"]
+    lines = ["vlab overhead" + (_(" (REPLAYED recording)") if res.replayed else "")
+             + (_(" (PARTIAL: interrupted)") if res.partial else "") + _(": time ratio, >1 = slower than baseline")]
     rt = ratio_table(res)
     for r in rt.itertuples():
         lines.append(f"  {r.metric:15s} {r.config:21s} / {r.baseline:20s} {r.ratio:6.3f}  "
@@ -53,7 +54,8 @@ def format_report(res: Results) -> str:
         lines.append(f"  memory          {r.item:24s} {r.MiB:8.2f} MiB  (n={r.n})")
     stop = res.extra.get("stopping")
     if stop:
-        lines.append(f"  precision: {interleave.describe(stop)}; rule: {interleave.describe_rule(stop.get('rule'))}")
+        lines.append("  " + _("precision: {precision}; rule: {rule}").format(
+            precision=interleave.describe(stop), rule=interleave.describe_rule(stop.get("rule"))))
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from vlab.core import interleave, replay, settings
 from vlab.core.errors import BadParameter, EngineError, VlabError
 from vlab.core.hostprobe import parent_pid, rss_mib, tree_rss_mib
+from vlab.core.i18n import _
 from vlab.core.results import Results, check_output_path
 from vlab.labs.overhead.analysis import ratios, select, summary
 from vlab.labs.overhead.workloads import (
@@ -56,8 +57,9 @@ class _Native:
         proc = subprocess.run([self.bb, "sh", "-c", script], capture_output=True, text=True, timeout=600,
                               preexec_fn=pre, check=False)
         if proc.returncode != 0:
-            raise VlabError(f"native workload failed ({proc.returncode}): {proc.stderr.strip()[:200]}",
-                            "Run `vlab doctor`; check the host's busybox.")
+            raise VlabError(_("native workload failed ({code}): {stderr}").format(
+                code=proc.returncode, stderr=proc.stderr.strip()[:200]),
+                            _("Run `vlab doctor`; check the host's busybox."))
         return proc.stdout
 
 
@@ -168,7 +170,7 @@ def _stop(proc: subprocess.Popen) -> None:
 def _wait_http(env: _Env, cfg: str, tries: int = 50) -> None:
     bb = env.native.bb if cfg == "native" else BB_IN_CONTAINER
     script = f"{bb} wget -q -O /dev/null {env.urls[cfg]}/s"
-    for _ in range(tries):
+    for _try in range(tries):
         try:
             if cfg == "native":
                 env.native.run(script, None)
@@ -329,7 +331,8 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
                    "cpu", "workdir", "runtimes"}
     unknown = sorted(set(sizes) - sizes_known)
     if unknown:
-        raise BadParameter(f"unknown setting(s) {', '.join(unknown)}", f"Use any of: {', '.join(sorted(sizes_known))}.")
+        raise BadParameter(_("unknown setting(s) {names}").format(names=", ".join(unknown)),
+                           _("Use any of: {names}.").format(names=", ".join(sorted(sizes_known))))
     kw = dict(sizes, seed=seed)
     kw.update({k: v for k, v in dict(budget=budget, precision=precision, min_trials=min_trials,
                                      max_trials=max_trials).items() if v is not None})
@@ -337,7 +340,8 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
         kw["trials"] = trials
     if only is not None:
         if not isinstance(only, str | list | tuple | set | frozenset):
-            raise BadParameter(f"only={only!r} is not a list of groups", f"Choose among: {' '.join(GROUPS)}.")
+            raise BadParameter(_("only={only!r} is not a list of groups").format(only=only),
+                               _("Choose among: {names}.").format(names=" ".join(GROUPS)))
         kw["only"] = tuple(only) if not isinstance(only, str) else (only,)
     s = Settings.for_mode(quick, **kw)
     if save_to is not None:
@@ -352,7 +356,8 @@ def measure(trials: int | None = None, only: Iterable[str] | None = None, *, qui
 
 def _check_measure(s: Settings, *, progress: bool = True, save_to=None) -> None:
     if not isinstance(s, Settings):
-        raise BadParameter(f"settings={s!r} is not an overhead Settings", "Call overhead.measure(…) instead.")
+        raise BadParameter(_("settings={settings!r} is not an overhead Settings").format(settings=s),
+                           _("Call overhead.measure(…) instead."))
 
 
 @replay.replayable(KIND, check=_check_measure)

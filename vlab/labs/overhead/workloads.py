@@ -15,6 +15,7 @@ from pathlib import Path
 
 from vlab.core import interleave
 from vlab.core.errors import BadParameter, DataError
+from vlab.core.i18n import N_, _
 from vlab.core.interleave import StopRule
 from vlab.core.validate import whole_number
 
@@ -45,13 +46,13 @@ CONFIGS: dict[str, tuple[str, ...]] = {
 #: Extra comparisons beside "config vs native": (metric, config, baseline).
 EXTRA_PAIRS: tuple[tuple[str, str, str], ...] = (("syscall", "container", "container-unconfined"),)
 WHAT = {
-    "cpu": "CPU: busybox awk loop",
-    "syscall": "system calls: dd bs=1 (read+write per byte)",
-    "io_write": "disk write + fsync (dd conv=fsync)",
-    "io_read": "read back (page cache)",
-    "net_throughput": "network throughput: one large HTTP download",
-    "net_latency": "network latency: one small HTTP request",
-    "memory": "memory per idle container",
+    "cpu": N_("CPU: busybox awk loop"),
+    "syscall": N_("system calls: dd bs=1 (read+write per byte)"),
+    "io_write": N_("disk write + fsync (dd conv=fsync)"),
+    "io_read": N_("read back (page cache)"),
+    "net_throughput": N_("network throughput: one large HTTP download"),
+    "net_latency": N_("network latency: one small HTTP request"),
+    "memory": N_("memory per idle container"),
 }
 #: Default stopping rule of the timed workloads: each median within ±5 %, or 15 s spent (warm-up round included).
 OVERHEAD_RULE = StopRule(precision=0.05, budget_s=15.0, min_trials=5, max_trials=200)
@@ -94,8 +95,8 @@ class Settings:
         only = tuple(dict.fromkeys(self.only))
         bad = [g for g in only if g not in GROUPS]
         if bad or not only:
-            raise BadParameter(f"only={list(self.only)!r} names no known measurement",
-                               f"Choose among: {' '.join(GROUPS)}.")
+            raise BadParameter(_("only={only!r} names no known measurement").format(only=list(self.only)),
+                               _("Choose among: {names}.").format(names=" ".join(GROUPS)))
         self.only = only
         self.seed = whole_number("seed", self.seed, 0, 2**32 - 1)
         self.cpu_iterations = whole_number("cpu_iterations", self.cpu_iterations, 1000, 100_000_000)
@@ -109,11 +110,12 @@ class Settings:
         if self.cpu is None:
             self.cpu = allowed[-1]
         elif isinstance(self.cpu, bool) or not isinstance(self.cpu, int) or self.cpu not in allowed:
-            raise BadParameter(f"cpu={self.cpu!r} is not a CPU this process may use",
-                               f"Use one of {allowed} (or leave it out).")
+            raise BadParameter(_("cpu={cpu!r} is not a CPU this process may use").format(cpu=self.cpu),
+                               _("Use one of {allowed} (or leave it out).").format(allowed=allowed))
         if self.workdir is not None and (not isinstance(self.workdir, str | os.PathLike)
                                          or not Path(self.workdir).is_dir()):
-            raise BadParameter(f"workdir={self.workdir!r} is not a folder", "Give an existing folder on the host disk.")
+            raise BadParameter(_("workdir={workdir!r} is not a folder").format(workdir=self.workdir),
+                               _("Give an existing folder on the host disk."))
         self.metrics = tuple(m for g in self.only for m in GROUPS[g])
         self.runtimes = check_runtimes(self.runtimes)
 
@@ -146,11 +148,13 @@ def check_runtimes(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = (value,)
     if not isinstance(value, list | tuple):
-        raise BadParameter(f"runtimes={value!r} is not a list of runtime names", "For example runtimes=['runsc'].")
+        raise BadParameter(_("runtimes={value!r} is not a list of runtime names").format(value=value),
+                           _("For example runtimes=['runsc']."))
     out = []
     for r in value:
         if not isinstance(r, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", r):
-            raise BadParameter(f"runtime {r!r} is not a runtime name", "For example 'runsc'; `vlab doctor` lists them.")
+            raise BadParameter(_("runtime {name!r} is not a runtime name").format(name=r),
+                               _("For example 'runsc'; `vlab doctor` lists them."))
         if r != "runc" and r not in out:
             out.append(r)
     return tuple(out)
