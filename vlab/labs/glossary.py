@@ -1,5 +1,6 @@
-"""The course glossary (용어집): every key term in English and Korean, a one-line definition, and where
-it is taught. Data in ``data/glossary.tsv``; shown by notebooks/99_glossary.ipynb."""
+"""The course glossary (용어집): every key term in English and Korean, a one-line definition in each language,
+and where it is taught. Data in ``data/glossary.tsv``; shown by notebooks/99_glossary.ipynb (Korean first in the
+Korean edition)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import html
 import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
+from vlab.core.i18n import _, language
 
 __all__ = ["COLUMNS", "lookup", "terms", "to_html"]
 
-COLUMNS = ["term", "korean", "definition", "notebook"]
+COLUMNS = ["term", "korean", "definition", "notebook", "definition_ko"]
 
 
 def terms() -> pd.DataFrame:
-    """All glossary terms (columns term, korean, definition, notebook), validated."""
+    """All glossary terms (columns term, korean, definition, notebook, definition_ko), validated."""
     from importlib import resources
 
     try:
@@ -45,12 +47,20 @@ def lookup(word: str) -> pd.Series:
 
 
 def to_html(df: pd.DataFrame | None = None) -> str:
-    """The glossary as an HTML table with links to the notebooks."""
+    """The glossary as an HTML table with links to the notebooks: Korean term and definition first in Korean."""
     df = terms() if df is None else df
+    if language() == "ko":
+        rows = "".join(
+            f"<tr><td><b>{html.escape(r.korean)}</b></td><td>{html.escape(r.term)}</td>"
+            f"<td>{html.escape(r.definition_ko)}</td><td><a href='{r.notebook}.ipynb'>{r.notebook}</a></td></tr>"
+            for r in df.itertuples()
+        )
+        head = "".join(f"<th>{h}</th>" for h in (_("term"), "English", _("definition"), _("taught in")))
+        return f"<table><tr>{head}</tr>{rows}</table>"
     rows = "".join(
         f"<tr><td><b>{html.escape(r.term)}</b></td><td>{html.escape(r.korean)}</td>"
         f"<td>{html.escape(r.definition)}</td><td><a href='{r.notebook}.ipynb'>{r.notebook}</a></td></tr>"
         for r in df.itertuples()
     )
-    return ("<table><tr><th>term</th><th>한국어</th><th>definition</th><th>taught in</th></tr>"
-            f"{rows}</table>")
+    head = "".join(f"<th>{h}</th>" for h in (_("term"), "한국어", _("definition"), _("taught in")))
+    return f"<table><tr>{head}</tr>{rows}</table>"
