@@ -28,6 +28,7 @@ import pandas as pd
 
 from vlab.core import interleave, provenance, replay, settings
 from vlab.core.errors import BadParameter, ToolMissing
+from vlab.core.i18n import _
 from vlab.core.interleave import Rounds, StopRule
 from vlab.core.results import Results, check_output_path
 from vlab.core.sandbox import parse_memory
@@ -72,17 +73,21 @@ class Settings:
             whole_number("trials", self.trials, 1, 200, "For example trials=5.")
         self.rule  # noqa: B018 - validates the stopping rule's options now
         if self.accel not in ACCELS:
-            raise BadParameter(f"accel={self.accel!r} is not an accelerator", "Use 'auto', 'kvm' or 'tcg'.")
+            raise BadParameter(_("accel={accel!r} is not an accelerator").format(accel=self.accel),
+                               _("Use 'auto', 'kvm' or 'tcg'."))
         if isinstance(self.memory_mib, bool) or not isinstance(self.memory_mib, int) \
                 or not 64 <= self.memory_mib <= 4096:
-            raise BadParameter(f"memory={self.memory_mib!r} MiB is out of range", "Give the VM between '64m' and '4g'.")
+            raise BadParameter(_("memory={memory!r} MiB is out of range").format(memory=self.memory_mib),
+                               _("Give the VM between '64m' and '4g'."))
         if self.machine not in MACHINES:
-            raise BadParameter(f"machine={self.machine!r} is not supported", f"Use one of: {', '.join(MACHINES)}.")
+            raise BadParameter(_("machine={machine!r} is not supported").format(machine=self.machine),
+                               _("Use one of: {names}.").format(names=", ".join(MACHINES)))
         number("timeout", self.timeout, 1, 600, "A timeout in seconds, e.g. timeout=60.")
         whole_number("warmup", self.warmup, 0, 10)
         if self.kernel is not None and (not isinstance(self.kernel, str | os.PathLike)
                                         or not Path(self.kernel).is_file()):
-            raise BadParameter(f"kernel={self.kernel!r} is not a file", "Point kernel= at a vmlinuz image, or omit it.")
+            raise BadParameter(_("kernel={kernel!r} is not a file").format(kernel=self.kernel),
+                               _("Point kernel= at a vmlinuz image, or omit it."))
 
     @property
     def rule(self) -> StopRule:
@@ -98,7 +103,8 @@ def memory_mib(value: str | int) -> int:
     """'256m', '1g' or a number of MiB → MiB (validated by the sandbox's size parser)."""
     if isinstance(value, int) and not isinstance(value, bool):
         if not 64 <= value <= 4096:
-            raise BadParameter(f"memory={value!r} MiB is out of range", "Give the VM between '64m' and '4g'.")
+            raise BadParameter(_("memory={memory!r} MiB is out of range").format(memory=value),
+                               _("Give the VM between '64m' and '4g'."))
         return value
     return parse_memory(value) // (1024 * 1024)
 
@@ -126,11 +132,13 @@ class Guest:
         run = qemu.boot_once(self.qemu, self.kernel, self.initrd, accel=self.accel, machine=self.machine,
                              memory_mib=self.memory_mib, timeout=timeout, on_line=on_line)
         if run.timed_out:
-            raise VmError(f"The {self.accel.upper()} VM did not finish within {timeout:g} s; QEMU was killed.",
-                          "Give a longer timeout (--timeout), or check `vlab doctor`.")
+            raise VmError(_("The {accel} VM did not finish within {timeout:g} s; QEMU was killed.").format(
+                accel=self.accel.upper(), timeout=timeout),
+                          _("Give a longer timeout (--timeout), or check `vlab doctor`."))
         if run.marker is None:
-            tail = run.console_tail.strip().splitlines()[-1:] or ["no console output"]
-            raise VmError(f"QEMU exited (code {run.returncode}) before the guest reported: {tail[0][:200]}")
+            tail = run.console_tail.strip().splitlines()[-1:] or [_("no console output")]
+            raise VmError(_("QEMU exited (code {code}) before the guest reported: {tail}").format(
+                code=run.returncode, tail=tail[0][:200]))
         return run
 
     def describe(self) -> dict:
@@ -148,8 +156,8 @@ def resolve_accel(accel: str) -> tuple[str, dict]:
     if probe.ok:
         return "kvm", probe.as_dict()
     if accel == "kvm":
-        raise VmError(f"KVM was requested but does not work here: {probe.detail}",
-                      "Use accel='tcg' (software emulation: slower, but a real VM), or enable KVM in the BIOS/host.")
+        raise VmError(_("KVM was requested but does not work here: {detail}").format(detail=probe.detail),
+                      _("Use accel='tcg' (software emulation: slower, but a real VM), or enable KVM in the BIOS/host."))
     return "tcg", probe.as_dict()
 
 
@@ -197,7 +205,8 @@ def boot_vm(trials: int | None = None, accel: str = "auto", memory: str | int = 
 
 def _check_boot(s: Settings, *, progress: bool = True, save_to=None) -> None:
     if not isinstance(s, Settings):
-        raise BadParameter(f"settings={s!r} is not a VM boot Settings", "Call boot_vm(…) instead.")
+        raise BadParameter(_("settings={settings!r} is not a VM boot Settings").format(settings=s),
+                           _("Call boot_vm(…) instead."))
 
 
 @replay.replayable(KIND, check=_check_boot)
@@ -301,22 +310,27 @@ def format_report(res: Results) -> str:
     """Plain-text report for the CLI."""
     acc = res.extra.get("accelerator", "?")
     vm = res.extra.get("vm", {})
-    lines = [f"vlab vm boot{' (REPLAYED recording)' if res.replayed else ''}"
-             f"{' (PARTIAL: interrupted)' if res.partial else ''}: accelerator {acc.upper()}"
-             f"{' = software emulation (no hardware virtualization)' if acc == 'tcg' else ''}",
-             f"  QEMU {vm.get('qemu_version', '?')} -M {vm.get('machine', '?')}, guest kernel "
-             f"{vm.get('kernel_release', '?')}, {vm.get('memory_mib', '?')} MiB"]
+    lines = ["vlab vm boot" + (_(" (REPLAYED recording)") if res.replayed else "")
+             + (_(" (PARTIAL: interrupted)") if res.partial else "")
+             + _(": accelerator {accel}").format(accel=acc.upper())
+             + (_(" = software emulation (no hardware virtualization)") if acc == "tcg" else ""),
+             "  " + _("QEMU {version} -M {machine}, guest kernel {kernel}, {mib} MiB").format(
+                 version=vm.get("qemu_version", "?"), machine=vm.get("machine", "?"),
+                 kernel=vm.get("kernel_release", "?"), mib=vm.get("memory_mib", "?"))]
     for r in res.summary.itertuples():
-        lines.append(f"  {r.phase:19s} median {r.median:9.1f} ms  [95% CI {r.ci_low:.1f}–{r.ci_high:.1f}]  "
-                     f"min {r.min:9.1f}  p95 {r.p95:9.1f}  n={r.n}")
+        lines.append(f"  {r.phase:19s} " + _("median {median:9.1f} ms  [95% CI {low:.1f}–{high:.1f}]  "
+                                               "min {min:9.1f}  p95 {p95:9.1f}  n={n}").format(
+            median=r.median, low=r.ci_low, high=r.ci_high, min=r.min, p95=r.p95, n=r.n))
     stop = res.extra.get("stopping")
     if stop:
-        lines.append(f"  precision: {interleave.describe(stop)}; rule: {interleave.describe_rule(stop.get('rule'))}")
+        lines.append("  " + _("precision: {precision}; rule: {rule}").format(
+            precision=interleave.describe(stop), rule=interleave.describe_rule(stop.get("rule"))))
     g = guest_facts(res)
     if g:
-        lines.append(f"  the guest said: kernel {g.get('kernel')}, its /init is PID {g.get('pid')}, "
-                     f"PID 1 = '{g.get('pid1')}', {g.get('procs')} processes; "
-                     f"host kernel {res.extra.get('host_kernel')}")
+        lines.append("  " + _("the guest said: kernel {kernel}, its /init is PID {pid}, PID 1 = '{pid1}', "
+                              "{procs} processes; host kernel {host_kernel}").format(
+            kernel=g.get("kernel"), pid=g.get("pid"), pid1=g.get("pid1"), procs=g.get("procs"),
+            host_kernel=res.extra.get("host_kernel")))
     return "\n".join(lines)
 
 
@@ -341,7 +355,7 @@ def run_cli(args) -> int:
                   warmup=args.warmup, progress=True, save_to=path, **interleave.cli_options(args))
     print(format_report(res))
     if path is not None:
-        print(f"wrote {path}")
+        print(_("wrote {path}").format(path=path))
     return 130 if res.partial else 0
 
 
@@ -366,5 +380,5 @@ def boot_vm_or_recording(trials: int | None = None, accel: str = "auto", memory:
         return boot_vm(trials, accel, memory, **kwargs)
     except ToolMissing as exc:
         res = replay.load(KIND)
-        res.extra = {**res.extra, "why_replayed": f"{exc.message} Fix: {exc.hint}"}
+        res.extra = {**res.extra, "why_replayed": _("{message} Fix: {hint}").format(message=exc.message, hint=exc.hint)}
         return res

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from vlab.core import settings
 from vlab.core.errors import BadParameter, ToolMissing, VlabError
+from vlab.core.i18n import N_, _
 from vlab.core.validate import number
 
 __all__ = [
@@ -35,8 +36,8 @@ __all__ = [
 ]
 
 QEMU_NAMES = ("qemu-system-x86_64", "qemu-kvm")
-QEMU_FIX = "Install QEMU: `sudo apt-get install qemu-system-x86` (Debian/Ubuntu) or `sudo dnf install qemu-kvm`."
-KERNEL_FIX = "Install a bootable guest kernel: `sudo apt-get install linux-image-cloud-amd64` (Debian/Ubuntu)."
+QEMU_FIX = N_("Install QEMU: `sudo apt-get install qemu-system-x86` (Debian/Ubuntu) or `sudo dnf install qemu-kvm`.")
+KERNEL_FIX = N_("Install a bootable guest kernel: `sudo apt-get install linux-image-cloud-amd64` (Debian/Ubuntu).")
 MARKER = "VLAB-VM-MARKER"
 KVM_PROBE_TIMEOUT_S = 6.0
 
@@ -73,7 +74,7 @@ def find_qemu() -> Path:
     for cand in ("/usr/bin/qemu-system-x86_64", "/usr/libexec/qemu-kvm"):
         if os.access(cand, os.X_OK):
             return Path(cand)
-    raise ToolMissing("QEMU (qemu-system-x86_64) is not installed on this machine.", QEMU_FIX)
+    raise ToolMissing(_("QEMU (qemu-system-x86_64) is not installed on this machine."), _(QEMU_FIX))
 
 
 def qemu_version(path: str | os.PathLike | None = None) -> str:
@@ -114,8 +115,8 @@ def find_kernel(boot: str | os.PathLike = "/boot") -> Path:
         p = override
         if _readable_kernel(p):
             return p
-        raise ToolMissing(f"VLAB_VM_KERNEL={override} is not a readable kernel image.",
-                          "Point VLAB_VM_KERNEL at a vmlinuz file, or unset it.")
+        raise ToolMissing(_("VLAB_VM_KERNEL={path} is not a readable kernel image.").format(path=override),
+                          _("Point VLAB_VM_KERNEL at a vmlinuz file, or unset it."))
     boot = Path(boot)
     own = boot / f"vmlinuz-{platform.release()}"
     if _readable_kernel(own):
@@ -126,9 +127,9 @@ def find_kernel(boot: str | os.PathLike = "/boot") -> Path:
         return sorted(candidates, key=lambda p: ("cloud" in p.name, p.stat().st_mtime))[-1]
     unreadable = [p for p in boot.glob("vmlinuz-*") if p.is_file()]
     if unreadable:
-        raise ToolMissing(f"{unreadable[0]} exists but cannot be read by this user.",
-                          f"Run `sudo chmod a+r {unreadable[0]}` or {KERNEL_FIX[0].lower() + KERNEL_FIX[1:]}")
-    raise ToolMissing(f"No guest kernel (vmlinuz-*) found in {boot}.", KERNEL_FIX)
+        raise ToolMissing(_("{path} exists but cannot be read by this user.").format(path=unreadable[0]),
+                          _("Run `sudo chmod a+r {path}`, or: {fix}").format(path=unreadable[0], fix=_(KERNEL_FIX)))
+    raise ToolMissing(_("No guest kernel (vmlinuz-*) found in {folder}.").format(folder=boot), _(KERNEL_FIX))
 
 
 def kernel_release(kernel: str | os.PathLike) -> str:
@@ -212,7 +213,8 @@ def build_initramfs(dest: str | os.PathLike, busybox: Path | None = None) -> Pat
     if dest.is_dir():
         dest = dest / "vlab-initramfs.cpio"
     if not dest.parent.exists():
-        raise BadParameter(f"Folder {dest.parent} does not exist", f"Create it first: mkdir -p {dest.parent}")
+        raise BadParameter(_("Folder {folder} does not exist").format(folder=dest.parent),
+                           _("Create it first: mkdir -p {folder}").format(folder=dest.parent))
     blob = cpio_newc(initramfs_entries(busybox))
     tmp = dest.with_name(dest.name + ".tmp")
     tmp.write_bytes(blob)
@@ -264,7 +266,7 @@ def qemu_command(qemu: Path, kernel: Path, initrd: Path, *, accel: str, machine:
                  memory_mib: int = 256) -> list[str]:
     """The QEMU command line for one boot: serial console on stdout, no display, no disks, no network."""
     if accel not in ("kvm", "tcg"):
-        raise BadParameter(f"accel={accel!r} must be 'kvm' or 'tcg' here")
+        raise BadParameter(_("accel={accel!r} must be 'kvm' or 'tcg' here").format(accel=accel))
     machine_opt = machine + (",accel=" + accel)
     cmd = [str(qemu), "-M", machine_opt, "-m", f"{memory_mib}M", "-smp", "1",
            *(["-cpu", "host"] if accel == "kvm" else []),

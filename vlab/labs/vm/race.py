@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from vlab.core.errors import VlabError
+from vlab.core.i18n import _
 
 __all__ = [
     "Event", "GVISOR_RUNTIME", "LANES", "RaceResult", "gvisor_available", "gvisor_lifecycle", "gvisor_replay_events",
@@ -89,8 +90,8 @@ def replay_events(container_res, vm_res, spectrum_res=None) -> tuple[list[Event]
     """Events of the median recorded trial of each side, in time order, and the race result."""
     cs, vs = container_res.samples, vm_res.samples
     if cs.empty or vs.empty:
-        raise VlabError("The recorded race data is empty.", "Record it again with `vlab record --only vm_boot "
-                        "vm_container_start`.")
+        raise VlabError(_("The recorded race data is empty."), _("Record it again with `vlab record --only vm_boot "
+                        "vm_container_start`."))
     ct = cs[cs["trial"] == _median_trial(cs, "total")].set_index("phase")["ms"]
     vt = vs[vs["trial"] == _median_trial(vs, "launch_to_marker")].set_index("phase")["ms"]
     cinfo = container_res.extra.get("container") or {}
@@ -98,15 +99,17 @@ def replay_events(container_res, vm_res, spectrum_res=None) -> tuple[list[Event]
     accel = str(vm_res.extra.get("accelerator", "?"))
     events = [
         Event(0.0, "container", 0.05, "docker create …"),
-        Event(float(ct["create"]), "container", 0.35, "created; start …"),
-        Event(float(ct["create"] + ct["start"]), "container", 0.7, "started: the command runs on the host kernel"),
+        Event(float(ct["create"]), "container", 0.35, _("created; start …")),
+        Event(float(ct["create"] + ct["start"]), "container", 0.7, _("started: the command runs on the host kernel")),
         Event(float(ct["total"]), "container", 1.0,
-              f"exited: PID {cinfo.get('pid', '?')}, uname -r = {cinfo.get('kernel', '?')}", final=True),
-        Event(0.0, "vm", 0.05, f"QEMU launched ({accel.upper()})"),
-        Event(float(vt["before_guest_clock"]), "vm", 0.2, "guest kernel starts its clock and boots …"),
+              _("exited: PID {pid}, uname -r = {kernel}").format(pid=cinfo.get("pid", "?"),
+                                                                  kernel=cinfo.get("kernel", "?")), final=True),
+        Event(0.0, "vm", 0.05, _("QEMU launched ({accel})").format(accel=accel.upper())),
+        Event(float(vt["before_guest_clock"]), "vm", 0.2, _("guest kernel starts its clock and boots …")),
         Event(float(vt["launch_to_marker"]), "vm", 0.95,
-              f"/init reported: PID {vinfo.get('pid', '?')}, kernel {vinfo.get('kernel', '?')}"),
-        Event(float(vt["total"]), "vm", 1.0, "guest powered off; QEMU exited", final=True),
+              _("/init reported: PID {pid}, kernel {kernel}").format(pid=vinfo.get("pid", "?"),
+                                                                     kernel=vinfo.get("kernel", "?"))),
+        Event(float(vt["total"]), "vm", 1.0, _("guest powered off; QEMU exited"), final=True),
     ]
     res = RaceResult("replay", float(ct["total"]), float(vt["launch_to_marker"]), float(vt["total"]), accel,
                      str(cinfo.get("kernel", "")), str(vinfo.get("kernel", "")), events=events)
@@ -121,14 +124,14 @@ def gvisor_replay_events(spectrum_res, res: RaceResult) -> list[Event]:
     s = spectrum_res.samples
     sel = s[(s["metric"] == "start") & (s["place"] == "gvisor")]["value"] if not s.empty else []
     if len(sel) == 0:
-        res.gvisor_why_missing = "the recording has no gVisor start times"
+        res.gvisor_why_missing = _("the recording has no gVisor start times")
         return []
     ms = float(sel.median())
     res.gvisor_ms = ms
     res.gvisor_kernel = str((spectrum_res.extra.get("kernels") or {}).get("gvisor", "?"))
     return [Event(0.0, "gvisor", 0.05, "docker create --runtime runsc …"),
-            Event(ms, "gvisor", 1.0, f"exited and removed (median recorded run); uname -r = {res.gvisor_kernel}",
-                  final=True)]
+            Event(ms, "gvisor", 1.0, _("exited and removed (median recorded run); uname -r = {kernel}").format(
+                kernel=res.gvisor_kernel), final=True)]
 
 
 def load_recorded():
@@ -177,7 +180,8 @@ def gvisor_lifecycle(client) -> tuple[float, dict]:
                                    limits=sandbox.Limits(memory="64m", pids=SANDBOX_PIDS, runtime=GVISOR_RUNTIME))
     lc = run_lifecycle(client, kwargs, read_marker=False, keep_output=True)
     if lc.exit_code != 0:
-        raise EngineError(f"The gVisor container exited with code {lc.exit_code}: {lc.output.strip()[:200]}")
+        raise EngineError(_("The gVisor container exited with code {code}: {output}").format(
+            code=lc.exit_code, output=lc.output.strip()[:200]))
     return (lc.stamps["exited"] - lc.stamps["t0"]) / 1e6, versus.parse_report(lc.output) or {}
 
 
@@ -192,7 +196,7 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
     ensure("busybox", client)
     outcome: dict = {}
     errors: list[BaseException] = []
-    with_gvisor, gvisor_why = gvisor_available(client) if gvisor else (False, "not asked for")
+    with_gvisor, gvisor_why = gvisor_available(client) if gvisor else (False, _("not asked for"))
     with boot.prepare(accel) as guest:
         gate = threading.Barrier(3 if with_gvisor else 2)
         t0_box: list[int] = []
@@ -207,12 +211,13 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
                 on_event(Event(c0, "container", 0.05, "docker create …"))
                 times, report = versus.lifecycle(client)
                 outcome["container"] = (times, report or {})
-                on_event(Event(c0 + times["create"], "container", 0.35, "created; start …"))
+                on_event(Event(c0 + times["create"], "container", 0.35, _("created; start …")))
                 on_event(Event(c0 + times["create"] + times["start"], "container", 0.7,
-                               "started: the command runs on the host kernel"))
+                               _("started: the command runs on the host kernel")))
                 on_event(Event(c0 + times["total"], "container", 1.0,
-                               f"exited: PID {(report or {}).get('pid', '?')}, "
-                               f"uname -r = {(report or {}).get('kernel', '?')}", final=True))
+                               _("exited: PID {pid}, uname -r = {kernel}").format(
+                                   pid=(report or {}).get("pid", "?"), kernel=(report or {}).get("kernel", "?")),
+                               final=True))
             except BaseException as exc:  # noqa: BLE001 - reported after both lanes end
                 errors.append(exc)
 
@@ -223,8 +228,8 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
                 on_event(Event(g0, "gvisor", 0.05, "docker create --runtime runsc …"))
                 ms, report = gvisor_lifecycle(client)
                 outcome["gvisor"] = (ms, report)
-                on_event(Event(g0 + ms, "gvisor", 1.0, f"exited: PID {report.get('pid', '?')}, "
-                                                        f"uname -r = {report.get('kernel', '?')}", final=True))
+                on_event(Event(g0 + ms, "gvisor", 1.0, _("exited: PID {pid}, uname -r = {kernel}").format(
+                    pid=report.get("pid", "?"), kernel=report.get("kernel", "?")), final=True))
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
 
@@ -235,16 +240,18 @@ def race_live(on_event: Callable[[Event], None], *, accel: str = "auto", vm_time
                 lines[0] += 1
                 if "VLAB-VM-MARKER" in text:
                     return
-                on_event(Event(ms, "vm", min(0.9, 0.2 + 0.05 * lines[0]), f"console: {text.strip()[:90]}"))
+                on_event(Event(ms, "vm", min(0.9, 0.2 + 0.05 * lines[0]),
+                               _("console: {line}").format(line=text.strip()[:90])))
 
             try:
                 gate.wait()
-                on_event(Event(0.0, "vm", 0.05, f"QEMU launched ({guest.accel.upper()})"))
+                on_event(Event(0.0, "vm", 0.05, _("QEMU launched ({accel})").format(accel=guest.accel.upper())))
                 run = guest.boot(vm_timeout, on_line=on_line)
                 outcome["vm"] = run
                 on_event(Event(run.launch_to_marker_ms, "vm", 0.95,
-                               f"/init reported: PID {run.marker.pid}, kernel {run.marker.kernel}"))
-                on_event(Event(run.total_ms, "vm", 1.0, "guest powered off; QEMU exited", final=True))
+                               _("/init reported: PID {pid}, kernel {kernel}").format(
+                                   pid=run.marker.pid, kernel=run.marker.kernel)))
+                on_event(Event(run.total_ms, "vm", 1.0, _("guest powered off; QEMU exited"), final=True))
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
 

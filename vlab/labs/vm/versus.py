@@ -20,6 +20,7 @@ import pandas as pd
 from vlab.core import provenance, replay, sandbox
 from vlab.core.engine import connect, describe
 from vlab.core.errors import BadParameter, EngineError, VlabError
+from vlab.core.i18n import _
 from vlab.core.lifecycle import run_lifecycle
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
@@ -74,7 +75,8 @@ def lifecycle(client=None) -> tuple[dict[str, float], dict | None]:
                                    purpose="vm-vs-container")
     lc = run_lifecycle(client, kwargs, read_marker=False, keep_output=True)
     if lc.exit_code != 0:
-        raise EngineError(f"The timing container exited with code {lc.exit_code}: {lc.output.strip()[:200]}")
+        raise EngineError(_("The timing container exited with code {code}: {output}").format(
+            code=lc.exit_code, output=lc.output.strip()[:200]))
     st = lc.stamps
 
     def ms(a: str, b: str) -> float:
@@ -152,9 +154,10 @@ class Comparison:
         return asdict(self)
 
     def __str__(self) -> str:
-        return (f"container median {self.container_ms:,.0f} ms vs VM ({self.accel.upper()}) median "
-                f"{self.vm_ms:,.0f} ms: the VM took {self.ratio:,.1f}× as long "
-                f"(95% CI {self.ci_low:,.1f}–{self.ci_high:,.1f}×).")
+        return _("container median {container:,.0f} ms vs VM ({accel}) median {vm:,.0f} ms: the VM took "
+                 "{ratio:,.1f}× as long (95% CI {low:,.1f}–{high:,.1f}×).").format(
+            container=self.container_ms, accel=self.accel.upper(), vm=self.vm_ms, ratio=self.ratio,
+            low=self.ci_low, high=self.ci_high)
 
 
 def compare(container: Results, vm: Results, *, container_phase: str = "total",
@@ -163,9 +166,9 @@ def compare(container: Results, vm: Results, *, container_phase: str = "total",
     cs = container.samples[container.samples["phase"] == container_phase]["ms"] if not container.samples.empty else []
     vs = vm.samples[vm.samples["phase"] == vm_phase]["ms"] if not vm.samples.empty else []
     if len(cs) == 0 or len(vs) == 0:
-        raise BadParameter("Both results need samples to compare.",
-                           f"Pass container_starts() results (phase {container_phase!r}) and boot_vm() results "
-                           f"(phase {vm_phase!r}).")
+        raise BadParameter(_("Both results need samples to compare."),
+                           _("Pass container_starts() results (phase {container_phase!r}) and boot_vm() results "
+                             "(phase {vm_phase!r}).").format(container_phase=container_phase, vm_phase=vm_phase))
     r = ratio_ci(list(vs), list(cs))
     c_med, v_med = float(pd.Series(cs).median()), float(pd.Series(vs).median())
     accel = str(vm.extra.get("accelerator") or (vm.samples["accel"].iloc[0] if "accel" in vm.samples else "?"))
@@ -183,22 +186,22 @@ MICROVM_EXAMPLE = "AGA20-boot-serial-fc-file"
 def explain(winner: str, ratio: float, accel: str) -> str:
     """Why the container (or, unusually, the VM) came first, for this accelerator."""
     if winner == "container":
-        why = ("The container won: it boots no kernel. The engine only sets up namespaces and cgroups and runs one "
-               "process on the host kernel that is already running, while the VM had to start QEMU, load and boot a "
-               "whole guest kernel, and only then run /init.")
+        why = _("The container won: it boots no kernel. The engine only sets up namespaces and cgroups and runs one "
+                "process on the host kernel that is already running, while the VM had to start QEMU, load and boot a "
+                "whole guest kernel, and only then run /init.")
         if accel == "tcg":
-            why += (" Your VM also ran under TCG, software emulation (에뮬레이션): QEMU translated every guest "
-                    "instruction, so the kernel boot was many times slower than on hardware. With KVM and a minimal "
-                    "microVM the boot shrinks a lot (Firecracker: "
-                    f"{recorded.quote(MICROVM_EXAMPLE)} from VMM launch to the guest's init signalling, on a "
-                    "bare-metal server), but a kernel still boots. That published figure is a different measurement "
-                    "from your container's create → exit, so it is not a race result: only your own two runs, timed "
-                    "with one clock, are.")
+            why += _(" Your VM also ran under TCG, software emulation (에뮬레이션): QEMU translated every guest "
+                     "instruction, so the kernel boot was many times slower than on hardware. With KVM and a minimal "
+                     "microVM the boot shrinks a lot (Firecracker: "
+                     "{figure} from VMM launch to the guest's init signalling, on a "
+                     "bare-metal server), but a kernel still boots. That published figure is a different measurement "
+                     "from your container's create → exit, so it is not a race result: only your own two runs, timed "
+                     "with one clock, are.").format(figure=recorded.quote(MICROVM_EXAMPLE))
         else:
-            why += (" Your VM used KVM hardware acceleration (하드웨어 가속), so the guest ran at native speed; "
-                    "the gap you see is mostly the kernel boot itself: that is what microVMs shrink, never to zero.")
+            why += _(" Your VM used KVM hardware acceleration (하드웨어 가속), so the guest ran at native speed; "
+                     "the gap you see is mostly the kernel boot itself: that is what microVMs shrink, never to zero.")
         return why
-    return ("The VM won on your machine, which is unusual. Possible reasons: the Docker engine itself runs inside a "
-            "VM (Docker Desktop) or is very busy, so each container start pays for that; or your VM used KVM with a "
-            f"minimal kernel (a microVM) while the container start included slow image or network set-up. Ratio "
-            f"{ratio:.2f}×: look at the phases of both measurements to see where the time went.")
+    return _("The VM won on your machine, which is unusual. Possible reasons: the Docker engine itself runs inside a "
+             "VM (Docker Desktop) or is very busy, so each container start pays for that; or your VM used KVM with a "
+             "minimal kernel (a microVM) while the container start included slow image or network set-up. Ratio "
+             "{ratio:.2f}×: look at the phases of both measurements to see where the time went.").format(ratio=ratio)
