@@ -99,7 +99,7 @@ if mode.live:
 else:
     words, note = cgroups.recorded_cgroup_files()
     print(note)
-print("memory file:", words[0], "· CPU quota and period (µs):", words[1:3])
+print(course.tr("memory file:"), words[0], course.tr("· CPU quota and period (µs):"), words[1:3])
 
 # %% [markdown]
 # `cgroups.GLASS_BOX_SCRIPT` is only the shell line `cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max || cat
@@ -160,7 +160,7 @@ cgroups.check_read_back(memory_mib, cpus, words)
 from vlab.plots import namespaces as isoplots
 
 limits = cgroups.limits_in_files(memory="64m", cpus=0.5, pids=32)
-print("cgroup version inside the container:", limits.extra["cgroup_version"])
+print(course.tr("cgroup version inside the container:"), limits.extra["cgroup_version"])
 limits.samples
 
 # %% [markdown]
@@ -206,7 +206,7 @@ print(cgroups.compare_oom_prediction(predicted_exit_code, oom))
 
 # %% tags=["keep_output", "nbval-check-output"]
 code, killed = cgroups.oom_fact(oom)
-print(f"exit code: {code}, OOMKilled: {killed}")
+print(course.tr("exit code: {code}, OOMKilled: {killed}").format(code=code, killed=killed))
 
 # %% [markdown]
 # ### Exercise 2: what killed it?
@@ -303,8 +303,8 @@ predicted_quarter = ...   # ← your prediction, e.g. 0.5
 
 # %%
 sweep = cgroups.cpu_sweep()
-print("quotas above this engine's CPUs were skipped:", sweep.extra["skipped_quotas"])
-print("load average before/after (a busy machine flattens the curve):",
+print(course.tr("quotas above this engine's CPUs were skipped:"), sweep.extra["skipped_quotas"])
+print(course.tr("load average before/after (a busy machine flattens the curve):"),
       sweep.provenance.get("loadavg_before"), sweep.provenance.get("loadavg_after"))
 sweep.samples.head()
 
@@ -391,8 +391,8 @@ forks.samples[["pids_limit", "attempts", "started", "fork_refused", "message"]]
 
 # %% tags=["keep_output", "nbval-check-output"]
 row = forks.samples.iloc[0]
-print("fork refused under the pids limit:", bool(row["fork_refused"]))
-print("started fewer processes than the limit:", int(row["started"]) < int(row["pids_limit"]))
+print(course.tr("fork refused under the pids limit:"), bool(row["fork_refused"]))
+print(course.tr("started fewer processes than the limit:"), int(row["started"]) < int(row["pids_limit"]))
 
 # %% [markdown]
 # ## Interference, measured: a noisy neighbour
@@ -428,7 +428,7 @@ isoplots.noisy_neighbour(noisy);
 
 # %%
 for cond, factor in cgroups.slowdowns(noisy).items():
-    print(f"{cond:28s} victim median × {factor:.2f} of alone")
+    print(course.tr("{cond:28s} victim median × {factor:.2f} of alone").format(cond=cond, factor=factor))
 
 # %% [markdown]
 # What to expect: unconstrained, the hog and the victim share the core about evenly, so each victim request should

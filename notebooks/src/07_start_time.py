@@ -164,11 +164,11 @@ from vlab.plots import start_time as startplots
 
 res = start_time.measure_start()
 measured = res.samples.query("phase == 'total' and not warmup")
-print("measured trials per configuration:", measured.groupby("config").size().to_dict())
+print(course.tr("measured trials per configuration:"), measured.groupby("config").size().to_dict())
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("host-clock phases:", ", ".join(p for p in start_time.HOST_PHASES if p in set(res.samples["phase"])))
-print("second clock:", ", ".join(p for p in start_time.DAEMON_PHASES if p in set(res.samples["phase"])))
+print(course.tr("host-clock phases:"), ", ".join(p for p in start_time.HOST_PHASES if p in set(res.samples["phase"])))
+print(course.tr("second clock:"), ", ".join(p for p in start_time.DAEMON_PHASES if p in set(res.samples["phase"])))
 
 # %% [markdown]
 # ### Exercise 1: median and p95 with pandas
@@ -516,10 +516,12 @@ startplots.concurrency_curve(conc);
 
 # %% tags=["keep_output", "nbval-check-output"]
 check = start_time.self_check(res)
-assert check["phases_positive"], "a phase came out zero or negative"
-assert check["adds_up"], f"phases differ from the total by {check['max_difference_ms']} ms"
-print("every phase positive:", check["phases_positive"])
-print(f"create + start + exit + remove = total within {check['tolerance_ms']} ms:", check["adds_up"])
+assert check["phases_positive"], course.tr("a phase came out zero or negative")
+assert check["adds_up"], course.tr("phases differ from the total by {difference} ms").format(
+    difference=check["max_difference_ms"])
+print(course.tr("every phase positive:"), check["phases_positive"])
+print(course.tr("create + start + exit + remove = total within {tolerance} ms:").format(
+    tolerance=check["tolerance_ms"]), check["adds_up"])
 
 # %% [markdown]
 # ## Key points

@@ -116,7 +116,8 @@ if mode.live:
 else:
     kernels, note = exercises.recorded_kernels()
     print(note)
-print(f"container: {kernels['container']}   this notebook's host: {kernels['host']}")
+print(course.tr("container: {container}   this notebook's host: {host}").format(
+    container=kernels["container"], host=kernels["host"]))
 
 # %% [markdown]
 # vlab does this with more care: it compares with the kernel of the *engine's* host (on Docker Desktop a VM, not
@@ -134,7 +135,7 @@ print(f"container: {kernels['container']}   this notebook's host: {kernels['host
 # %%
 from vlab.labs.vm import boot, qemu, versus
 
-for name, find in (("QEMU", qemu.find_qemu), ("guest kernel", qemu.find_kernel)):
+for name, find in (("QEMU", qemu.find_qemu), (course.tr("guest kernel"), qemu.find_kernel)):
     try:
         print(f"✓ {name}: {find()}")
     except Exception as exc:  # a VlabError with the fix
@@ -173,8 +174,8 @@ for name, find in (("QEMU", qemu.find_qemu), ("guest kernel", qemu.find_kernel))
 
 # %%
 probe = qemu.kvm_probe() if not mode.replay else None
-print("KVM works:" if probe is not None and probe.ok else "KVM probe:",
-      probe.detail if probe is not None else "skipped in replay mode")
+print(course.tr("KVM works:") if probe is not None and probe.ok else course.tr("KVM probe:"),
+      probe.detail if probe is not None else course.tr("skipped in replay mode"))
 
 # %% [markdown]
 # ## Boot a real VM, several times
@@ -220,7 +221,7 @@ print("KVM works:" if probe is not None and probe.ok else "KVM probe:",
 # %%
 vm = boot.boot_vm_or_recording(warmup=course.trials(1, 0))
 if vm.replayed:
-    print("REPLAYED recording:", vm.extra.get("why_replayed", "replay mode"))
+    print(course.tr("REPLAYED recording:"), vm.extra.get("why_replayed", course.tr("replay mode")))
 print(boot.format_report(vm))
 
 # %% [markdown]
@@ -244,16 +245,17 @@ print(boot.format_report(vm))
 # %%
 ct = versus.container_starts(trials=course.trials(10, 3), warmup=1)
 g, c = boot.guest_facts(vm), ct.extra["container"]
-print(f"VM:        kernel {g['kernel']:28s} PID of /init: {g['pid']}   PID 1 is: {g['pid1']}")
-print(f"container: kernel {c['kernel']:28s} PID of its command: {c['pid']}")
-print(f"host of the container engine: kernel {ct.extra['host_kernel']}")
+print(course.tr("VM:        kernel {kernel:28s} PID of /init: {pid}   PID 1 is: {pid1}").format(
+    kernel=g["kernel"], pid=g["pid"], pid1=g["pid1"]))
+print(course.tr("container: kernel {kernel:28s} PID of its command: {pid}").format(kernel=c["kernel"], pid=c["pid"]))
+print(course.tr("host of the container engine: kernel {kernel}").format(kernel=ct.extra["host_kernel"]))
 
 # %% tags=["keep_output", "nbval-check-output"]
 per_trial = vm.samples.pivot(index="trial", columns="phase", values="ms")
-print("Inside the VM, /init is PID:", g["pid"])
-print("Inside the container, the command is PID:", c["pid"])
-print("The container's uname -r equals its host's kernel release:", ct.extra["same_kernel_as_host"])
-print("The VM's own clock started after QEMU launched (guest uptime < launch → marker) in every trial:",
+print(course.tr("Inside the VM, /init is PID:"), g["pid"])
+print(course.tr("Inside the container, the command is PID:"), c["pid"])
+print(course.tr("The container's uname -r equals its host's kernel release:"), ct.extra["same_kernel_as_host"])
+print(course.tr("The VM's own clock started after QEMU launched (guest uptime < launch → marker) in every trial:"),
       bool((per_trial["guest_uptime"] < per_trial["launch_to_marker"]).all()))
 
 # %% [markdown]
@@ -373,10 +375,13 @@ exercises.check_boot_share(share_before, vm)
 
 # %%
 m = boot.medians(vm)
-print(f"before the guest clock: {m['before_guest_clock']:8,.0f} ms   (hypervisor start-up, kernel load)")
-print(f"guest kernel boot:      {m['guest_uptime']:8,.0f} ms   (the guest's own clock at /init)")
-print(f"launch → marker:        {m['launch_to_marker']:8,.0f} ms   accelerator: {vm.extra['accelerator'].upper()}")
-print(f"container create → exit: {versus.medians(ct)['total']:7,.0f} ms   (no kernel boots)")
+print(course.tr("before the guest clock: {ms:8,.0f} ms   (hypervisor start-up, kernel load)").format(
+    ms=m["before_guest_clock"]))
+print(course.tr("guest kernel boot:      {ms:8,.0f} ms   (the guest's own clock at /init)").format(
+    ms=m["guest_uptime"]))
+print(course.tr("launch → marker:        {ms:8,.0f} ms   accelerator: {accelerator}").format(
+    ms=m["launch_to_marker"], accelerator=vm.extra["accelerator"].upper()))
+print(course.tr("container create → exit: {ms:7,.0f} ms   (no kernel boots)").format(ms=versus.medians(ct)["total"]))
 
 # %% [markdown]
 # - **Kernel boot vs shared kernel.** A VM's start includes a full kernel boot: decompressing the kernel, probing
