@@ -170,7 +170,8 @@ from vlab.labs import overhead
 from vlab.plots import overhead as overhead_plots
 
 res = overhead.measure()
-print(f"{len(res.samples)} samples,", "REPLAYED from a recorded run" if res.replayed else "measured now on this machine")
+print(course.tr("{n} samples,").format(n=len(res.samples)),
+      course.tr("REPLAYED from a recorded run") if res.replayed else course.tr("measured now on this machine"))
 print(interleave.note(res))
 
 # %% [markdown]
@@ -185,10 +186,11 @@ print(interleave.note(res))
 
 # %% tags=["keep_output", "nbval-check-output"]
 facts = res.extra["facts"]
-print("The container runs on the host's kernel:", facts["same_kernel"])
-print("seccomp mode (0 = none, 2 = filter):", facts["seccomp_mode"])
+print(course.tr("The container runs on the host's kernel:"), facts["same_kernel"])
+print(course.tr("seccomp mode (0 = none, 2 = filter):"), facts["seccomp_mode"])
 for metric, configs in overhead.CONFIGS.items():
-    print(f"{metric:15s} compared: {', '.join(c for c in configs if c in set(res.samples.config[res.samples.metric == metric]))}")
+    compared = ", ".join(c for c in configs if c in set(res.samples.config[res.samples.metric == metric]))
+    print(course.tr("{metric:15s} compared: {configs}").format(metric=metric, configs=compared))
 
 # %% [markdown]
 # ## No layer in between: the system call path
@@ -218,8 +220,10 @@ from vlab.widgets.syscall_path import SyscallPathView, kernels_crossed
 SyscallPathView("read a file", "container", results={"overhead": res}).widget
 
 # %% tags=["keep_output", "nbval-check-output"]
-for where in ("bare metal", "container", "virtual machine"):
-    print(f"kernels that handle 'read a file' in a {where}: {kernels_crossed('read a file', where)}")
+for where, shown in (("bare metal", course.tr("bare metal")), ("container", course.tr("container")),
+                     ("virtual machine", course.tr("virtual machine"))):
+    print(course.tr("kernels that handle 'read a file' in a {where}: {kernels}").format(
+        where=shown, kernels=kernels_crossed("read a file", where)))
 
 # %% [markdown]
 # ## Your ratios

@@ -77,8 +77,9 @@ if mode.live:
 else:
     seen, note = security.recorded_glass_box()
     print(note)
-print(f"kernel inside the container: {seen['inside']} · kernel outside: {seen['host']}")
-print("CapEff inside the container:", seen["cap_eff"])
+print(course.tr("kernel inside the container: {inside} · kernel outside: {host}").format(
+    inside=seen["inside"], host=seen["host"]))
+print(course.tr("CapEff inside the container:"), seen["cap_eff"])
 
 # %% [markdown]
 # `security.GLASS_BOX_SCRIPT` is `uname -r; grep CapEff /proc/self/status`. vlab does this with more care: it
@@ -96,11 +97,11 @@ kernel = security.shared_kernel()
 kernel.samples[["where", "kernel"]]
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("same kernel:", security.same_kernel(kernel))
+print(course.tr("same kernel:"), security.same_kernel(kernel))
 
 # %%
-print("image's /boot:", kernel.extra["boot_dir"])
-print("loading kernel code:", kernel.extra["insmod"].splitlines()[0])
+print(course.tr("image's /boot:"), kernel.extra["boot_dir"])
+print(course.tr("loading kernel code:"), kernel.extra["insmod"].splitlines()[0])
 
 # %% [markdown]
 # ## Capabilities: root's powers, split into pieces
@@ -234,7 +235,7 @@ priv = security.privileged_view()
 security.privileged_table(priv)
 
 # %%
-print("the sandbox's HostConfig (what the engine applied):")
+print(course.tr("the sandbox's HostConfig (what the engine applied):"))
 for key, value in priv.extra["sandbox_hostconfig"].items():
     print(f"  {key:>15}: {value}")
 
@@ -263,9 +264,10 @@ for key, value in priv.extra["sandbox_hostconfig"].items():
 print(security.SOCKET_WHY)
 print()
 sock = security.socket_facts()
-print("who may use the socket here:", sock.get("note") or
-      f"{sock['path']}: owner {sock['owner']}, group {sock['group']}, permissions {sock['mode']}")
-print("vlab's sandbox, asked to mount it:", security.socket_refusal())
+print(course.tr("who may use the socket here:"), sock.get("note") or
+      course.tr("{path}: owner {owner}, group {group}, permissions {mode}").format(
+          path=sock["path"], owner=sock["owner"], group=sock["group"], mode=sock["mode"]))
+print(course.tr("vlab's sandbox, asked to mount it:"), security.socket_refusal())
 
 # %% [markdown]
 # ## seccomp: a filter on system calls
@@ -289,7 +291,7 @@ print("vlab's sandbox, asked to mount it:", security.socket_refusal())
 
 # %%
 sec = security.seccomp_demo()
-print("Seccomp mode (2 = filter, 0 = none):", sec.extra["seccomp_mode"])
+print(course.tr("Seccomp mode (2 = filter, 0 = none):"), sec.extra["seccomp_mode"])
 sec.samples[["operation", "syscall", "default_seccomp_ok", "unconfined_ok", "verdict"]]
 
 # %% [markdown]

@@ -93,9 +93,10 @@ if mode.live:
                 labels=sandbox.labels(f"glass box: {runtime}"))
             print(f"{runtime:6s} →", " | ".join(out.decode().split("\n")[:2]))
         except docker.errors.APIError as exc:
-            print(f"{runtime:6s} → does not run here: {exc.explanation}")
+            print(course.tr("{runtime:6s} → does not run here: {explanation}").format(
+                runtime=runtime, explanation=exc.explanation))
 else:
-    print("Replay mode: no engine here; the measurements below are recorded ones.")
+    print(course.tr("Replay mode: no engine here; the measurements below are recorded ones."))
 
 # %% [markdown]
 # Under runc, `uname -r` is the host's kernel and `dmesg` is refused (the host's kernel log is not the
@@ -159,7 +160,8 @@ my_guess = {
 res, note = spectrum.measure_or_recording()
 if note:
     print(note)
-print(f"gVisor platform: {res.extra.get('platform')} · VM: {res.extra.get('vm', {}).get('accel', 'not measured')}")
+print(course.tr("gVisor platform: {platform} · VM: {vm}").format(
+    platform=res.extra.get("platform"), vm=res.extra.get("vm", {}).get("accel", course.tr("not measured"))))
 spectrum.table(res)
 
 # %% [markdown]
@@ -180,7 +182,9 @@ ratios = {
 }
 for k, v in ratios.items():
     guess = my_guess.get(k)
-    print(f"{k:28s} measured {v:7.2f}×" + (f"   your guess {guess}×" if guess is not None else ""))
+    line = (course.tr("{ratio:28s} measured {value:7.2f}×") if guess is None
+            else course.tr("{ratio:28s} measured {value:7.2f}×   your guess {guess}×"))
+    print(line.format(ratio=k, value=v, guess=guess))
 
 # %% [markdown]
 # Read the pattern, not the digits:
@@ -226,8 +230,8 @@ spectrum.sees_table(res)
 
 # %% tags=["keep_output", "nbval-check-output"]
 check = res.extra["self_check"]
-print("runc container sees the host's kernel:", check["runc_sees_host_kernel"])
-print("gVisor sandbox sees a kernel release different from the host's:", check["gvisor_sees_other_kernel"])
+print(course.tr("runc container sees the host's kernel:"), check["runc_sees_host_kernel"])
+print(course.tr("gVisor sandbox sees a kernel release different from the host's:"), check["gvisor_sees_other_kernel"])
 
 # %% [markdown]
 # The gVisor sandbox reports a kernel release that is not the host's, has a much smaller `/proc`, no
@@ -254,8 +258,10 @@ print("gVisor sandbox sees a kernel release different from the host's:", check["
 # %%
 assert check["gvisor_sees_other_kernel"], check
 assert check["gvisor_syscalls_costlier"], check
-print(f"✓ gVisor sees kernel {check['gvisor_kernel']} (host: {check['host_kernel']}); one system call costs "
-      f"{check['syscall_factor_gvisor']:.1f}× a process's in gVisor vs {check['syscall_factor_runc']:.2f}× in runc.")
+print(course.tr("✓ gVisor sees kernel {gvisor_kernel} (host: {host_kernel}); one system call costs "
+                "{gvisor:.1f}× a process's in gVisor vs {runc:.2f}× in runc.").format(
+    gvisor_kernel=check["gvisor_kernel"], host_kernel=check["host_kernel"],
+    gvisor=check["syscall_factor_gvisor"], runc=check["syscall_factor_runc"]))
 
 # %% [markdown]
 # ## Published figures: gVisor's own benchmarks
