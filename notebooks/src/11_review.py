@@ -46,7 +46,8 @@ from vlab.labs import start_time, syscalls
 
 start = start_time.measure_start(course.trials(10, 3), variants=["network"], progress=False)
 counts = syscalls.count_syscalls(n=2000)
-print("your data:", "REPLAYED from a recorded run" if start.replayed else "measured now on this machine")
+print(course.tr("your data:"),
+      course.tr("REPLAYED from a recorded run") if start.replayed else course.tr("measured now on this machine"))
 
 # %% [markdown]
 # ## The course quiz
@@ -73,9 +74,10 @@ review
 # %%
 import pandas as pd
 
-pd.DataFrame({"question": range(1, len(review.questions) + 1),
-              "concepts": [" · ".join(q.concepts) for q in review.questions],
-              "revisit": [q.notebook for q in review.questions]}).set_index("question")
+question = course.tr("question")
+pd.DataFrame({question: range(1, len(review.questions) + 1),
+              course.tr("concepts"): [" · ".join(q.concepts) for q in review.questions],
+              course.tr("revisit"): [q.notebook for q in review.questions]}).set_index(question)
 
 # %% [markdown]
 # The quiz covers every concept of the course map: the check below compares the questions' concept
@@ -89,8 +91,9 @@ from vlab.labs.coverage import course_map
 
 ids = set(course_map()["id"])
 asked = {c for q in QUESTIONS for c in q.concepts}
-print(f"fixed questions: {len(QUESTIONS)}; course-map ids asked about: {len(asked & ids)} of {len(ids)}")
-print("ids not asked about:", sorted(ids - asked) or "none")
+print(course.tr("fixed questions: {questions}; course-map ids asked about: {asked} of {total}").format(
+    questions=len(QUESTIONS), asked=len(asked & ids), total=len(ids)))
+print(course.tr("ids not asked about:"), sorted(ids - asked) or course.tr("none"))
 
 # %% [markdown]
 # ## Key points

@@ -51,7 +51,7 @@ glossary.lookup("하이퍼바이저")
 
 # %% tags=["keep_output", "nbval-check-output"]
 terms = glossary.terms()
-print(f"{len(terms)} terms; every term has a Korean term and a definition:",
+print(course.tr("{n} terms; every term has a Korean term and a definition:").format(n=len(terms)),
       bool((terms["korean"] != "").all() and (terms["definition"] != "").all()))
 
 # %% [markdown]
@@ -71,8 +71,8 @@ my_answer = None  # ← the Korean term, in quotes
 quiz.check(my_answer, glossary.lookup("namespace")["korean"])
 
 # %%
-quiz.solution("<b>네임스페이스</b>: the kernel feature that divides what a process can see. "
-              "See <a href='05_namespaces.ipynb'>05 · Namespaces</a>.")
+quiz.solution(course.tr("<b>네임스페이스</b>: the kernel feature that divides what a process can see. "
+                        "See <a href='05_namespaces.ipynb'>05 · Namespaces</a>."))
 
 # %% [markdown]
 # ## Key points
