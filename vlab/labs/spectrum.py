@@ -31,6 +31,7 @@ import pandas as pd
 from vlab.core import replay, settings, stats
 from vlab.core.errors import BadParameter, DataError, VlabError
 from vlab.core.hostprobe import parent_pid, rss_mib, tree_rss_mib
+from vlab.core.i18n import N_, _
 from vlab.core.results import Results
 
 __all__ = [
@@ -42,7 +43,7 @@ __all__ = [
 KIND = "spectrum"
 PURPOSE = "spectrum"
 PLACES = ("process", "runc", "gvisor", "vm")
-LABELS = {"process": "process", "runc": "runc container", "gvisor": "gVisor sandbox", "vm": "QEMU VM"}
+LABELS = {"process": N_("process"), "runc": N_("runc container"), "gvisor": N_("gVisor sandbox"), "vm": N_("QEMU VM")}
 METRICS = {"start": "ms", "syscall": "ns per call", "cpu": "ms", "memory": "MiB"}
 WHAT = {
     "start": "start → work done → cleaned up (ms)",
@@ -63,16 +64,16 @@ BETWEEN = {
 }
 #: Commands run in every place: (what, shell command). Output's first line and exit status are kept.
 PROBES = (
-    ("kernel release", "uname -r"),
+    (N_("kernel release"), "uname -r"),
     ("/proc/version", "cat /proc/version"),
     ("dmesg", "dmesg 2>&1 | head -n 2"),
-    ("/proc entries", "ls /proc | wc -l"),
+    (N_("/proc entries"), "ls /proc | wc -l"),
     ("CPUs", "nproc"),
-    ("adjtimex (read the clock)", "adjtimex >/dev/null && echo ok"),
+    (N_("adjtimex (read the clock)"), "adjtimex >/dev/null && echo ok"),
     ("/proc/modules", "head -n 1 /proc/modules"),
     ("/proc/kallsyms", "head -n 1 /proc/kallsyms"),
     ("/sys/kernel", "ls /sys/kernel 2>&1 | head -n 1"),
-    ("sethostname (privileged)", "hostname vlab-probe && echo ok"),
+    (N_("sethostname (privileged)"), "hostname vlab-probe && echo ok"),
 )
 #: Probes that would change the host: run only inside the sandboxes, never as a plain process.
 SANDBOX_ONLY = {"sethostname (privileged)"}
@@ -85,14 +86,15 @@ def _check(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIME, vm: boo
            progress: bool = True) -> None:
     """measure_spectrum's arguments (BadParameter before any work, live and replay alike)."""
     if trials is not None and (isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 200):
-        raise BadParameter(f"trials={trials!r} must be a whole number from 1 to 200 (or None for the default)",
-                           "Use 10 for a good look, 3 for a quick one.")
+        raise BadParameter(_("trials={trials!r} must be a whole number from 1 to 200 (or None for the default)").format(
+            trials=trials), _("Use 10 for a good look, 3 for a quick one."))
     if not isinstance(runtime, str) or not runtime or not all(c.isalnum() or c in "._-" for c in runtime):
-        raise BadParameter(f"runtime={runtime!r} is not a runtime name", "Use 'runsc' (gVisor).")
+        raise BadParameter(_("runtime={runtime!r} is not a runtime name").format(runtime=runtime),
+                           _("Use 'runsc' (gVisor)."))
     if not isinstance(vm, bool):
-        raise BadParameter(f"vm={vm!r} must be True or False")
+        raise BadParameter(_("vm={vm!r} must be True or False").format(vm=vm))
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise BadParameter(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1")
+        raise BadParameter(_("seed={seed!r} must be a whole number from 0 to 2**32 - 1").format(seed=seed))
 
 
 def sizes(quick: bool) -> dict:
@@ -155,7 +157,7 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
         kw = sandbox.create_kwargs(client, ["true"], limits=limits, purpose=PURPOSE)
         lc = run_lifecycle(client, kw, read_marker=False)
         if lc.exit_code != 0:
-            raise VlabError(f"the {LABELS[place]} exited with {lc.exit_code}")
+            raise VlabError(_("the {place} exited with {code}").format(place=_(LABELS[place]), code=lc.exit_code))
         return host_phases(lc.stamps)["total"]
 
     def timed_work(metric: str, place: str, boxes: dict) -> float:
@@ -227,7 +229,8 @@ def _run_native(bb: str, script: str, cpu: int) -> str:
     proc = subprocess.run([bb, "sh", "-c", script], capture_output=True, text=True, timeout=600, check=False,
                           preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
     if proc.returncode != 0:
-        raise VlabError(f"native workload failed ({proc.returncode}): {proc.stderr.strip()[:200]}")
+        raise VlabError(_("native workload failed ({code}): {stderr}").format(
+            code=proc.returncode, stderr=proc.stderr.strip()[:200]))
     return proc.stdout
 
 
@@ -236,7 +239,8 @@ def _box_run(box, script: str) -> str:
 
     res = box.exec(["/bin/sh", "-c", script])
     if res.exit_code != 0:
-        raise EngineError(f"workload failed in container {box.name} ({res.exit_code}): {res.stderr.strip()[:200]}")
+        raise EngineError(_("workload failed in container {name} ({code}): {stderr}").format(
+            name=box.name, code=res.exit_code, stderr=res.stderr.strip()[:200]))
     return res.stdout
 
 
@@ -265,7 +269,7 @@ def _sees(bb: str, boxes: dict) -> list[dict]:
     for what, cmd in PROBES:
         row = {"what": what}
         if what in SANDBOX_ONLY:
-            row["process"] = "(not run on the host: it would change it)"
+            row["process"] = N_("(not run on the host: it would change it)")
             for place, box in boxes.items():
                 r = box.exec(["/bin/sh", "-c", cmd])
                 row[place] = _first_line(r.stdout + r.stderr) or f"(exit {r.exit_code})"
@@ -386,7 +390,10 @@ def sees_table(res: Results) -> pd.DataFrame:
     df = pd.DataFrame(res.extra.get("sees") or [])
     if df.empty:
         return df
-    return df.rename(columns={"what": "", **{p: LABELS[p] for p in LABELS}}).set_index("")
+    df["what"] = df["what"].map(_)
+    if "process" in df:
+        df["process"] = df["process"].map(lambda v: _(v) if v == "(not run on the host: it would change it)" else v)
+    return df.rename(columns={"what": "", **{p: _(LABELS[p]) for p in LABELS}}).set_index("")
 
 
 def how_to_go_live() -> str:
@@ -402,12 +409,13 @@ def measure_or_recording(trials: int | None = None, **kw) -> tuple[Results, str]
 
     if current().replay:
         res = measure_spectrum(trials, **kw)
-        return res, f"REPLAYED recording ({current().reason}). To go live: {how_to_go_live()}"
+        return res, _("REPLAYED recording ({reason}). To go live: {how}").format(reason=current().reason,
+                                                                                 how=how_to_go_live())
     try:
         return measure_spectrum(trials, **kw), ""
     except RuntimeUnavailable as exc:
-        return replay.load(KIND), (f"gVisor does not run here ({exc.message}), so these are the REPLAYED recorded "
-                                   f"measurements. To go live: {exc.hint}")
+        return replay.load(KIND), _("gVisor does not run here ({reason}), so these are the REPLAYED recorded "
+                                    "measurements. To go live: {how}").format(reason=exc.message, how=exc.hint)
 
 
 #: gVisor's own published figures (data/published_figures.tsv, source GVI), verified from its repository.
