@@ -35,7 +35,7 @@ import pandas as pd
 from vlab.core import provenance, replay, sandbox, settings
 from vlab.core.errors import BadParameter, DataError, EngineError
 from vlab.core.exercise import Feedback, checker, passed, wrong
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.results import Results
 from vlab.labs.servers_client import PORT, READY_TIMEOUT_S, REQUEST_TIMEOUT_S, Response, request, wait_ready
 
@@ -73,24 +73,24 @@ class ServerKind:
 
 KINDS: dict[str, ServerKind] = {
     "web": ServerKind(
-        "web", "web server", "웹 서버", "static pages: the same file, byte for byte, on every request",
+        "web", N_("web server"), "웹 서버", N_("static pages: the same file, byte for byte, on every request"),
         "<html><body><h1>Hello from the web server (웹 서버)</h1><p>This page is a static file.</p></body></html>",
         sample_paths=("/", "/index.html"),
     ),
     "app": ServerKind(
-        "app", "web application server (WAS)", "웹 애플리케이션 서버",
-        "dynamic results: a program runs for each request and computes the answer",
+        "app", N_("web application server (WAS)"), "웹 애플리케이션 서버",
+        N_("dynamic results: a program runs for each request and computes the answer"),
         "<html><body><h1>Application server (WAS)</h1><p>Try /cgi-bin/app?n=10</p></body></html>",
         cgi={"app": _program("app.cgi")}, sample_paths=("/cgi-bin/app?n=10",),
     ),
     "file": ServerKind(
-        "file", "file server", "파일 서버", "files: stored bytes handed out unchanged, with a listing",
+        "file", N_("file server"), "파일 서버", N_("files: stored bytes handed out unchanged, with a listing"),
         "<html><body><h1>File server</h1><p>Files are under /files/</p></body></html>",
         cgi={"index.cgi": _program("index.cgi")}, sample_paths=("/files/", "/files/notes.txt"),
     ),
     "db": ServerKind(
-        "db", "DBMS server (key-value store)", "DBMS 서버",
-        "data: stores and looks up records on request (a tiny key-value store)",
+        "db", N_("DBMS server (key-value store)"), "DBMS 서버",
+        N_("data: stores and looks up records on request (a tiny key-value store)"),
         "<html><body><h1>Key-value store</h1><p>Try /cgi-bin/kv?op=list</p></body></html>",
         cgi={"kv": _program("kv.cgi")}, sample_paths=("/cgi-bin/kv?op=list",),
     ),
@@ -100,7 +100,8 @@ KINDS: dict[str, ServerKind] = {
 def kind(name: str) -> ServerKind:
     """Look up a server kind by name; unknown names raise BadParameter."""
     if not isinstance(name, str) or name not in KINDS:
-        raise BadParameter(f"Unknown server kind {name!r}", f"Use one of: {', '.join(KINDS)}.")
+        raise BadParameter(_("Unknown server kind {name!r}").format(name=name),
+                           _("Use one of: {names}.").format(names=", ".join(KINDS)))
     return KINDS[name]
 
 
@@ -108,7 +109,8 @@ def check_page(page: str | None) -> str | None:
     if page is None:
         return None
     if not isinstance(page, str) or len(page.encode()) > MAX_PAGE:
-        raise BadParameter(f"page must be text of at most {MAX_PAGE} bytes", "Use a short HTML or text page.")
+        raise BadParameter(_("page must be text of at most {n} bytes").format(n=MAX_PAGE),
+                           _("Use a short HTML or text page."))
     return page
 
 
@@ -182,7 +184,8 @@ class ServerLab:
 
     def __getitem__(self, name: str) -> Server:
         if name not in self.servers:
-            raise BadParameter(f"No running server named {name!r}", f"Running: {', '.join(self.servers)}.")
+            raise BadParameter(_("No running server named {name!r}").format(name=name),
+                               _("Running: {names}.").format(names=", ".join(self.servers)))
         return self.servers[name]
 
     def get(self, name: str, path: str = "/") -> Response:
@@ -193,14 +196,15 @@ def _check_kinds(kinds: Sequence[str]) -> list[str]:
     if isinstance(kinds, str):
         kinds = [kinds]
     if not hasattr(kinds, "__iter__"):
-        raise BadParameter(f"kinds={kinds!r} is not a list of server kinds", f"Use some of: {', '.join(KINDS)}.")
+        raise BadParameter(_("kinds={kinds!r} is not a list of server kinds").format(kinds=kinds),
+                           _("Use some of: {names}.").format(names=", ".join(KINDS)))
     kinds = list(kinds)
     if not kinds:
-        raise BadParameter("kinds is empty", f"Name at least one of: {', '.join(KINDS)}.")
+        raise BadParameter(_("kinds is empty"), _("Name at least one of: {names}.").format(names=", ".join(KINDS)))
     for k in kinds:
         kind(k)
     if len(set(kinds)) != len(kinds):
-        raise BadParameter(f"kinds={kinds} names a server twice", "Name each kind once.")
+        raise BadParameter(_("kinds={kinds} names a server twice").format(kinds=kinds), _("Name each kind once."))
     return kinds
 
 
@@ -210,11 +214,13 @@ def running(kinds: Sequence[str] = ("web", "app"), *, pages: dict[str, str] | No
     """Start server containers of the given kinds; all are removed when the block ends, whatever happens."""
     kinds = _check_kinds(kinds)
     if pages is not None and not isinstance(pages, dict):
-        raise BadParameter(f"pages={pages!r} must be a dict of kind → page text", "For example {'web': '<h1>Hi</h1>'}.")
+        raise BadParameter(_("pages={pages!r} must be a dict of kind → page text").format(pages=pages),
+                           _("For example {'web': '<h1>Hi</h1>'}."))
     pages = dict(pages or {})
     for name, page in pages.items():
         if name not in kinds:
-            raise BadParameter(f"pages names {name!r}, which is not started", f"Start it: kinds={[*kinds, name]}.")
+            raise BadParameter(_("pages names {name!r}, which is not started").format(name=name),
+                               _("Start it: kinds={kinds}.").format(kinds=[*kinds, name]))
         check_page(page)
     server_limits(memory, cpus)  # validate before anything starts
     with _stack(kinds, pages, memory, cpus) as servers:
@@ -236,8 +242,8 @@ def _stack(kinds: list[str], pages: dict[str, str], memory: str, cpus: float) ->
             servers[k] = Server(k, k, box.ip(), box)
         for s in servers.values():
             if not s.ip:
-                raise EngineError(f"The {s.name} server got no address on network {net}.",
-                                  "Run `vlab doctor`; check that Docker can create bridge networks.")
+                raise EngineError(_("The {name} server got no address on network {net}.").format(name=s.name, net=net),
+                                  _("Run `vlab doctor`; check that Docker can create bridge networks."))
             wait_ready(s.ip)
         yield servers
 
@@ -314,7 +320,7 @@ def _summary(samples: pd.DataFrame) -> pd.DataFrame:
 
 def _check_tour(quick: bool = False) -> None:
     if not isinstance(quick, bool):
-        raise BadParameter(f"quick={quick!r} must be True or False")
+        raise BadParameter(_("quick={quick!r} must be True or False").format(quick=quick))
 
 
 @replay.replayable("servers", check=_check_tour)
@@ -389,7 +395,7 @@ def inside(results: Results) -> pd.DataFrame:
 
 def kinds_table() -> pd.DataFrame:
     """The four kinds of server (S1.3): English, Korean, what each one serves."""
-    return pd.DataFrame([{"server": k.title, "Korean": k.korean, "serves": k.serves} for k in KINDS.values()])
+    return pd.DataFrame([{"server": _(k.title), "Korean": k.korean, "serves": _(k.serves)} for k in KINDS.values()])
 
 
 # ----------------------------------------------------------------- try it yourself
@@ -397,7 +403,8 @@ def ask(server: str, path: str = "/") -> Response:
     """Start one server, send one request, remove the server. In replay mode: the recorded answer, if any."""
     kind(server)
     if not isinstance(path, str) or not path.startswith("/"):
-        raise BadParameter(f"path={path!r} must start with '/'", "For example '/cgi-bin/app?n=7'.")
+        raise BadParameter(_("path={path!r} must start with '/'").format(path=path),
+                           _("For example '/cgi-bin/app?n=7'."))
     from vlab.core.mode import current
 
     if current().replay:
@@ -405,8 +412,10 @@ def ask(server: str, path: str = "/") -> Response:
             if r.path == path:
                 return r
         recorded = sorted({r.path for r in responses(replay.load("servers"), server)})
-        raise DataError(f"Replay mode: no recorded answer for GET {path} from the {server} server.",
-                        f"Recorded paths: {', '.join(recorded)}. Start Docker to ask anything live.")
+        raise DataError(_("Replay mode: no recorded answer for GET {path} from the {server} server.").format(
+            path=path, server=server),
+                        _("Recorded paths: {paths}. Start Docker to ask anything live.").format(
+                            paths=", ".join(recorded)))
     with running([server]) as lab:
         return lab.get(server, path)
 
@@ -415,9 +424,10 @@ def source(results: Results) -> str:
     """One line saying where these responses come from: live now, or a replayed recording (and whose)."""
     if results.replayed:
         p = results.provenance
-        return (f"REPLAY: recorded responses from a real run of these servers on {p.get('host', '?')} "
-                f"(kernel {p.get('kernel', '?')}, {p.get('date', '?')}). No container ran now.")
-    return "LIVE: these responses came from server containers started just now on this machine (now removed)."
+        return _("REPLAY: recorded responses from a real run of these servers on {host} "
+                 "(kernel {kernel}, {date}). No container ran now.").format(
+            host=p.get("host", "?"), kernel=p.get("kernel", "?"), date=p.get("date", "?"))
+    return _("LIVE: these responses came from server containers started just now on this machine (now removed).")
 
 
 # ------------------------------------------------------------------ exercises (notebook 01)
@@ -428,7 +438,7 @@ def _repeated_app_answers(results: Results) -> tuple[dict, dict]:
         for b in app[i + 1:]:
             if a.path == b.path:
                 return a.json(), b.json()
-    raise DataError("The tour has no request the WAS answered twice.", "Run servers.tour() again.")
+    raise DataError(_("The tour has no request the WAS answered twice."), _("Run servers.tour() again."))
 
 
 @checker
@@ -480,10 +490,11 @@ def compare_prediction(predicted_same: object, results: Results) -> str:
     """Set the learner's prediction (are two identical WAS requests answered identically?) against the tour."""
     a, b = _repeated_app_answers(results)
     differ = sorted(k for k in a if a.get(k) != b.get(k))
-    fact = (f"Measured: the WAS's two answers to the same request differ in {', '.join(differ)}, because it runs its "
-            "program again for every request; the web server's two answers to / are byte for byte the same file."
-            if differ else "Measured: the WAS's two answers were identical this time.")
+    fact = (_("Measured: the WAS's two answers to the same request differ in {keys}, because it runs its "
+              "program again for every request; the web server's two answers to / are byte for byte the same "
+              "file.").format(keys=", ".join(differ))
+            if differ else _("Measured: the WAS's two answers were identical this time."))
     if not isinstance(predicted_same, bool):
-        return "No prediction recorded. " + fact
+        return _("No prediction recorded. {context}").format(context=fact)
     right = predicted_same == (not differ)
-    return ("Your prediction was right. " if right else "Not what you predicted. ") + fact
+    return (_("Your prediction was right. {fact}") if right else _("Not what you predicted. {fact}")).format(fact=fact)
