@@ -29,7 +29,7 @@ from vlab.core import sandbox
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, EngineError
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.labs import servers
 from vlab.labs.iac_declaration import (
     ATTRIBUTES,
@@ -121,7 +121,8 @@ class EngineState:
         """Stop one server behind the declaration's back, like a crash or a manual change (drift)."""
         actual = self.read(env).get(name)
         if actual is None:
-            raise BadParameter(f"No server {name!r} runs in {env!r}", "Run iac.apply(...) first.")
+            raise BadParameter(_("No server {name!r} runs in {env!r}").format(name=name, env=env),
+                               _("Run iac.apply(...) first."))
         with guarded(f"stopping server {name}"):
             self.client.api.kill(actual.id)
             self.client.api.wait(actual.id, timeout=30)
@@ -166,7 +167,7 @@ class SimulatedState:
     def break_server(self, env: str, name: str) -> None:
         """Simulate a crash (drift) of ``name``, like stopping its container by hand."""
         if name not in self._envs.get(env, {}):
-            raise BadParameter(f"No simulated server {name!r} in {env!r}")
+            raise BadParameter(_("No simulated server {name!r} in {env!r}").format(name=name, env=env))
         self._envs[env][name].running = False
 
 
@@ -176,7 +177,8 @@ _SIMULATED = SimulatedState()
 def state(kind: str = "auto"):
     """Where the actual state comes from: ``"engine"``, ``"simulated"``, or ``"auto"`` (by the course mode)."""
     if kind not in ("auto", "engine", "simulated"):
-        raise BadParameter(f"state={kind!r} is not understood", "Use 'auto', 'engine' or 'simulated'.")
+        raise BadParameter(_("state={kind!r} is not understood").format(kind=kind),
+                           _("Use 'auto', 'engine' or 'simulated'."))
     if kind == "auto":
         from vlab.core.mode import current
 
@@ -195,16 +197,17 @@ class Change:
     reason: str = ""
 
     SYMBOLS = {"create": "+", "delete": "-", "replace": "~", "keep": " "}
+    WORDS = {"create": N_("create"), "delete": N_("delete"), "replace": N_("replace"), "keep": N_("keep")}
 
     def __str__(self) -> str:
-        head = f"  {self.SYMBOLS[self.action]} {self.server}: {self.action}"
+        head = f"  {self.SYMBOLS[self.action]} {self.server}: {_(self.WORDS.get(self.action, self.action))}"
         if self.reason:
-            head += f" ({self.reason})"
+            head += f" ({_(self.reason)})"
         return "\n".join([head, *(f"        {attr}: {_short(old)} → {_short(new)}" for attr, old, new in self.diff)])
 
 
 def _short(value: object, limit: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False) if value is not None else "(none)"
+    text = json.dumps(value, ensure_ascii=False) if value is not None else _("(none)")
     return text if len(text) <= limit else text[: limit - 1] + "…\""
 
 
@@ -226,17 +229,18 @@ class Plan:
     def summary(self) -> str:
         """One deterministic line: the counts, or 'No changes.'."""
         if self.empty:
-            return "No changes. The actual state matches the declaration."
-        return (f"Plan: {len(self.of('create'))} to create, {len(self.of('replace'))} to replace, "
-                f"{len(self.of('delete'))} to delete, {len(self.of('keep'))} unchanged.")
+            return _("No changes. The actual state matches the declaration.")
+        return _("Plan: {create} to create, {replace} to replace, {delete} to delete, {keep} unchanged.").format(
+            create=len(self.of("create")), replace=len(self.of("replace")), delete=len(self.of("delete")),
+            keep=len(self.of("keep")))
 
     def __str__(self) -> str:
         lines = []
         if self.simulated:
-            lines.append("[SIMULATED state: replay mode, no engine. The diff logic is the real one; "
-                         "the 'actual' servers exist only in memory.]")
-        lines.append(f"Environment {self.env!r}:")
-        lines += [str(c) for c in self.changes] or ["  (no servers declared or running)"]
+            lines.append(_("[SIMULATED state: replay mode, no engine. The diff logic is the real one; "
+                           "the 'actual' servers exist only in memory.]"))
+        lines.append(_("Environment {env!r}:").format(env=self.env))
+        lines += [str(c) for c in self.changes] or [_("  (no servers declared or running)")]
         lines.append(self.summary())
         return "\n".join(lines)
 
@@ -255,23 +259,23 @@ def diff(desired: Environment, actual: dict[str, Actual]) -> Plan:
             continue
         delta = tuple((a, have.config.get(a), cfg[a]) for a in ATTRIBUTES if have.config.get(a) != cfg[a])
         if delta or have.hash != config_hash(cfg):
-            changes.append(Change("replace", name, delta, "declaration changed"))
+            changes.append(Change("replace", name, delta, N_("declaration changed")))
         elif not have.running:
-            changes.append(Change("replace", name, (), "container is not running"))
+            changes.append(Change("replace", name, (), N_("container is not running")))
         else:
             changes.append(Change("keep", name))
     for name in actual:
         if name not in want:
-            changes.append(Change("delete", name, (), "no longer declared"))
+            changes.append(Change("delete", name, (), N_("no longer declared")))
     return Plan(desired.name, changes)
 
 
 def _resolve(spec: Environment | str) -> Environment:
     if isinstance(spec, str):
-        return Environment(check_name(spec, "Environment name"))
+        return Environment(check_name(spec, N_("Environment name")))
     if not isinstance(spec, Environment):
-        raise BadParameter(f"Expected an Environment or its name, got {type(spec).__name__}",
-                           "Use iac.load('environment.toml') to read a declaration.")
+        raise BadParameter(_("Expected an Environment or its name, got {type}").format(type=type(spec).__name__),
+                           _("Use iac.load('environment.toml') to read a declaration."))
     return spec
 
 
@@ -300,11 +304,11 @@ class ApplyReport:
     def summary(self) -> str:
         if not self.changed and self.complete:
             if self.verb == "destroy":
-                return "Nothing to destroy: no server of this environment exists."
-            return "No changes. The actual state already matches the declaration."
+                return _("Nothing to destroy: no server of this environment exists.")
+            return _("No changes. The actual state already matches the declaration.")
         counts = {a: sum(c.action == a for c in self.done) for a in ("create", "replace", "delete")}
-        text = f"Applied: {counts['create']} created, {counts['replace']} replaced, {counts['delete']} deleted."
-        return text if self.complete else text + " INTERRUPTED: run plan() to see what is left."
+        text = _("Applied: {create} created, {replace} replaced, {delete} deleted.").format(**counts)
+        return text if self.complete else text + _(" INTERRUPTED: run plan() to see what is left.")
 
     def __str__(self) -> str:
         return str(self.plan) + "\n" + self.summary()
@@ -352,7 +356,7 @@ def show(spec: Environment | str, backend=None) -> pd.DataFrame:
     backend = backend or state()
     rows = [{"server": a.name, "kind": a.config.get("kind", "?"), "running": a.running,
              "config hash": a.hash, "container": a.id[:12],
-             "address": f"{a.ip}:{servers.PORT}" if a.ip else ("(simulated)" if backend.simulated else "")}
+             "address": f"{a.ip}:{servers.PORT}" if a.ip else (_("(simulated)") if backend.simulated else "")}
             for a in sorted(backend.read(env.name).values(), key=lambda a: a.name)]
     return pd.DataFrame(rows, columns=["server", "kind", "running", "config hash", "container", "address"])
 
@@ -360,14 +364,14 @@ def show(spec: Environment | str, backend=None) -> pd.DataFrame:
 def break_server(spec: Environment | str, name: str, backend=None) -> None:
     """Make drift on purpose: stop one server without telling the declaration (simulated in replay mode)."""
     env = _resolve(spec)
-    (backend or state()).break_server(env.name, check_name(name, "Server name"))
+    (backend or state()).break_server(env.name, check_name(name, N_("Server name")))
 
 
 def peek(spec: Environment | str, server: str, path: str = "/", backend=None) -> str:
     """The body a server of the environment answers now, or a clear note when the state is simulated."""
     backend = backend or state()
     if backend.simulated:
-        return "(simulated state in replay mode: there is no real server to ask)"
+        return _("(simulated state in replay mode: there is no real server to ask)")
     return fetch(spec, server, path, backend).body
 
 
@@ -376,11 +380,12 @@ def fetch(spec: Environment | str, server: str, path: str = "/", backend=None) -
     env = _resolve(spec)
     backend = backend or state()
     if backend.simulated:
-        raise EngineError("Replay mode: the servers are simulated, so there is nothing to send a request to.",
-                          "Start Docker to run this step live.")
+        raise EngineError(_("Replay mode: the servers are simulated, so there is nothing to send a request to."),
+                          _("Start Docker to run this step live."))
     actual = backend.read(env.name).get(server)
     if actual is None or not actual.ip:
-        raise BadParameter(f"Server {server!r} of {env.name!r} is not running", "Run iac.apply(...) first.")
+        raise BadParameter(_("Server {server!r} of {env!r} is not running").format(server=server, env=env.name),
+                           _("Run iac.apply(...) first."))
     return servers.request(actual.ip, path, server=server)
 
 
@@ -456,8 +461,11 @@ def check_replaced(names: object, p: Plan) -> Feedback:
 def compare_apply_prediction(predicted: object, report: ApplyReport) -> str:
     """Set the learner's predicted number of containers a repeated apply creates or replaces against the report."""
     changed = sum(c.action in ("create", "replace") for c in report.done)
-    fact = (f"Measured: the second apply created or replaced {changed} container(s). Apply changes only the difference "
-            "between the declaration and the actual state; after a successful apply there is none (idempotence).")
+    fact = _("Measured: the second apply created or replaced {n} container(s). Apply changes only the difference "
+             "between the declaration and the actual state; after a successful apply there is none "
+             "(idempotence).").format(n=changed)
     if not isinstance(predicted, int) or isinstance(predicted, bool):
-        return "No prediction recorded. " + fact
-    return ("Your prediction was right. " if predicted == changed else f"You predicted {predicted}. ") + fact
+        return _("No prediction recorded. {context}").format(context=fact)
+    if predicted == changed:
+        return _("Your prediction was right. {fact}").format(fact=fact)
+    return _("You predicted {n}. {fact}").format(n=predicted, fact=fact)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from vlab.core import sandbox
 from vlab.core.errors import BadParameter, DataError, ToolMissing
+from vlab.core.i18n import N_, _
 from vlab.labs import servers
 
 __all__ = [
@@ -32,8 +33,8 @@ ATTRIBUTES = ("kind", "page", "memory", "cpus", "image")
 # ----------------------------------------------------------------- the declaration
 def check_name(value: object, what: str) -> str:
     if not isinstance(value, str) or not NAME.fullmatch(value):
-        raise BadParameter(f"{what} {value!r} is not a valid name",
-                           "Use 1–24 lower-case letters, digits or '-', starting with a letter (e.g. 'shop').")
+        raise BadParameter(_("{what} {value!r} is not a valid name").format(what=_(what), value=value),
+                           _("Use 1–24 lower-case letters, digits or '-', starting with a letter (e.g. 'shop')."))
     return value
 
 
@@ -48,7 +49,7 @@ class ServerDecl:
     cpus: float = 0.5
 
     def __post_init__(self) -> None:
-        check_name(self.name, "Server name")
+        check_name(self.name, N_("Server name"))
         servers.kind(self.kind)
         servers.check_page(self.page)
         sandbox.parse_memory(self.memory)
@@ -73,21 +74,22 @@ class Environment:
     servers: tuple[ServerDecl, ...] = ()
 
     def __post_init__(self) -> None:
-        check_name(self.name, "Environment name")
+        check_name(self.name, N_("Environment name"))
         object.__setattr__(self, "servers", tuple(self.servers))
         names = [s.name for s in self.servers]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise BadParameter(f"Server names must be unique; repeated: {', '.join(dup)}", "Rename one of them.")
+            raise BadParameter(_("Server names must be unique; repeated: {names}").format(names=", ".join(dup)),
+                               _("Rename one of them."))
         if len(self.servers) > 8:
-            raise BadParameter("At most 8 servers per environment on a course machine", "Remove some servers.")
+            raise BadParameter(_("At most 8 servers per environment on a course machine"), _("Remove some servers."))
 
     def server(self, name: str) -> ServerDecl:
         for s in self.servers:
             if s.name == name:
                 return s
-        raise BadParameter(f"No server named {name!r} in {self.name!r}",
-                           f"Declared: {', '.join(s.name for s in self.servers) or 'none'}.")
+        raise BadParameter(_("No server named {name!r} in {env!r}").format(name=name, env=self.name),
+                           _("Declared: {names}.").format(names=", ".join(s.name for s in self.servers) or _("none")))
 
     def with_page(self, server: str, page: str) -> Environment:
         """A copy where ``server`` serves ``page``."""
@@ -97,7 +99,8 @@ class Environment:
     def with_server(self, name: str, kind: str = "web", **attrs) -> Environment:
         """A copy with one more server."""
         if any(s.name == name for s in self.servers):
-            raise BadParameter(f"{self.name!r} already declares a server {name!r}", "Pick another name.")
+            raise BadParameter(_("{env!r} already declares a server {name!r}").format(env=self.name, name=name),
+                               _("Pick another name."))
         return replace(self, servers=(*self.servers, ServerDecl(name, kind, **attrs)))
 
     def without_server(self, name: str) -> Environment:
@@ -112,21 +115,23 @@ class Environment:
 def from_dict(data: object, *, source: str = "declaration") -> Environment:
     """Build an Environment from parsed TOML/JSON: ``{"name": ..., "servers": {"web": {"kind": ...}, ...}}``."""
     if not isinstance(data, dict):
-        raise DataError(f"{source} must be a table with 'name' and [servers.*].", "See notebooks/environment.toml.")
+        raise DataError(_("{source} must be a table with 'name' and [servers.*].").format(source=source),
+                        _("See notebooks/environment.toml."))
     unknown = set(data) - {"name", "servers"}
     if unknown:
-        raise DataError(f"{source}: unknown top-level key(s) {sorted(unknown)}", "Only 'name' and [servers.*].")
+        raise DataError(_("{source}: unknown top-level key(s) {keys}").format(source=source, keys=sorted(unknown)),
+                        _("Only 'name' and [servers.*]."))
     table = data.get("servers", {})
     if not isinstance(table, dict):
-        raise DataError(f"{source}: 'servers' must be a table of [servers.NAME] sections.")
+        raise DataError(_("{source}: 'servers' must be a table of [servers.NAME] sections.").format(source=source))
     decls = []
     for name, attrs in table.items():
         if not isinstance(attrs, dict):
-            raise DataError(f"{source}: [servers.{name}] must be a table.")
+            raise DataError(_("{source}: [servers.{name}] must be a table.").format(source=source, name=name))
         extra = set(attrs) - {"kind", "page", "memory", "cpus"}
         if extra:
-            raise DataError(f"{source}: [servers.{name}] has unknown key(s) {sorted(extra)}",
-                            "Allowed: kind, page, memory, cpus.")
+            raise DataError(_("{source}: [servers.{name}] has unknown key(s) {keys}").format(
+                source=source, name=name, keys=sorted(extra)), _("Allowed: kind, page, memory, cpus."))
         decls.append(ServerDecl(name=name, **attrs))
     return Environment(name=data.get("name", ""), servers=tuple(decls))
 
@@ -138,30 +143,34 @@ def _toml():
         try:
             import tomli as tomllib  # type: ignore[no-redef]
         except ModuleNotFoundError as exc:
-            raise ToolMissing("Reading TOML needs Python 3.11+ or the tomli package.",
-                              "pip install tomli (or use Python 3.11+).") from exc
+            raise ToolMissing(_("Reading TOML needs Python 3.11+ or the tomli package."),
+                              _("pip install tomli (or use Python 3.11+).")) from exc
     return tomllib
 
 
 def loads(text: str, *, source: str = "declaration") -> Environment:
     """Parse a TOML declaration."""
     if not isinstance(text, str):
-        raise BadParameter(f"text={text!r} is not TOML text", "Pass a string, or use iac.load(path).")
+        raise BadParameter(_("text={text!r} is not TOML text").format(text=text),
+                           _("Pass a string, or use iac.load(path)."))
     tomllib = _toml()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{source} is not valid TOML: {exc}", "Check quotes and [section] headers.") from exc
+        raise DataError(_("{source} is not valid TOML: {error}").format(source=source, error=exc),
+                        _("Check quotes and [section] headers.")) from exc
     return from_dict(data, source=source)
 
 
 def load(path: str | Path = "environment.toml") -> Environment:
     """Read a TOML declaration file."""
     if not isinstance(path, str | Path):
-        raise BadParameter(f"path={path!r} is not a file path", "For example iac.load('environment.toml').")
+        raise BadParameter(_("path={path!r} is not a file path").format(path=path),
+                           _("For example iac.load('environment.toml')."))
     p = Path(path).expanduser()
     if not p.is_file():
-        raise DataError(f"No declaration file at {p}", "Run the notebook from the notebooks/ folder, or give a path.")
+        raise DataError(_("No declaration file at {path}").format(path=p),
+                        _("Run the notebook from the notebooks/ folder, or give a path."))
     return loads(p.read_text(encoding="utf-8"), source=p.name)
 
 
