@@ -15,10 +15,11 @@ from dataclasses import asdict, dataclass, fields
 import pandas as pd
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import N_, _
 
 __all__ = ["APPROACHES", "Assumptions", "assumptions_dict", "plan", "summary_line"]
 
-APPROACHES = ("bare metal", "virtual machines", "containers")
+APPROACHES = (N_("bare metal"), N_("virtual machines"), N_("containers"))  # identifiers; _() them when shown
 
 
 @dataclass(frozen=True)
@@ -48,33 +49,40 @@ class Assumptions:
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
-                raise BadParameter(f"assumption {f.name}={v!r} must be a finite number >= 0")
+                raise BadParameter(_("assumption {name}={value!r} must be a finite number >= 0").format(
+                    name=f.name, value=v))
         for name in ("small_cores", "small_mem_gib", "big_cores", "big_mem_gib"):
             if getattr(self, name) <= 0:
-                raise BadParameter(f"assumption {name} must be > 0")
+                raise BadParameter(_("assumption {name} must be > 0").format(name=name))
         if self.hypervisor_cores >= self.big_cores or self.hypervisor_mem_gib >= self.big_mem_gib:
-            raise BadParameter("the hypervisor reserve must leave room on a host")
+            raise BadParameter(_("the hypervisor reserve must leave room on a host"))
         if self.engine_cores >= self.big_cores or self.engine_mem_gib >= self.big_mem_gib:
-            raise BadParameter("the engine reserve must leave room on a host")
+            raise BadParameter(_("the engine reserve must leave room on a host"))
 
     def describe(self) -> list[str]:
         """The assumptions as readable lines (shown under the calculator)."""
         return [
-            f"small server: {self.small_cores} cores, {self.small_mem_gib:g} GiB, price {self.small_price:,.0f}, "
-            f"{self.small_rack_units} U, {self.small_watts:g} W",
-            f"big host: {self.big_cores} cores, {self.big_mem_gib:g} GiB, price {self.big_price:,.0f}, "
-            f"{self.big_rack_units} U, {self.big_watts:g} W",
-            f"hypervisor reserve per host: {self.hypervisor_cores:g} cores, {self.hypervisor_mem_gib:g} GiB",
-            f"guest OS per VM: {self.guest_os_cores:g} cores, {self.guest_os_mem_gib:g} GiB",
-            f"host OS + container engine per host: {self.engine_cores:g} cores, {self.engine_mem_gib:g} GiB",
-            f"per container: {self.container_cores:g} cores, {self.container_mem_gib * 1024:g} MiB",
-            "no CPU or memory overcommit; every service is isolated (bare metal: one per server)",
+            _("small server: {cores} cores, {mem:g} GiB, price {price:,.0f}, {units} U, {watts:g} W").format(
+                cores=self.small_cores, mem=self.small_mem_gib, price=self.small_price, units=self.small_rack_units,
+                watts=self.small_watts),
+            _("big host: {cores} cores, {mem:g} GiB, price {price:,.0f}, {units} U, {watts:g} W").format(
+                cores=self.big_cores, mem=self.big_mem_gib, price=self.big_price, units=self.big_rack_units,
+                watts=self.big_watts),
+            _("hypervisor reserve per host: {cores:g} cores, {mem:g} GiB").format(
+                cores=self.hypervisor_cores, mem=self.hypervisor_mem_gib),
+            _("guest OS per VM: {cores:g} cores, {mem:g} GiB").format(cores=self.guest_os_cores,
+                                                                      mem=self.guest_os_mem_gib),
+            _("host OS + container engine per host: {cores:g} cores, {mem:g} GiB").format(
+                cores=self.engine_cores, mem=self.engine_mem_gib),
+            _("per container: {cores:g} cores, {mib:g} MiB").format(cores=self.container_cores,
+                                                                    mib=self.container_mem_gib * 1024),
+            _("no CPU or memory overcommit; every service is isolated (bare metal: one per server)"),
         ]
 
 
 def _check_need(name: str, value, low: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < low:
-        raise BadParameter(f"{name}={value!r} must be a number >= {low:g}")
+        raise BadParameter(_("{name}={value!r} must be a number >= {low:g}").format(name=name, value=value, low=low))
     return float(value)
 
 
@@ -94,7 +102,7 @@ def plan(services: int, cpu: float, mem_gib: float, assumptions: Assumptions | N
     """
     a = assumptions or Assumptions()
     if isinstance(services, bool) or not isinstance(services, int) or services < 1:
-        raise BadParameter(f"services={services!r} must be a whole number >= 1")
+        raise BadParameter(_("services={services!r} must be a whole number >= 1").format(services=services))
     cpu = _check_need("cpu", cpu, 0.01)
     mem_gib = _check_need("mem_gib", mem_gib, 0.01)
 
@@ -113,8 +121,9 @@ def plan(services: int, cpu: float, mem_gib: float, assumptions: Assumptions | N
         k = _per_host(a.big_cores - res_c, a.big_mem_gib - res_m, unit_c, unit_m)
         if k < 1:
             raise BadParameter(
-                f"one service ({cpu:g} cores, {mem_gib:g} GiB) does not fit on one big host with {approach}",
-                "Lower the per-service needs or raise big_cores / big_mem_gib in the assumptions.",
+                _("one service ({cpu:g} cores, {mem:g} GiB) does not fit on one big host with {approach}").format(
+                    cpu=cpu, mem=mem_gib, approach=_(approach)),
+                _("Lower the per-service needs or raise big_cores / big_mem_gib in the assumptions."),
             )
         n = math.ceil(services / k)
         overhead = n * res_c + services * (unit_c - cpu)
@@ -128,9 +137,10 @@ def summary_line(df: pd.DataFrame) -> str:
     """One sentence comparing the approaches (used under the table)."""
     m = dict(zip(df["approach"], df["machines"], strict=True))
     c = dict(zip(df["approach"], df["cost"], strict=True))
-    return (f"{m['bare metal']} small servers on bare metal, {m['virtual machines']} hosts with VMs, "
-            f"{m['containers']} hosts with containers; containers cost {c['containers'] / c['bare metal']:.0%} "
-            f"of bare metal.")
+    return _("{bare} small servers on bare metal, {vms} hosts with VMs, {containers} hosts with containers; "
+             "containers cost {share:.0%} of bare metal.").format(
+        bare=m["bare metal"], vms=m["virtual machines"], containers=m["containers"],
+        share=c["containers"] / c["bare metal"])
 
 
 def assumptions_dict(a: Assumptions | None = None) -> dict:
