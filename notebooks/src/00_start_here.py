@@ -112,7 +112,7 @@ report
 # doctor가 강좌 전체의 모드를 결정합니다.
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("The doctor's verdict matches the banner:", report.mode == mode.name)
+print(course.tr("The doctor's verdict matches the banner:"), report.mode == mode.name)
 
 # %% [markdown]
 # ## Your first container (컨테이너)
@@ -165,12 +165,13 @@ if mode.live:
                                 labels={"vlab": "1", "vlab.purpose": "glass-box-first"}, mem_limit="32m",
                                 pids_limit=16, cap_drop=["ALL"], network_mode="none")
     measured_ms = (time.perf_counter() - t0) * 1000
-    print(out.decode(), f"{measured_ms:.0f} ms from create to remove")
+    print(out.decode(), course.tr("{ms:.0f} ms from create to remove").format(ms=measured_ms))
 else:
     from vlab.labs.first_container import recorded_run_ms
 
     measured_ms = recorded_run_ms()
-    print(f"replay mode: the recorded median is {measured_ms:.0f} ms from create to remove (notebook 07's ladder)")
+    print(course.tr("replay mode: the recorded median is {ms:.0f} ms from create to remove (notebook 07's ladder)")
+          .format(ms=measured_ms))
 
 # %%
 from vlab.labs import first_container
@@ -213,8 +214,8 @@ facts
 #   다른 Linux 배포판(Debian 호스트 위의 Alpine 이미지)은 *실행할 수 있지만*, Windows나 macOS 프로그램은 실행할 수 없습니다.
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("PID of the first process inside the container:", facts.pid_inside)
-print("Container kernel is the host kernel:", facts.same_kernel)
+print(course.tr("PID of the first process inside the container:"), facts.pid_inside)
+print(course.tr("Container kernel is the host kernel:"), facts.same_kernel)
 
 # %% [markdown]
 # ### The sandbox at work
@@ -327,10 +328,11 @@ import platform
 
 if verdict and mode.live:
     kernel = client.containers.run("vlab/busybox:1", ["uname", "-r"], **run_kwargs).decode().strip()
-    print(f"your container's kernel: {kernel}; this machine's: {platform.release()}; the same: "
-          f"{kernel == platform.release()}")
+    print(course.tr("your container's kernel: {kernel}; this machine's: {host}; the same: {same}")
+          .format(kernel=kernel, host=platform.release(), same=kernel == platform.release()))
 elif verdict:
-    print("replay mode: no engine to run it on; the recorded kernel inside was", facts.kernel_inside)
+    print(course.tr("replay mode: no engine to run it on; the recorded kernel inside was {kernel}")
+          .format(kernel=facts.kernel_inside))
 
 # %% [markdown]
 # ## The course, in order

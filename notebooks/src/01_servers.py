@@ -93,11 +93,12 @@ if mode.live:
             except OSError:
                 time.sleep(0.2)
         else:
-            print("no answer from", url, "(is the engine on another machine, such as Docker Desktop's VM?)")
+            print(course.tr("no answer from {url} (is the engine on another machine, such as Docker Desktop's VM?)")
+                  .format(url=url))
     finally:
         box.remove(force=True)
 else:
-    print("replay mode: no engine to start a server; the recorded tour below shows real answers.")
+    print(course.tr("replay mode: no engine to start a server; the recorded tour below shows real answers."))
 
 # %% [markdown]
 # vlab does this with more care: `servers.tour()` below gives the servers their own bridge network and a CPU limit,
@@ -148,8 +149,8 @@ servers.inside(tour)
 # 프로그램 때문입니다.
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("Memory each server may use (MiB):", sorted(set(servers.inside(tour)["memory_limit_mib"])))
-print("Program running as PID 1 in every server:", sorted(set(servers.inside(tour)["software"])))
+print(course.tr("Memory each server may use (MiB):"), sorted(set(servers.inside(tour)["memory_limit_mib"])))
+print(course.tr("Program running as PID 1 in every server:"), sorted(set(servers.inside(tour)["software"])))
 
 # %%
 server_plots.server_anatomy(servers.inside(tour).iloc[0].to_dict(), replayed=tour.replayed);
@@ -209,7 +210,7 @@ for r in servers.responses(tour, "web"):
 
 # %% tags=["keep_output", "nbval-check-output"]
 facts = servers.facts(tour)
-print("Static page identical on two requests:", facts["static page identical on two requests"])
+print(course.tr("Static page identical on two requests:"), facts["static page identical on two requests"])
 
 # %% [markdown]
 # ## A WAS computes dynamic results
@@ -246,9 +247,10 @@ for r in servers.responses(tour, "app"):
 print(servers.compare_prediction(predicted_same, tour))
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("Dynamic answer differs on two identical requests:", facts["dynamic answer differs on two identical requests"])
-print("Request counter went up by one:", facts["request counter went up by one"])
-print("WAS computed 1+2+…+100 = 5050:", facts["WAS computed 1+2+…+100 = 5050"])
+print(course.tr("Dynamic answer differs on two identical requests:"),
+      facts["dynamic answer differs on two identical requests"])
+print(course.tr("Request counter went up by one:"), facts["request counter went up by one"])
+print(course.tr("WAS computed 1+2+…+100 = 5050:"), facts["WAS computed 1+2+…+100 = 5050"])
 
 # %% [markdown]
 # Real sites combine both: the web server hands out the static parts fast, and passes the dynamic requests
@@ -302,13 +304,14 @@ servers.kinds_table()
 
 # %%
 for r in servers.responses(tour, "file") + servers.responses(tour, "db"):
-    shown = f"<binary file, sha256 {r.body_sha256[:16]}…>" if r.path.endswith(".bin") else " ".join(r.body.split())[:80]
+    shown = (course.tr("<binary file, sha256 {digest}…>").format(digest=r.body_sha256[:16]) if r.path.endswith(".bin")
+             else " ".join(r.body.split())[:80])
     print(f"{r.server:>4} {r.status} GET {r.path:<52} {shown}")
 
 # %% tags=["keep_output", "nbval-check-output"]
-for key in ("downloaded files match the server's SHA-256", "database returns what was stored",
-            "database answers 404 for a missing key"):
-    print(f"{key}: {facts[key]}")
+print(course.tr("downloaded files match the server's SHA-256:"), facts["downloaded files match the server's SHA-256"])
+print(course.tr("database returns what was stored:"), facts["database returns what was stored"])
+print(course.tr("database answers 404 for a missing key:"), facts["database answers 404 for a missing key"])
 
 # %% [markdown]
 # A real company runs these roles together. A browser's request reaches the web server; dynamic work goes
@@ -458,7 +461,7 @@ servers.check_page_hashes(hashes, tour)
 
 # %% tags=["keep_output", "nbval-check-output"]
 assert all(facts.values()), {k: v for k, v in facts.items() if not v}
-print(f"All {len(facts)} claims hold on these responses.")
+print(course.tr("All {n} claims hold on these responses.").format(n=len(facts)))
 
 # %% [markdown]
 # ## Key points

@@ -125,9 +125,9 @@ if mode.live:
     existing = {c.labels.get("vlab.labs.iac.server", c.name) for c in found}
 else:
     existing = set()
-    print("replay mode: no engine to ask; as on a fresh machine, nothing exists")
-print("exists now:", sorted(existing), "| to create:", sorted(declared - existing),
-      "| to delete:", sorted(existing - declared))
+    print(course.tr("replay mode: no engine to ask; as on a fresh machine, nothing exists"))
+print(course.tr("exists now:"), sorted(existing), "|", course.tr("to create:"), sorted(declared - existing),
+      "|", course.tr("to delete:"), sorted(existing - declared))
 
 # %% [markdown]
 # vlab does this with more care: it also compares each server's **configuration** (a hash stored in a label) and
@@ -150,8 +150,8 @@ print("exists now:", sorted(existing), "| to create:", sorted(declared - existin
 # %%
 env = iac.load("environment.toml")
 backend = iac.state()
-print("Actual state comes from:", "a SIMULATION (replay mode, no engine)" if backend.simulated
-      else "the Docker engine on this machine (live)")
+print(course.tr("Actual state comes from:"), course.tr("a SIMULATION (replay mode, no engine)") if backend.simulated
+      else course.tr("the Docker engine on this machine (live)"))
 iac.destroy(env.name);  # start from a clean slate: remove anything an earlier run of this notebook left
 
 # %% [markdown]
@@ -189,7 +189,7 @@ print(result.summary())
 iac.show(env)
 
 # %%
-print("The web server answers:", iac.peek(env, "web"))
+print(course.tr("The web server answers:"), iac.peek(env, "web"))
 
 # %% [markdown]
 # ### Apply again
@@ -207,7 +207,7 @@ predicted_changes = None  # ← your prediction, a whole number
 # %% tags=["keep_output", "nbval-check-output"]
 again = iac.apply(env)
 print(again.summary())
-print("Containers replaced by the second apply:", len(again.plan.of("replace")))
+print(course.tr("Containers replaced by the second apply:"), len(again.plan.of("replace")))
 
 # %%
 print(iac.compare_apply_prediction(predicted_changes, again))
@@ -286,7 +286,7 @@ for change in plan.changes:
 
 # %%
 print(iac.apply(edited).summary())
-print("The web server now answers:", iac.peek(edited, "web"))
+print(course.tr("The web server now answers:"), iac.peek(edited, "web"))
 
 # %% [markdown]
 # Adding a server is one more block in the declaration. Here we add a DBMS-like key-value server
@@ -336,7 +336,7 @@ print(iac.plan(bigger).summary())
 
 # %% tags=["keep_output", "nbval-check-output"]
 print(iac.destroy(bigger).summary())
-print("Servers of 'shop' left:", len(iac.show("shop")))
+print(course.tr("Servers of 'shop' left:"), len(iac.show("shop")))
 print(iac.destroy("shop").summary())
 
 # %% [markdown]

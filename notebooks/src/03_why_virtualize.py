@@ -67,7 +67,7 @@ concepts.virtualization(n_guests=3);
 # %%
 import os
 
-print(f"this machine has {os.cpu_count()} CPU cores to share between everything it runs")
+print(course.tr("this machine has {n} CPU cores to share between everything it runs").format(n=os.cpu_count()))
 
 # %% [markdown]
 # ## Interference and isolation
@@ -182,7 +182,8 @@ from vlab.labs.consolidation import plan
 
 example = plan(120, cpu=2.0, mem_gib=8.0)
 for row in example.itertuples():
-    print(f"{row.approach:17s} machines: {row.machines:4d}   cost: {row.cost:>9,.0f}   rack units: {row.rack_units}")
+    print(course.tr("{approach:17s} machines: {machines:4d}   cost: {cost:>9,.0f}   rack units: {rack_units}").format(
+        approach=row.approach, machines=row.machines, cost=row.cost, rack_units=row.rack_units))
 
 # %% [markdown]
 # ### Self-check: count the VM hosts yourself
@@ -209,12 +210,14 @@ from vlab.widgets import quiz
 
 my_answer = None  # ← your number of VM hosts
 expected = int(example.set_index("approach").loc["virtual machines", "machines"])
-quiz.check(my_answer, expected, explanation="VMs per host = min(⌊62 / 2.25⌋, ⌊504 / 9⌋) = 27; ⌈120 / 27⌉ = 5.")
+quiz.check(my_answer, expected,
+           explanation=course.tr("VMs per host = min(⌊62 / 2.25⌋, ⌊504 / 9⌋) = 27; ⌈120 / 27⌉ = 5."))
 
 # %%
-quiz.solution("By CPU: (64 − 2) / (2 + 0.25) = 27.6 → 27 VMs per host. By memory: (512 − 8) / (8 + 1) = 56. "
-              "The smaller, 27, wins: ⌈120 / 27⌉ = <b>5 hosts</b>. Containers need no guest OS: "
-              "(64 − 1) / 2 = 31 per host → <b>4 hosts</b>. Bare metal needs 120 servers.")
+quiz.solution(course.tr("By CPU: (64 − 2) / (2 + 0.25) = 27.6 → 27 VMs per host. "
+                        "By memory: (512 − 8) / (8 + 1) = 56. "
+                        "The smaller, 27, wins: ⌈120 / 27⌉ = <b>5 hosts</b>. Containers need no guest OS: "
+                        "(64 − 1) / 2 = 31 per host → <b>4 hosts</b>. Bare metal needs 120 servers."))
 
 # %% [markdown]
 # ## Two approaches: hypervisors and containers
@@ -248,7 +251,7 @@ concepts.stacks_side_by_side(("bare metal", "type-1 hypervisor", "container"));
 # %%
 from vlab.widgets.review import QUESTIONS
 
-quiz.Quiz([q for q in QUESTIONS if {"S2.2", "S2.3"} & set(q.concepts)], title="Check yourself · 확인")
+quiz.Quiz([q for q in QUESTIONS if {"S2.2", "S2.3"} & set(q.concepts)], title=course.tr("Check yourself · 확인"))
 
 # %% [markdown]
 # ## Key points

@@ -35,7 +35,7 @@ from vlab.core import sandbox, settings
 from vlab.core.engine import guarded
 from vlab.core.errors import BadParameter, ToolMissing
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.provenance import collect
 from vlab.core.replay import load, replayable
 from vlab.core.results import Results
@@ -62,15 +62,16 @@ HOSTNAME = "by-hand"
 
 #: The history, right: each step is user-space tooling or a kernel feature, with its year.
 HISTORY = (
-    ("1979", "chroot", "Version 7 Unix: change a process's root directory (filesystem only, no other isolation)."),
-    ("2000", "FreeBSD jails", "chroot plus separate processes, users and network addresses, in the FreeBSD kernel."),
-    ("2002–2013", "Linux namespaces", "mount (2002) first; UTS, IPC, PID, network and user namespaces followed "
-                                      "(2006–2013): what a process can see."),
-    ("2007–2008", "cgroups", "control groups, merged into Linux 2.6.24 (2008): how much a process may use."),
-    ("2008", "LXC", "user-space tools (liblxc, lxc-*) that build containers from those kernel features."),
-    ("2013", "Docker", "images and a friendly engine; first on LXC, from 2014 on its own libcontainer."),
-    ("2015", "runc / OCI", "Docker donated libcontainer as runc to the Open Container Initiative; "
-                           "Docker, containerd, Podman and Kubernetes runtimes still call runc (or a peer)."),
+    ("1979", "chroot", N_("Version 7 Unix: change a process's root directory (filesystem only, no other isolation).")),
+    ("2000", "FreeBSD jails",
+     N_("chroot plus separate processes, users and network addresses, in the FreeBSD kernel.")),
+    ("2002–2013", "Linux namespaces", N_("mount (2002) first; UTS, IPC, PID, network and user namespaces followed "
+                                      "(2006–2013): what a process can see.")),
+    ("2007–2008", "cgroups", N_("control groups, merged into Linux 2.6.24 (2008): how much a process may use.")),
+    ("2008", "LXC", N_("user-space tools (liblxc, lxc-*) that build containers from those kernel features.")),
+    ("2013", "Docker", N_("images and a friendly engine; first on LXC, from 2014 on its own libcontainer.")),
+    ("2015", "runc / OCI", N_("Docker donated libcontainer as runc to the Open Container Initiative; "
+                           "Docker, containerd, Podman and Kubernetes runtimes still call runc (or a peer).")),
 )
 
 #: The probe every variant runs: its hostname, what ps sees, its own PID and a 64 MiB allocation.
@@ -156,42 +157,45 @@ def make_config(namespaces: list | tuple = DEFAULT_NAMESPACES, memory: int | Non
 def namespace_types(namespaces: object) -> list[str]:
     """OCI namespace type names from a list of names or ``{"type": ...}`` entries; BadParameter otherwise."""
     if isinstance(namespaces, str) or not isinstance(namespaces, list | tuple):
-        raise BadParameter(f"namespaces must be a list, not {type(namespaces).__name__}",
-                           'Write a list such as ["pid", "mount"] or [{"type": "pid"}, ...].')
+        raise BadParameter(_("namespaces must be a list, not {type}").format(type=type(namespaces).__name__),
+                           _('Write a list such as ["pid", "mount"] or [{"type": "pid"}, ...].'))
     types = []
     for entry in namespaces:
         name = entry.get("type") if isinstance(entry, dict) else entry
         if name not in OCI_NAMESPACES:
-            raise BadParameter(f"{name!r} is not an OCI namespace type",
-                               f"Use the OCI names: {', '.join(OCI_NAMESPACES)} (mount, not mnt; network, not net).")
+            raise BadParameter(_("{name!r} is not an OCI namespace type").format(name=name),
+                               _("Use the OCI names: {names} (mount, not mnt; network, not net).").format(
+                                   names=", ".join(OCI_NAMESPACES)))
         if isinstance(entry, dict) and entry.get("path"):
-            raise BadParameter("joining an existing namespace by path is not part of this lab",
-                               "Give only the type; runc then creates a new namespace.")
+            raise BadParameter(_("joining an existing namespace by path is not part of this lab"),
+                               _("Give only the type; runc then creates a new namespace."))
         if name in types:
-            raise BadParameter(f"namespace {name!r} is listed twice")
+            raise BadParameter(_("namespace {name!r} is listed twice").format(name=name))
         types.append(name)
     if "mount" not in types:
-        raise BadParameter("runc needs a mount namespace to switch into the rootfs",
-                           'Keep {"type": "mount"} in the list.')
+        raise BadParameter(_("runc needs a mount namespace to switch into the rootfs"),
+                           _('Keep {"type": "mount"} in the list.'))
     if "user" in types:
-        raise BadParameter("a user namespace needs uid/gid mappings this lab does not write",
-                           "Leave the user namespace out (Docker does too, by default).")
+        raise BadParameter(_("a user namespace needs uid/gid mappings this lab does not write"),
+                           _("Leave the user namespace out (Docker does too, by default)."))
     return types
 
 
 def check_config(config: dict) -> None:
     """Refuse a config that breaks the course's safety rules: host mounts, writable root, capabilities."""
     if not isinstance(config, dict) or not isinstance(config.get("linux"), dict):
-        raise BadParameter("config must be an OCI config dict with a 'linux' section", "Build it with make_config().")
+        raise BadParameter(_("config must be an OCI config dict with a 'linux' section"),
+                           _("Build it with make_config()."))
     if not (config.get("root") or {}).get("readonly"):
-        raise BadParameter("the root filesystem must be read-only", 'Set config["root"]["readonly"] = True.')
+        raise BadParameter(_("the root filesystem must be read-only"), _('Set config["root"]["readonly"] = True.'))
     for m in config.get("mounts", []):
         if m.get("type") == "bind" or "bind" in m.get("options", []) or str(m.get("source", "")).startswith("/"):
-            raise BadParameter(f"host mount {m.get('source')} → {m.get('destination')} is not allowed here",
-                               "A hand-made container in this course gets no host folders.")
+            raise BadParameter(_("host mount {source} → {destination} is not allowed here").format(
+                source=m.get("source"), destination=m.get("destination")),
+                               _("A hand-made container in this course gets no host folders."))
     caps = (config.get("process") or {}).get("capabilities") or {}
     if any(caps.get(k) for k in caps):
-        raise BadParameter("the process must have no capabilities", "Leave every capability list empty.")
+        raise BadParameter(_("the process must have no capabilities"), _("Leave every capability list empty."))
     namespace_types(config["linux"].get("namespaces", []))
 
 
@@ -200,11 +204,11 @@ def live_reason() -> str:
     from vlab.core.mode import current
 
     if current().replay:
-        return "replay mode: " + current().reason
+        return _("replay mode: {reason}").format(reason=current().reason)
     if not shutil.which("runc"):
-        return "runc is not installed (it comes with docker.io: `apt-get install runc`)."
+        return _("runc is not installed (it comes with docker.io: `apt-get install runc`).")
     if os.geteuid() != 0:
-        return "runc needs root here (rootless runc is not set up)."
+        return _("runc needs root here (rootless runc is not set up).")
     return ""
 
 
@@ -229,10 +233,10 @@ class Bundle:
     def __init__(self, client=None, image: str | None = None) -> None:
         self.runc = shutil.which("runc")
         if not self.runc:
-            raise ToolMissing("runc is not installed.", "Install it (`apt-get install runc`).")
+            raise ToolMissing(_("runc is not installed."), _("Install it (`apt-get install runc`)."))
         if os.geteuid() != 0:
-            raise ToolMissing("runc needs root here (rootless runc is not set up).",
-                              "Run as root, or read the recorded runs (replay mode).")
+            raise ToolMissing(_("runc needs root here (rootless runc is not set up)."),
+                              _("Run as root, or read the recorded runs (replay mode)."))
         if client is None:
             from vlab.core.engine import connect
 
@@ -268,13 +272,14 @@ class Bundle:
             with sandbox.interrupts_deferred():
                 proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            raise ToolMissing(f"runc run did not finish in {timeout:g} s", "Is the command waiting for input?") from exc
+            raise ToolMissing(_("runc run did not finish in {timeout:g} s").format(timeout=timeout),
+                              _("Is the command waiting for input?")) from exc
         finally:
             subprocess.run([self.runc, "--root", str(self.state), "delete", "--force", cid], capture_output=True)
         out = RunOutput(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
         if proc.returncode != 0 and not out.stdout:
-            raise ToolMissing(f"runc run failed: {out.stderr.strip()[:300]}",
-                              "runc needs root and a cgroup setup it understands.")
+            raise ToolMissing(_("runc run failed: {stderr}").format(stderr=out.stderr.strip()[:300]),
+                              _("runc needs root and a cgroup setup it understands."))
         return out
 
     def time_once(self, config: dict) -> float:
@@ -292,8 +297,9 @@ class Bundle:
         finally:
             subprocess.run([self.runc, "--root", str(self.state), "delete", "--force", cid], capture_output=True)
         if proc.returncode != 0:
-            raise ToolMissing(f"runc run failed: {proc.stderr.decode(errors='replace').strip()[:200]}",
-                              "runc needs root and a cgroup setup it understands.")
+            raise ToolMissing(_("runc run failed: {stderr}").format(
+                stderr=proc.stderr.decode(errors="replace").strip()[:200]),
+                              _("runc needs root and a cgroup setup it understands."))
         return ms
 
     def close(self) -> None:
@@ -302,17 +308,18 @@ class Bundle:
 
 # ------------------------------------------------------------------ the recorded experiment
 VARIANTS = {
-    "full": ("every namespace in the list, 32 MiB and 16 pids", {}),
-    "no_uts": ("the same without the UTS namespace", {"drop": "uts"}),
-    "no_pid": ("the same without the PID namespace", {"drop": "pid"}),
-    "no_memory_limit": ("the same without the memory limit", {"memory": None}),
+    "full": (N_("every namespace in the list, 32 MiB and 16 pids"), {}),
+    "no_uts": (N_("the same without the UTS namespace"), {"drop": "uts"}),
+    "no_pid": (N_("the same without the PID namespace"), {"drop": "pid"}),
+    "no_memory_limit": (N_("the same without the memory limit"), {"memory": None}),
 }
 
 
 def variant_config(name: str) -> dict:
     """The config of one recorded variant."""
     if name not in VARIANTS:
-        raise BadParameter(f"Unknown variant {name!r}", f"Use one of: {', '.join(VARIANTS)}.")
+        raise BadParameter(_("Unknown variant {name!r}").format(name=name),
+                           _("Use one of: {names}.").format(names=", ".join(VARIANTS)))
     change = VARIANTS[name][1]
     ns = [t for t in DEFAULT_NAMESPACES if t != change.get("drop")]
     return make_config(ns, memory=change.get("memory", MEMORY_LIMIT))
@@ -368,16 +375,17 @@ def try_config(config: dict) -> tuple[dict[str, str], str]:
         sections = out.sections()
         sections["exit_code"] = str(out.exit_code)
         sections["host_hostname"] = os.uname().nodename
-        return sections, "live: runc ran your config.json on this machine."
+        return sections, _("live: runc ran your config.json on this machine.")
     name = variant_of(config)
     if name is None:
-        raise BadParameter(f"This machine cannot run runc ({reason}) and no recording matches this config.",
-                           f"The recorded variants are: {', '.join(VARIANTS)} (see by_hand.VARIANTS).")
+        raise BadParameter(_("This machine cannot run runc ({reason}) and no recording matches this config.").format(
+            reason=reason), _("The recorded variants are: {names} (see by_hand.VARIANTS).").format(
+            names=", ".join(VARIANTS)))
     rec = load("by_hand")
     df = rec.samples[rec.samples["variant"] == name]
     sections = dict(zip(df["probe"], df["output"], strict=True))
     sections["host_hostname"] = rec.extra.get("host_hostname", "?")
-    return sections, f"replay: the recorded run of variant {name!r} ({reason})"
+    return sections, _("replay: the recorded run of variant {name!r} ({reason})").format(name=name, reason=reason)
 
 
 # ------------------------------------------------------------------ exercises
