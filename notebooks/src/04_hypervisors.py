@@ -108,8 +108,9 @@ import os
 import shutil
 
 for name in ("qemu-system-x86_64", "VBoxManage", "vmware", "virsh"):
-    print(f"{name:20s} {'installed' if shutil.which(name) else 'not installed'}")
-print(f"{'/dev/kvm':20s} {'present (hardware virtualization exposed)' if os.path.exists('/dev/kvm') else 'absent'}")
+    print(f"{name:20s}", course.tr("installed") if shutil.which(name) else course.tr("not installed"))
+print(f"{'/dev/kvm':20s}", course.tr("present (hardware virtualization exposed)") if os.path.exists("/dev/kvm")
+      else course.tr("absent"))
 
 # %% [markdown]
 # ## Kernel and system calls
@@ -148,9 +149,11 @@ import platform
 
 if platform.machine() == "x86_64":
     libc = ctypes.CDLL(None, use_errno=True)
-    print("syscall(39) returned", libc.syscall(39), "and os.getpid() is", os.getpid())
+    print(course.tr("syscall(39) returned {result} and os.getpid() is {pid}").format(result=libc.syscall(39),
+                                                                                    pid=os.getpid()))
 else:
-    print(f"this CPU is {platform.machine()}: getpid has another number here (the next cell looks it up)")
+    print(course.tr("this CPU is {machine}: getpid has another number here (the next cell looks it up)")
+          .format(machine=platform.machine()))
 
 # %% [markdown]
 # vlab does this with more care: `syscalls.raw_getpid()` looks the number up for this CPU architecture and
@@ -164,10 +167,10 @@ else:
 from vlab.labs import syscalls
 
 number, pid = syscalls.raw_getpid()
-print(f"system call number {number} returned {pid}")
+print(course.tr("system call number {number} returned {pid}").format(number=number, pid=pid))
 
 # %% tags=["keep_output", "nbval-check-output"]
-print("raw system call agrees with os.getpid():", syscalls.getpid_matches())
+print(course.tr("raw system call agrees with os.getpid():"), syscalls.getpid_matches())
 
 # %% [markdown]
 # Now let the kernel **count** system calls. The same static busybox `dd` copies `n` single bytes,
@@ -201,7 +204,7 @@ for _ in range(1000):
     os.write(fd, b"x")
 after = io_counters()
 os.close(fd)
-print("write() calls the kernel counted for this loop:", after["syscw"] - before["syscw"])
+print(course.tr("write() calls the kernel counted for this loop:"), after["syscw"] - before["syscw"])
 
 # %% [markdown]
 # vlab does this with more care: `syscalls.count_syscalls` runs the same static `dd` on the host and in a sandboxed
@@ -233,8 +236,9 @@ print(hypervisors.compare_syscall_prediction(predicted_writes, counts))
 
 # %% tags=["keep_output", "nbval-check-output"]
 for where, ok in syscalls.counted_at_least_n(counts).items():
-    print(f"{where:9s}: kernel counted at least one read() and one write() per byte: {ok}")
-print("both counted by the same kernel:", counts.extra["same_kernel"])
+    print(course.tr("{where:9s}: kernel counted at least one read() and one write() per byte: {ok}")
+          .format(where=where, ok=ok))
+print(course.tr("both counted by the same kernel:"), counts.extra["same_kernel"])
 
 # %% [markdown]
 # The container's `dd` made the same calls, counted by the **same host kernel**: a container has no
@@ -280,7 +284,8 @@ syscalls.SYSCALL_NUMBERS
 # %% tags=["keep_output", "nbval-check-output"]
 t = syscalls.SYSCALL_NUMBERS
 linux, mac = t[(t.os == "Linux") & (t.arch == "x86-64")].iloc[0], t[t.os == "macOS"].iloc[0]
-print(f"write(): Linux x86-64 call {linux.write}, macOS call {mac.write}; same number: {linux.write == mac.write}")
+print(course.tr("write(): Linux x86-64 call {linux}, macOS call {mac}; same number: {same}")
+      .format(linux=linux.write, mac=mac.write, same=linux.write == mac.write))
 
 # %% [markdown]
 # ## The hypervisor as interpreter (통역가)

@@ -73,7 +73,7 @@ import os
 
 import docker
 
-print("this notebook:          ", os.readlink("/proc/self/ns/pid"))
+print(course.tr("this notebook:").ljust(24), os.readlink("/proc/self/ns/pid"))
 if mode.live:
     box = docker.from_env().containers.run(
         "vlab/busybox:1", ["sleep", "30"], detach=True, labels={"vlab": "1", "vlab.purpose": "glass-box-ns"},
@@ -82,15 +82,15 @@ if mode.live:
         box.reload()
         host_pid = box.attrs["State"]["Pid"]
         inside = box.exec_run(["readlink", "/proc/self/ns/pid"]).output.decode().strip()
-        print("the container, inside:  ", inside)
-        print(f"its first process is PID {host_pid} on the host")
+        print(course.tr("the container, inside:").ljust(24), inside)
+        print(course.tr("its first process is PID {pid} on the host").format(pid=host_pid))
     finally:
         box.remove(force=True)
 else:
     from vlab.labs.namespaces import recorded_pid_namespaces
 
-    print("the container, inside:  ", recorded_pid_namespaces()["container"],
-          "(replay mode: a recorded run; the recording has no host PID)")
+    print(course.tr("the container, inside:").ljust(24), recorded_pid_namespaces()["container"],
+          course.tr("(replay mode: a recorded run; the recording has no host PID)"))
 
 # %% [markdown]
 # vlab does this with more care: `namespaces.views()` below goes through the sandbox (every limit, a run label for
@@ -137,7 +137,7 @@ from vlab.plots import namespaces as isoplots
 
 views = namespaces.views()
 print(views.extra["host_note"])
-print("columns of views.samples:", list(views.samples.columns))
+print(course.tr("columns of views.samples:"), list(views.samples.columns))
 
 # %% [markdown]
 # ### Exercise 1: which namespaces are shared?
@@ -217,7 +217,8 @@ isoplots.namespace_overview(views);
 
 # %%
 for row in views.samples.query("group == 'namespace'").itertuples():
-    print(f"{row.probe:7s} {'OWN   ' if row.differs else 'SHARED'}  {row.note}")
+    status = course.tr("OWN") if row.differs else course.tr("SHARED")
+    print(f"{row.probe:7s} {status:6s}  {row.note}")
 
 # %% [markdown]
 # - **PID namespace (PID 네임스페이스)**: the container numbers its processes from 1 and cannot see the host's.
@@ -260,11 +261,11 @@ for row in views.samples.query("group == 'namespace'").itertuples():
 
 # %% tags=["keep_output", "nbval-check-output"]
 pid1 = namespaces.pid1()
-print("PID of the container's first process, seen from inside:", namespaces.container_pid(pid1))
+print(course.tr("PID of the container's first process, seen from inside:"), namespaces.container_pid(pid1))
 
 # %%
-print("processes the container sees:\n" + views.extra["ps"])
-print("\nprocesses this notebook's namespace sees:",
+print(course.tr("processes the container sees:") + "\n" + views.extra["ps"])
+print("\n" + course.tr("processes this notebook's namespace sees:"),
       views.samples.query("probe == 'processes'")["host"].iloc[0])
 
 # %% [markdown]
@@ -290,7 +291,7 @@ print("\nprocesses this notebook's namespace sees:",
 # %%
 shared = namespaces.sharing()
 print(shared.extra["how"])
-print("B sees these processes:", shared.extra["b_sees_processes"])
+print(course.tr("B sees these processes:"), shared.extra["b_sees_processes"])
 shared.samples
 
 # %% [markdown]

@@ -43,7 +43,7 @@ import pandas as pd
 
 from vlab.labs import by_hand
 
-pd.DataFrame(by_hand.HISTORY, columns=["year", "what", "in one line"])
+pd.DataFrame(by_hand.HISTORY, columns=[course.tr("year"), course.tr("what"), course.tr("in one line")])
 
 # %% [markdown]
 # So **LXC (Linux Containers, 2008)** is not a kernel feature: it is a library and a set of `lxc-*` commands that
@@ -96,11 +96,12 @@ if mode.live:
                                    mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none")
     try:
         tar = tarfile.open(fileobj=io.BytesIO(b"".join(box.export())))
-        print(f"{len(tar.getnames())} files in the image's filesystem, e.g. {sorted(tar.getnames())[:4]}")
+        names = sorted(tar.getnames())
+        print(course.tr("{n} files in the image's filesystem, e.g. {examples}").format(n=len(names), examples=names[:4]))
     finally:
         box.remove(force=True)
 else:
-    print("replay mode: no engine to export from; the runs below are recorded ones.")
+    print(course.tr("replay mode: no engine to export from; the runs below are recorded ones."))
 
 # %% [markdown]
 # vlab does this with more care: `by_hand.Bundle()` exports through the sandbox (run label, clean-up after a crash),
@@ -118,7 +119,8 @@ else:
 
 # %%
 reason = by_hand.live_reason()
-print("live: runc runs your configs here" if not reason else f"not live ({reason}): you will see recorded runs")
+print(course.tr("live: runc runs your configs here") if not reason
+      else course.tr("not live ({reason}): you will see recorded runs").format(reason=reason))
 
 # %% [markdown]
 # ## Exercise 1: write the namespaces and limits
@@ -189,7 +191,7 @@ import json
 from vlab.core.exercise import is_blank
 
 if is_blank(my_namespaces) or is_blank(my_resources):
-    print("Finish exercise 1 first; until then the cells below use Docker's defaults.")
+    print(course.tr("Finish exercise 1 first; until then the cells below use Docker's defaults."))
     my_namespaces, my_resources = list(by_hand.DEFAULT_NAMESPACES), {"memory": {"limit": by_hand.MEMORY_LIMIT},
                                                                       "pids": {"limit": by_hand.PIDS_LIMIT}}
 config = by_hand.make_config(my_namespaces, memory=my_resources["memory"]["limit"],
@@ -241,12 +243,13 @@ for key in ("hostname", "my_pid", "processes", "ps", "alloc"):
 
 # %%
 killed = full["alloc"].strip() == "exit 137"
-print(f"measured: {'killed' if killed else 'finishes'}; you predicted: {predicted_alloc}")
+print(course.tr("measured: {measured}; you predicted: {predicted}").format(measured="killed" if killed else "finishes",
+                                                                          predicted=predicted_alloc))
 if predicted_alloc in ("finishes", "killed"):
-    print("right: the cgroup's memory limit holds for every process in the container." if
+    print(course.tr("right: the cgroup's memory limit holds for every process in the container.") if
           (predicted_alloc == "killed") == killed else
-          "not this time: the memory limit is a cgroup limit on the whole container, so the 64 MiB process is "
-          "killed, not slowed down.")
+          course.tr("not this time: the memory limit is a cgroup limit on the whole container, "
+                    "so the 64 MiB process is killed, not slowed down."))
 
 # %% [markdown]
 # The container's first process is **PID 1**, its hostname is the one in `config.json`, and it sees only its own
@@ -300,7 +303,7 @@ by_hand.check_hostname_verdict(uses_host_hostname, no_uts)
 ns_without_uts = [ns for ns in my_namespaces if ns["type"] != "uts"]
 no_uts, note = by_hand.try_config(by_hand.make_config(ns_without_uts))
 uses_host_hostname = no_uts["hostname"] == no_uts["host_hostname"]
-print(note, "| hostname inside:", no_uts["hostname"], "| host:", no_uts["host_hostname"])
+print(note, "|", course.tr("hostname inside:"), no_uts["hostname"], "|", course.tr("host:"), no_uts["host_hostname"])
 by_hand.check_hostname_verdict(uses_host_hostname, no_uts)
 
 # %% [markdown]
@@ -329,12 +332,13 @@ by_hand.check_hostname_verdict(uses_host_hostname, no_uts)
 # %%
 no_pid, note_pid = by_hand.try_config(by_hand.make_config([t for t in by_hand.DEFAULT_NAMESPACES if t != "pid"]))
 no_mem, note_mem = by_hand.try_config(by_hand.make_config(by_hand.DEFAULT_NAMESPACES, memory=None))
-pd.DataFrame({"full config": full, "no PID namespace": no_pid, "no memory limit": no_mem}).loc[
+pd.DataFrame({course.tr("full config"): full, course.tr("no PID namespace"): no_pid,
+              course.tr("no memory limit"): no_mem}).loc[
     ["my_pid", "processes", "alloc"]]
 
 # %%
 print(note_pid)
-print("ps without a PID namespace:\n" + no_pid["ps"])
+print(course.tr("ps without a PID namespace:") + "\n" + no_pid["ps"])
 
 # %% [markdown]
 # ## Key points
