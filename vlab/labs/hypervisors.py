@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from vlab.core.errors import BadParameter
 from vlab.core.exercise import Feedback, checker, not_yet, passed, wrong
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _, language
 
 __all__ = [
     "LAYERS", "Layer", "NOTES", "STACKS", "check_extra_calls", "check_io_reader", "compare_syscall_prediction",
@@ -100,30 +100,34 @@ STACKS: dict[str, list[list[str]]] = {
 }
 
 NOTES: dict[str, str] = {
-    "bare metal": "One OS, many programs: cheap and fast, but one program's crash or hunger hits the others "
-                  "(interference, 간섭). Isolation means one server per service.",
-    "type-1 hypervisor": "The hypervisor is the lowest software: each VM brings its own guest kernel. Strong "
-                         "isolation, one kernel per VM to boot and feed.",
-    "type-2 hypervisor": "The hypervisor is a program on a host OS (VirtualBox on your laptop). Two kernels on "
-                         "the way down: the guest's and the host's.",
-    "container": "No guest kernel: containers are isolated processes on the one host kernel, whose namespaces "
+    "bare metal": N_("One OS, many programs: cheap and fast, but one program's crash or hunger hits the others "
+                  "(interference, 간섭). Isolation means one server per service."),
+    "type-1 hypervisor": N_("The hypervisor is the lowest software: each VM brings its own guest kernel. Strong "
+                         "isolation, one kernel per VM to boot and feed."),
+    "type-2 hypervisor": N_("The hypervisor is a program on a host OS (VirtualBox on your laptop). Two kernels on "
+                         "the way down: the guest's and the host's."),
+    "container": N_("No guest kernel: containers are isolated processes on the one host kernel, whose namespaces "
                  "and cgroups isolate them; the engine only sets them up. Light and fast, but they must use the "
-                 "host's kernel (another Linux distribution works; a Windows program on a Linux kernel does not).",
+                 "host's kernel (another Linux distribution works; a Windows program on a Linux kernel does not)."),
 }
 
 
 def stack(name: str) -> list[list[str]]:
     """The layers of a stack, bottom-up."""
     if not isinstance(name, str) or name not in STACKS:
-        raise BadParameter(f"unknown stack {name!r}", f"Choose one of: {', '.join(STACKS)}.")
+        raise BadParameter(_("unknown stack {name!r}").format(name=name),
+                           _("Choose one of: {names}.").format(names=", ".join(STACKS)))
     return STACKS[name]
 
 
-def explain(layer: str, korean: bool = False) -> str:
-    """One-paragraph explanation of a layer, in English (or Korean)."""
+def explain(layer: str, korean: bool | None = None) -> str:
+    """One-paragraph explanation of a layer, in English or Korean (``None``: the learner's language)."""
     if not isinstance(layer, str) or layer not in LAYERS:
-        raise BadParameter(f"unknown layer {layer!r}", f"Choose one of: {', '.join(LAYERS)}.")
+        raise BadParameter(_("unknown layer {layer!r}").format(layer=layer),
+                           _("Choose one of: {names}.").format(names=", ".join(LAYERS)))
     lay = LAYERS[layer]
+    if korean is None:
+        korean = language() == "ko"
     return lay.what_ko if korean else lay.what
 
 
@@ -142,16 +146,18 @@ def compare_syscall_prediction(predicted: object, counts) -> str:
     """Set the learner's predicted write() count for the container's ``dd`` against what the kernel counted."""
     row = _row(counts, "container")
     n, writes = int(row["n"]), int(row["syscw"])
-    fact = (f"The kernel counted {writes} write() calls for the container's dd copying {n} bytes one at a time: "
-            f"one per byte plus {writes - n} for starting and finishing. A container adds no system calls of its own: "
-            "they go straight to the host kernel, which counts them like any process's.")
+    fact = _("The kernel counted {writes} write() calls for the container's dd copying {n} bytes one at a time: "
+             "one per byte plus {extra} for starting and finishing. A container adds no system calls of its own: "
+             "they go straight to the host kernel, which counts them like any process's.").format(
+        writes=writes, n=n, extra=writes - n)
     if not isinstance(predicted, int | float) or isinstance(predicted, bool):
-        return "No prediction recorded. " + fact
+        return _("No prediction recorded. {context}").format(context=fact)
     if abs(predicted - writes) <= max(10, 0.01 * writes):
-        return f"You predicted {predicted:g}: right. " + fact
+        return _("You predicted {n:g}: right. {fact}").format(n=predicted, fact=fact)
     if predicted > writes:
-        return f"You predicted {predicted:g}: more than measured, as if the container added calls. " + fact
-    return f"You predicted {predicted:g}: fewer than measured. " + fact
+        return _("You predicted {n:g}: more than measured, as if the container added calls. {fact}").format(
+            n=predicted, fact=fact)
+    return _("You predicted {n:g}: fewer than measured. {fact}").format(n=predicted, fact=fact)
 
 
 @checker
