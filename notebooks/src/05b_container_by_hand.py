@@ -43,7 +43,9 @@ import pandas as pd
 
 from vlab.labs import by_hand
 
-pd.DataFrame(by_hand.HISTORY, columns=[course.tr("year"), course.tr("what"), course.tr("in one line")])
+# each step's one-line description, in this notebook's language
+history = [(year, what, course.tr(line)) for year, what, line in by_hand.HISTORY]
+pd.DataFrame(history, columns=[course.tr("year"), course.tr("what"), course.tr("in one line")])
 
 # %% [markdown]
 # So **LXC (Linux Containers, 2008)** is not a kernel feature: it is a library and a set of `lxc-*` commands that
