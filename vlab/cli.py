@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from vlab.core.errors import VlabError
+from vlab.core.i18n import _
 from vlab.labs import registry
 
 
@@ -47,20 +48,25 @@ def _record_folder(out: str | None) -> Path:
     if out is not None:
         folder = Path(out).expanduser()
         if folder.exists() and not folder.is_dir():
-            raise BadParameter(f"--out {folder} is a file, not a folder", "Give a folder, e.g. --out rec/lab-pc.")
+            raise BadParameter(_("--out {folder} is a file, not a folder").format(folder=folder),
+                               _("Give a folder, e.g. --out rec/lab-pc."))
     else:
         folder = replay.shipped_dir()
         if any(part in {"site-packages", "dist-packages"} for part in folder.parts):
-            raise BadParameter(f"vlab is installed as a package ({folder}): recordings never go into site-packages",
-                               "Give a folder: vlab record --out DIR, then replay it with VLAB_RECORDING=DIR.")
+            raise BadParameter(_("vlab is installed as a package ({folder}): recordings never go into "
+                                 "site-packages").format(folder=folder),
+                               _("Give a folder: vlab record --out DIR, then replay it with VLAB_RECORDING=DIR."))
     if any(part in {"site-packages", "dist-packages"} for part in folder.resolve().parts):
-        raise BadParameter(f"--out {folder} is inside site-packages", "Give a folder of your own, e.g. --out ~/rec.")
+        raise BadParameter(_("--out {folder} is inside site-packages").format(folder=folder),
+                           _("Give a folder of your own, e.g. --out ~/rec."))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadParameter(f"cannot create {folder}: {exc.strerror or exc}", "Give a folder you can write.") from exc
+        raise BadParameter(_("cannot create {folder}: {error}").format(folder=folder, error=exc.strerror or exc),
+                           _("Give a folder you can write.")) from exc
     if not os.access(folder, os.W_OK):
-        raise BadParameter(f"cannot write to {folder}", "Give a folder you own: vlab record --out DIR.")
+        raise BadParameter(_("cannot write to {folder}").format(folder=folder),
+                           _("Give a folder you own: vlab record --out DIR."))
     return folder
 
 
@@ -73,23 +79,26 @@ def _record(args) -> int:
     kinds = recording_kinds()
     if args.only is not None:  # check the names before recording anything
         if not args.only:
-            raise BadParameter("--only needs at least one KIND", f"Kinds: {' '.join(kinds)}.")
+            raise BadParameter(_("--only needs at least one KIND"), _("Kinds: {kinds}.").format(kinds=" ".join(kinds)))
         unknown = [k for k in args.only if k not in kinds]
         if unknown:
-            raise BadParameter(f"unknown recording kind(s): {' '.join(unknown)}", f"Kinds: {' '.join(kinds)}.")
+            raise BadParameter(_("unknown recording kind(s): {kinds}").format(kinds=" ".join(unknown)),
+                               _("Kinds: {kinds}.").format(kinds=" ".join(kinds)))
     if settings.forced_mode() == "replay":
-        raise replay.RecordingRefused("vlab record measures live only, and VLAB_MODE=replay is set: nothing recorded.",
-                                      "Unset VLAB_MODE (or set VLAB_MODE=live) on a machine with Docker.")
+        raise replay.RecordingRefused(
+            _("vlab record measures live only, and VLAB_MODE=replay is set: nothing recorded."),
+            _("Unset VLAB_MODE (or set VLAB_MODE=live) on a machine with Docker."))
     folder = _record_folder(args.out)
     current = mode.current()
     if not current.live:
-        raise replay.RecordingRefused(f"vlab record measures live only, and this machine is in replay mode: "
-                                      f"{current.reason}", current.fix or replay.RecordingRefused.hint)
+        raise replay.RecordingRefused(_("vlab record measures live only, and this machine is in replay mode: "
+                                        "{reason}").format(reason=current.reason),
+                                      current.fix or replay.RecordingRefused.hint)
     todo = registry.recorders(args.only)
     virt = hostprobe.virtualization()
-    print(f"recording {len(todo)} kind(s) into {folder}")
+    print(_("recording {n} kind(s) into {folder}").format(n=len(todo), folder=folder))
     here = {"host_virtualization": virt, "cpu_count": os.cpu_count(), "load_before": hostprobe.load_average()}
-    print(f"this machine: {hostprobe.describe_machine(here)}")
+    print(_("this machine: {machine}").format(machine=hostprobe.describe_machine(here)))
     done: list[str] = []
     with replay.recording():
         for i, (kind, fn) in enumerate(todo, 1):
@@ -97,19 +106,22 @@ def _record(args) -> int:
             load_before, t0 = hostprobe.load_average(), time.monotonic()
             res = fn(args.quick)
             if res.replayed:
-                raise replay.RecordingRefused(f"the {kind!r} measurement returned replayed data: not saved.")
+                raise replay.RecordingRefused(_("the {kind!r} measurement returned replayed data: not saved.").format(
+                    kind=kind))
             res.provenance.setdefault("host_virtualization", virt)
             res.provenance.update({"load_before": load_before, "load_after": hostprobe.load_average(),
                                    "recorded_by": "vlab record", "quick": bool(args.quick)})
             path = replay.save(kind, res, folder)
             done.append(kind)
-            partial = " (partial: interrupted)" if res.partial else ""
+            partial = _(" (partial: interrupted)") if res.partial else ""
             loads = [x[0] if x else "?" for x in (load_before, res.provenance["load_after"])]
-            print(f"      saved {path} ({len(res.samples)} samples, {time.monotonic() - t0:.0f} s, "
-                  f"load {loads[0]} → {loads[1]}){partial}")
-    print(f"recorded {len(done)} measurement(s) into {folder}: {', '.join(done) or 'none'}")
+            print("      " + _("saved {path} ({n} samples, {s:.0f} s, load {before} → {after})").format(
+                path=path, n=len(res.samples), s=time.monotonic() - t0, before=loads[0], after=loads[1]) + partial)
+    print(_("recorded {n} measurement(s) into {folder}: {kinds}").format(
+        n=len(done), folder=folder, kinds=", ".join(done) or _("none")))
     if done and folder != replay.shipped_dir():
-        print(f"replay them with: VLAB_RECORDING={folder}  (compare machines: vlab compare {folder} OTHER_DIR)")
+        print(_("replay them with: VLAB_RECORDING={folder}  (compare machines: vlab compare {folder} "
+                "OTHER_DIR)").format(folder=folder))
     return 0 if done else 1
 
 
@@ -166,13 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         install_cleanup_handlers()
         return int(args.func(args) or 0)
     except VlabError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {error}").format(error=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         from vlab.core.sandbox import remove_all_live
 
         remove_all_live()
-        print("interrupted: containers removed, partial results kept where a path was given.", file=sys.stderr)
+        print(_("interrupted: containers removed, partial results kept where a path was given."), file=sys.stderr)
         return 130
 
 
