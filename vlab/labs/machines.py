@@ -23,13 +23,15 @@ import pandas as pd
 from vlab.core import replay
 from vlab.core.errors import BadParameter, DataError
 from vlab.core.hostprobe import describe_machine
+from vlab.core.i18n import N_, _
 from vlab.core.results import Results
 from vlab.core.results import load as load_file
 
 __all__ = ["GROUPS", "Comparison", "Machine", "as_json", "compare", "format_table", "headline", "load_machine"]
 
 #: headline groups in display order, with their unit
-GROUPS = {"start phases": "ms", "ladder": "ms", "VM boot": "ms", "overhead ratios": "× native"}
+GROUPS = {N_("start phases"): "ms", N_("ladder"): "ms", N_("VM boot"): "ms",
+          N_("overhead ratios"): "× native"}  # keys are identifiers; _() them when shown
 START_PHASES = ("create", "start", "exit", "remove", "total")
 
 
@@ -50,26 +52,28 @@ class Machine:
     def describe(self) -> str:
         p = self.provenance
         engine = (p.get("engine") or {}).get("server_version", "?")
-        return (f"{p.get('host', '?')}: {describe_machine(p)}; kernel {p.get('kernel', '?')}, Docker {engine}, "
-                f"{str(p.get('date', '?'))[:10]}")
+        return _("{host}: {machine}; kernel {kernel}, Docker {engine}, {date}").format(
+            host=p.get("host", "?"), machine=describe_machine(p), kernel=p.get("kernel", "?"), engine=engine,
+            date=str(p.get("date", "?"))[:10])
 
 
 def load_machine(path: str | Path) -> Machine:
     """Read a recording folder (checksums verified) or one recording file."""
     if not isinstance(path, str | Path) or not str(path).strip():
-        raise BadParameter(f"{path!r} is not a path", "Give a recording folder or a recording file.")
+        raise BadParameter(_("{path!r} is not a path").format(path=path),
+                           _("Give a recording folder or a recording file."))
     p = Path(path).expanduser()
     if p.is_dir():
         kinds = replay.available(p)
         if not kinds:
-            raise DataError(f"{p} holds no recordings (no {replay.MANIFEST})",
-                            "Give a folder written by `vlab record --out DIR`.")
+            raise DataError(_("{path} holds no recordings (no {manifest})").format(path=p, manifest=replay.MANIFEST),
+                            _("Give a folder written by `vlab record --out DIR`."))
         recs = {k: replay.load(k, p) for k in kinds}
     elif p.is_file():
         res = load_file(p)
         recs = {res.kind: res}
     else:
-        raise DataError(f"No recording folder or file at {p}", "Check the path.")
+        raise DataError(_("No recording folder or file at {path}").format(path=p), _("Check the path."))
     return Machine(label=str(p), source=str(p), recordings=recs)
 
 
@@ -145,7 +149,8 @@ def compare(paths) -> Comparison:
     if isinstance(paths, str | Path):
         paths = [paths]
     if not isinstance(paths, list | tuple) or not paths:
-        raise BadParameter("compare needs at least one recording folder or file", "e.g. compare(['rec/a', 'rec/b'])")
+        raise BadParameter(_("compare needs at least one recording folder or file"),
+                           _("e.g. compare(['rec/a', 'rec/b'])"))
     machines = [load_machine(p) for p in paths]
     _labels(machines)
     columns = {}
@@ -160,22 +165,22 @@ def compare(paths) -> Comparison:
 
 def format_table(comparison: Comparison) -> str:
     """The comparison as plain text for a terminal: machines first, then one block per group."""
-    lines = ["Machines:"]
+    lines = [_("Machines:")]
     lines += [f"  {m.label}: {m.describe()}  [{m.source}]" for m in comparison.machines]
     t = comparison.table
     if t.empty:
-        lines.append("\nNo headline figures in these recordings (start, ladder, vm_boot, overhead).")
+        lines.append("\n" + _("No headline figures in these recordings (start, ladder, vm_boot, overhead)."))
         return "\n".join(lines)
     labels = list(t.columns)
-    width = max(len(str(f)) for _, f in t.index) + 2
+    width = max(len(str(f)) for _group, f in t.index) + 2
     cols = [max(len(lb), 9) for lb in labels]
     for group, unit in GROUPS.items():
         if group not in t.index.get_level_values(0):
             continue
         lines.append("")
-        lines.append(f"{group} (median, {unit})".ljust(width) + "  ".join(lb.rjust(w) for lb, w in zip(labels, cols,
-                                                                                                          strict=True)))
-        for (_, fig), row in t.loc[[group]].iterrows():
+        heading = _("{group} (median, {unit})").format(group=_(group), unit=unit)
+        lines.append(heading.ljust(width) + "  ".join(lb.rjust(w) for lb, w in zip(labels, cols, strict=True)))
+        for (_group, fig), row in t.loc[[group]].iterrows():
             cells = []
             for lb, w in zip(labels, cols, strict=True):
                 v = row[lb]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from vlab.core.errors import BadParameter
+from vlab.core.i18n import _
 from vlab.core.results import Results
 
 __all__ = ["LABS", "Lab", "bench_labs", "by_bench", "recorders", "recording_kinds"]
@@ -93,4 +94,5 @@ def by_bench(name: str) -> Lab:
     for lab in bench_labs():
         if lab.bench == name:
             return lab
-    raise BadParameter(f"no bench called {name!r}", f"Benches: {', '.join(lab.bench for lab in bench_labs())}.")
+    raise BadParameter(_("no bench called {name!r}").format(name=name),
+                       _("Benches: {names}.").format(names=", ".join(lab.bench for lab in bench_labs())))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from vlab.core.engine import describe
 from vlab.core.errors import BadParameter, DataError, EngineError
+from vlab.core.i18n import _
 
 __all__ = ["PORT", "READY_TIMEOUT_S", "REQUEST_TIMEOUT_S", "Response", "request", "wait_ready"]
 
@@ -60,28 +61,29 @@ class Response:
         try:
             return json.loads(self.body)
         except ValueError as exc:
-            raise DataError(f"The answer from {self.server}{self.path} is not JSON.",
-                            "Only the app and db servers answer in JSON.") from exc
+            raise DataError(_("The answer from {server}{path} is not JSON.").format(server=self.server, path=self.path),
+                            _("Only the app and db servers answer in JSON.")) from exc
 
     def _repr_html_(self) -> str:
         import html
 
-        tag = " <i>(replayed recording)</i>" if self.replayed else ""
+        tag = " <i>{}</i>".format(_("(replayed recording)")) if self.replayed else ""
         heads = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.headers.items())
-        return (f"<b>{self.method} {html.escape(self.path)}</b> → <b>{self.status} {html.escape(self.reason)}</b> "
-                f"from the <b>{self.server}</b> server{tag}<table>{heads}</table>"
-                f"<pre>{html.escape(self.body[:600])}</pre>")
+        return (_("{request} → {status} from the {server} server").format(
+                    request=f"<b>{self.method} {html.escape(self.path)}</b>",
+                    status=f"<b>{self.status} {html.escape(self.reason)}</b>", server=f"<b>{self.server}</b>")
+                + f"{tag}<table>{heads}</table><pre>{html.escape(self.body[:600])}</pre>")
 
 
 def _check_host(host: str) -> None:
     try:
         addr = ipaddress.ip_address(host)
     except ValueError as exc:
-        raise BadParameter(f"{host!r} is not an IP address", "The course only talks to containers on this machine.") \
-            from exc
+        raise BadParameter(_("{host!r} is not an IP address").format(host=host),
+                           _("The course only talks to containers on this machine.")) from exc
     if not (addr.is_private or addr.is_loopback):
-        raise BadParameter(f"{host} is not an address on this machine",
-                           "The course only sends requests to its own containers (private or loopback addresses).")
+        raise BadParameter(_("{host} is not an address on this machine").format(host=host),
+                           _("The course only sends requests to its own containers (private or loopback addresses)."))
 
 
 # The course's own containers sit on this machine's bridge: a proxy (http_proxy, HTTPS_PROXY, ALL_PROXY, as on
@@ -94,7 +96,8 @@ def request(host: str, path: str, *, server: str = "?", port: int = PORT,
     """Send one real HTTP GET to ``host:port`` and return what came back (4xx/5xx included)."""
     _check_host(host)
     if not isinstance(path, str) or not path.startswith("/"):
-        raise BadParameter(f"path={path!r} must start with '/'", "For example '/' or '/cgi-bin/app?n=10'.")
+        raise BadParameter(_("path={path!r} must start with '/'").format(path=path),
+                           _("For example '/' or '/cgi-bin/app?n=10'."))
     url = f"http://{host}:{port}{path}"
     t0 = time.perf_counter()
     try:
@@ -103,8 +106,9 @@ def request(host: str, path: str, *, server: str = "?", port: int = PORT,
     except urllib.error.HTTPError as err:
         status, reason, headers, raw = err.code, err.reason or "", dict(err.headers or {}), err.read()
     except (urllib.error.URLError, OSError) as exc:
-        raise EngineError(f"No answer from the {server} server at {host}:{port}: {exc}",
-                          "Check that the server container is still running (re-run the cell that starts it).") \
+        raise EngineError(_("No answer from the {server} server at {host}:{port}: {error}").format(
+            server=server, host=host, port=port, error=exc),
+                          _("Check that the server container is still running (re-run the cell that starts it).")) \
             from exc
     ms = (time.perf_counter() - t0) * 1e3
     return Response(server, "GET", path, int(status), str(reason), {str(k): str(v) for k, v in headers.items()},
@@ -122,13 +126,14 @@ def wait_ready(host: str, port: int = PORT, timeout: float = READY_TIMEOUT_S) ->
         except OSError as exc:
             last = exc
             time.sleep(0.05)
-    hint = "Check that the container runs (`docker ps --filter label=vlab`)."
+    hint = _("Check that the container runs (`docker ps --filter label=vlab`).")
     try:
         if describe().in_vm:
-            hint = ("Your engine runs inside a VM (Docker Desktop, colima…): container bridge addresses are not "
-                    "reachable from this machine. Run the notebook on Linux, or use replay mode.")
+            hint = _("Your engine runs inside a VM (Docker Desktop, colima…): container bridge addresses are not "
+                     "reachable from this machine. Run the notebook on Linux, or use replay mode.")
     except EngineError:
         pass
-    raise EngineError(f"The server at {host}:{port} did not answer within {timeout:.0f} s ({last}).", hint)
+    raise EngineError(_("The server at {host}:{port} did not answer within {timeout:.0f} s ({error}).").format(
+        host=host, port=port, timeout=timeout, error=last), hint)
 
 
