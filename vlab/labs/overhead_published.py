@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
+from vlab.core.i18n import _
 
 __all__ = [
     "COMPARISONS", "Comparison", "MEMORY_FIGURES", "citations", "figures_table", "memory_figures", "published_ratios",
@@ -94,25 +95,27 @@ def figures_table(path: Path | None = None) -> dict[str, dict]:
 def _value(rows: dict[str, dict], fid: str) -> float:
     row = rows.get(fid)
     if row is None:
-        raise DataError(f"published figure {fid!r} is missing from data/published_figures.tsv",
-                        "Re-install vlab (`pip install -e .`) so the data files are present.")
+        raise DataError(_("published figure {fid!r} is missing from data/published_figures.tsv").format(fid=fid),
+                        _("Re-install vlab (`pip install -e .`) so the data files are present."))
     try:
         return float(str(row["value"]).replace(",", ""))
     except ValueError as exc:
-        raise DataError(f"published figure {fid!r} has a non-numeric value {row['value']!r}") from exc
+        raise DataError(_("published figure {fid!r} has a non-numeric value {value!r}").format(
+            fid=fid, value=row["value"])) from exc
 
 
 def time_ratio(system: float, baseline: float, *, higher_is_better: bool) -> float:
     """A published pair as a time ratio (>1 = slower than the baseline)."""
     if system <= 0 or baseline <= 0:
-        raise DataError("published values must be positive")
+        raise DataError(_("published values must be positive"))
     return baseline / system if higher_is_better else system / baseline
 
 
 def published_ratios(groups: tuple[str, ...] | list[str] | None = None, path: Path | None = None) -> pd.DataFrame:
     """Published comparisons as time ratios: group, label, kind, ratio, source_id, locator."""
     if groups is not None and (isinstance(groups, str) or not isinstance(groups, list | tuple | set | frozenset)):
-        raise BadParameter(f"groups={groups!r} is not a list of groups", "For example groups=['cpu', 'io'].")
+        raise BadParameter(_("groups={groups!r} is not a list of groups").format(groups=groups),
+                           _("For example groups=['cpu', 'io']."))
     rows = figures_table(path)
     out = []
     for c in COMPARISONS:
@@ -143,8 +146,8 @@ def memory_figures(path: Path | None = None) -> pd.DataFrame:
     for fid in MEMORY_FIGURES:
         row = rows.get(fid) or rows.get(f"{fid}-min")
         if row is None:
-            raise DataError(f"published figure {fid!r} is missing from data/published_figures.tsv",
-                            "Re-install vlab (`pip install -e .`) so the data files are present.")
+            raise DataError(_("published figure {fid!r} is missing from data/published_figures.tsv").format(fid=fid),
+                            _("Re-install vlab (`pip install -e .`) so the data files are present."))
         out.append({"figure_id": fid, "system": row.get("system", ""), "metric": row.get("metric", ""),
                     "figure": shown(rows, fid), "source_id": row.get("source_id", "")})
     return pd.DataFrame(out, columns=["figure_id", "system", "metric", "figure", "source_id"])
@@ -154,7 +157,8 @@ def citations(source_ids: list[str] | None = None, path: Path | None = None) -> 
     """Full citations from data/bibliography.tsv for the given source ids (all when None)."""
     if source_ids is not None and (isinstance(source_ids, str)
                                    or not isinstance(source_ids, list | tuple | set | frozenset)):
-        raise BadParameter(f"source_ids={source_ids!r} is not a list of source ids", "For example ['FEL15'].")
+        raise BadParameter(_("source_ids={source_ids!r} is not a list of source ids").format(source_ids=source_ids),
+                           _("For example ['FEL15']."))
     path = path or _data_dir() / "bibliography.tsv"
     out: dict[str, str] = {}
     if path.exists():
