@@ -70,7 +70,7 @@ def check_start_stats(median_ms, p95_ms, res: Results) -> Feedback:
                      _("Filter config == 'baseline', phase == 'start', warmup False; then take the `ms` column."))
     if not any(_close(p95_ms, p) for p in p95s):
         if _close(p95_ms, float(x.max())):
-            return wrong(_("that is the maximum; p95 is the time 95 % of trials stay under"),
+            return wrong(_("that is the maximum; p95 is the time that 95 in 100 trials stay under"),
                          _("Use .quantile(0.95)."))
         if _close(p95_ms, float(np.percentile(x, 5))):
             return wrong(_("that is the 5th percentile, not the 95th"), _("quantile takes a fraction: 0.95."))
