@@ -34,6 +34,7 @@ from os import PathLike
 import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
+from vlab.core.i18n import _
 
 __all__ = [
     "BIBLIOGRAPHY_FILE", "BIB_COLUMNS", "BOUNDS", "CLOCKS", "COLUMNS", "FIGURES_FILE", "KEY_BOOT_GROUPS", "KINDS",
@@ -332,16 +333,18 @@ def figures(kind: str | None = None, metric_group: str | None = None, source_id:
     """Shipped figures, optionally filtered by kind, metric group and source."""
     for name, value in (("kind", kind), ("metric_group", metric_group), ("source_id", source_id)):
         if value is not None and not isinstance(value, str):
-            raise BadParameter(f"{name}={value!r} must be text or None.")
+            raise BadParameter(_("{name}={value!r} must be text or None.").format(name=name, value=value))
     if kind is not None and kind not in KINDS:
-        raise BadParameter(f"kind={kind!r} is not a known kind.", f"Use one of: {', '.join(KINDS)}.")
+        raise BadParameter(_("kind={kind!r} is not a known kind.").format(kind=kind),
+                           _("Use one of: {names}.").format(names=", ".join(KINDS)))
     if metric_group is not None and metric_group not in METRIC_GROUPS:
-        raise BadParameter(f"metric_group={metric_group!r} is not a known metric group.",
-                           "See vlab.labs.vm.recorded.metric_groups() for the ids.")
+        raise BadParameter(_("metric_group={group!r} is not a known metric group.").format(group=metric_group),
+                           _("See vlab.labs.vm.recorded.metric_groups() for the ids."))
     df = load()
     if source_id is not None and source_id not in set(df["source_id"]):
         known = ", ".join(sorted(set(df["source_id"])))
-        raise BadParameter(f"source_id={source_id!r} has no figures.", f"Use one of: {known}.")
+        raise BadParameter(_("source_id={source_id!r} has no figures.").format(source_id=source_id),
+                           _("Use one of: {names}.").format(names=known))
     mask = pd.Series(True, index=df.index)
     if kind is not None:
         mask &= df["kind"] == kind
@@ -360,15 +363,16 @@ def boot_figures(groups: list[str] | tuple[str, ...] | None = None, *, include_u
     against their source (``verified == "no"``) are left out unless ``include_unverified=True``.
     """
     if not isinstance(include_unverified, bool):
-        raise BadParameter(f"include_unverified={include_unverified!r} must be True or False.")
+        raise BadParameter(_("include_unverified={value!r} must be True or False.").format(value=include_unverified))
     boot = [g.id for g in METRIC_GROUPS.values() if g.boot]
     if groups is not None:
         if isinstance(groups, str) or not isinstance(groups, list | tuple | set | frozenset):
-            raise BadParameter(f"groups={groups!r} is not a list of metric groups", f"Use some of: {', '.join(boot)}.")
+            raise BadParameter(_("groups={groups!r} is not a list of metric groups").format(groups=groups),
+                               _("Use some of: {names}.").format(names=", ".join(boot)))
         bad = [g for g in groups if g not in boot]
         if bad:
-            raise BadParameter(f"Not boot/start metric groups: {', '.join(map(repr, bad))}.",
-                               f"Use some of: {', '.join(boot)}.")
+            raise BadParameter(_("Not boot/start metric groups: {names}.").format(names=", ".join(map(repr, bad))),
+                               _("Use some of: {names}.").format(names=", ".join(boot)))
         boot = [g for g in boot if g in groups]
     df = load()
     df = df[df["metric_group"].isin(boot) & (include_unverified | (df["verified"] == "yes"))].copy()
@@ -383,8 +387,8 @@ def prefix(stat: str, bound: str = "") -> str:
     """What goes before a number so it reads as its source says: '≤ ', '> ', 'target ', '~', 'CI baseline '."""
     if stat == "threshold":
         return f"{BOUNDS[bound]} "
-    return {"design_target": "target ", "ci_baseline_mean": "CI baseline ", "approx": "~", "mean_approx": "~"}.get(
-        stat, "")
+    return {"design_target": _("target "), "ci_baseline_mean": _("CI baseline "), "approx": "~",
+            "mean_approx": "~"}.get(stat, "")
 
 
 def _num(value: float) -> str:
@@ -398,8 +402,8 @@ def collapse_ranges(df: pd.DataFrame) -> pd.DataFrame:
     Other rows get ``value_max`` = ``value``. A range whose partner was filtered out is completed from the table.
     """
     if not isinstance(df, pd.DataFrame) or not {"figure_id", "stat", "value"} <= set(df.columns):
-        raise BadParameter("collapse_ranges needs a figures frame (figure_id, stat, value).",
-                           "Pass a frame from vlab.labs.vm.recorded.load(), figures() or boot_figures().")
+        raise BadParameter(_("collapse_ranges needs a figures frame (figure_id, stat, value)."),
+                           _("Pass a frame from vlab.labs.vm.recorded.load(), figures() or boot_figures()."))
     full = None
     rows, done = [], set()
     for _, r in df.iterrows():
@@ -458,7 +462,8 @@ def figure(figure_id: str) -> pd.Series:
     table = collapse_ranges(load())
     hit = table[table["figure_id"] == figure_id] if isinstance(figure_id, str) else table.iloc[:0]
     if hit.empty:
-        raise BadParameter(f"No published figure {figure_id!r}.", "See vlab.labs.vm.recorded.load() for the ids.")
+        raise BadParameter(_("No published figure {figure_id!r}.").format(figure_id=figure_id),
+                           _("See vlab.labs.vm.recorded.load() for the ids."))
     return hit.iloc[0]
 
 
@@ -469,7 +474,7 @@ def quote(figure_id: str) -> str:
                                "ci_baseline_mean") else f" {r['stat'].replace('_', ' ')}"
     text = f"{figure_text(r)}{stat} [{r['source_id']}]"
     if r["verified"] != "yes":
-        text += " (unverified)"
+        text += _(" (unverified)")
     return f"{text} ({r['caveat']})" if r["caveat"] else text
 
 
@@ -482,7 +487,8 @@ def cite(source_id: str) -> str:
     """A one-line citation for ``source_id``: "[ID] citation (where)"."""
     bib = load_bibliography()
     if not isinstance(source_id, str) or source_id not in bib.index:
-        raise BadParameter(f"No source {source_id!r} in the bibliography.", f"Use one of: {', '.join(bib.index)}.")
+        raise BadParameter(_("No source {source_id!r} in the bibliography.").format(source_id=source_id),
+                           _("Use one of: {names}.").format(names=", ".join(bib.index)))
     row = bib.loc[source_id]
     where = f" ({row['where']})" if row["where"].strip() else ""
     return f"[{source_id}] {row['citation']}{where}"
