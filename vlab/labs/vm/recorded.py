@@ -406,7 +406,7 @@ def collapse_ranges(df: pd.DataFrame) -> pd.DataFrame:
                            _("Pass a frame from vlab.labs.vm.recorded.load(), figures() or boot_figures()."))
     full = None
     rows, done = [], set()
-    for _, r in df.iterrows():
+    for _i, r in df.iterrows():
         if r["stat"] not in ("range_min", "range_max"):
             rows.append({**r.to_dict(), "value_max": r["value"]})
             continue
