@@ -82,7 +82,7 @@ def _native(n: int) -> str:
     proc = subprocess.run([bb, "sh", "-c", SCRIPT.replace("{n}", str(n))], capture_output=True, text=True,
                           timeout=120, env={"BB": bb, "PATH": "/usr/bin:/bin"})
     if proc.returncode != 0:
-        raise ToolMissing(f"busybox sh failed natively: {proc.stderr.strip()[:200]}")
+        raise ToolMissing(_("busybox sh failed natively: {stderr}").format(stderr=proc.stderr.strip()[:200]))
     return proc.stdout
 
 
@@ -131,8 +131,9 @@ def raw_getpid() -> tuple[int, int]:
     """Call getpid by its number through libc ``syscall()``; returns (number, result). Linux only."""
     number = _GETPID.get(platform.machine())
     if not sys.platform.startswith("linux") or number is None:
-        raise ToolMissing(f"The raw system-call demo needs Linux on x86 or arm64 (this is {sys.platform} "
-                          f"{platform.machine()}).", "Read the table instead; the idea is the same everywhere.")
+        raise ToolMissing(_("The raw system-call demo needs Linux on x86 or arm64 (this is {system} "
+                            "{machine}).").format(system=sys.platform, machine=platform.machine()),
+                          _("Read the table instead; the idea is the same everywhere."))
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
     return number, int(libc.syscall(number))

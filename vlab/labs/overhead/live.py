@@ -66,8 +66,9 @@ class _Native:
 def _box_run(box, script: str) -> str:
     res = box.exec(["/bin/sh", "-c", script])
     if res.exit_code != 0:
-        raise EngineError(f"workload failed in container {box.name} ({res.exit_code}): {res.stderr.strip()[:200]}",
-                          "Run `vlab doctor`; the course image may be stale (`vlab doctor --build`).")
+        raise EngineError(_("workload failed in container {name} ({code}): {stderr}").format(
+            name=box.name, code=res.exit_code, stderr=res.stderr.strip()[:200]),
+                          _("Run `vlab doctor`; the course image may be stale (`vlab doctor --build`)."))
     return res.stdout
 
 

@@ -113,8 +113,9 @@ class RuncBundle:
             subprocess.run([self.runc, "--root", str(self.state), "delete", "--force", cid],
                            capture_output=True)
         if proc.returncode != 0:
-            raise ToolMissing(f"runc run failed: {proc.stderr.decode(errors='replace').strip()[:200]}",
-                              "runc needs root and a cgroup setup it understands; the other rungs still work.")
+            raise ToolMissing(_("runc run failed: {stderr}").format(
+                stderr=proc.stderr.decode(errors="replace").strip()[:200]),
+                              _("runc needs root and a cgroup setup it understands; the other rungs still work."))
         return ms
 
     def close(self) -> None:
