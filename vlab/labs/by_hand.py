@@ -394,8 +394,7 @@ def check_config_parts(my_namespaces: object, my_resources: object) -> Feedback:
     """Exercise 1: Docker's five namespaces and a 32 MiB memory and 16-process limit, in OCI spelling."""
     if not isinstance(my_namespaces, list):
         return wrong(_("my_namespaces is a {type}, not a list").format(type=type(my_namespaces).__name__),
-                     _("Write [{\"type\": \"pid\"}, "
-                                                                                         "...]."))
+                     _("Write [{\"type\": \"pid\"}, ...]."))
     names = [e.get("type") if isinstance(e, dict) else e for e in my_namespaces]
     if any(n is Ellipsis for n in names):
         return not_yet()
@@ -411,14 +410,12 @@ def check_config_parts(my_namespaces: object, my_resources: object) -> Feedback:
                        "stay the host's in this lab."))
     if not isinstance(my_resources, dict):
         return wrong(_("my_resources should be a dict"),
-                     _("Write {\"memory\": {\"limit\": ...}, \"pids\": {\"limit\": "
-                                                        "...}}."))
+                     _("Write {\"memory\": {\"limit\": ...}, \"pids\": {\"limit\": ...}}."))
     memory = (my_resources.get("memory") or {}).get("limit")
     pids = (my_resources.get("pids") or {}).get("limit")
     if memory != MEMORY_LIMIT:
         return wrong(_("memory limit {memory!r} is not 32 MiB").format(memory=memory),
-                     _("The OCI memory limit is in bytes: 32 * 1024 * "
-                                                                 "1024."))
+                     _("The OCI memory limit is in bytes: 32 * 1024 * 1024."))
     if pids != PIDS_LIMIT:
         return wrong(_("pids limit {pids!r} is not 16").format(pids=pids), _("Write \"pids\": {\"limit\": 16}."))
     return passed(_("five namespaces of its own, 32 MiB and 16 processes at most: Docker's defaults, by hand."))

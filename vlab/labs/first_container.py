@@ -130,8 +130,7 @@ def check_memory_mib(memory_mib: object, facts: FirstLook) -> Feedback:
     if memory_mib == limit:
         return wrong(_("that is still bytes"), _("Divide by 1024 twice."))
     return wrong(_("{memory_mib:g} MiB is not the limit this container had").format(memory_mib=memory_mib),
-                 _("Divide facts.safety[\"Memory\"] by "
-                                                                              "1024**2."))
+                 _("Divide facts.safety[\"Memory\"] by 1024**2."))
 
 
 @checker

@@ -167,8 +167,7 @@ def check_extra_calls(extra: object, counts) -> Feedback:
     want = {str(r.where): int(r.syscr + r.syscw - 2 * r.n) for r in s.itertuples()}
     if not isinstance(extra, dict):
         return wrong(_("extra is a {type}, not a dict").format(type=type(extra).__name__),
-                     _("Build {\"native\": ..., \"container\": "
-                                                                         "...}."))
+                     _("Build {\"native\": ..., \"container\": ...}."))
     missing = sorted(set(want) - {str(k) for k in extra})
     if missing:
         return wrong(_("no entry for {missing}").format(missing=missing),

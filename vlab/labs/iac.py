@@ -428,8 +428,7 @@ def check_my_plan(my_plan: object, env: Environment) -> Feedback:
         want = _reference_plan(desired, actual)
         if not isinstance(got, dict) or set(got) != set(want):
             return wrong(_("when {what}, my_plan returned {got!r}").format(what=what, got=got),
-                         _("Return {\"create\": [...], \"replace\": [...], "
-                                                                     "\"delete\": [...]}."))
+                         _("Return {\"create\": [...], \"replace\": [...], \"delete\": [...]}."))
         got = {k: sorted(v) for k, v in got.items()}
         if got != want:
             bad = next(k for k in want if got[k] != want[k])

@@ -340,8 +340,7 @@ def check_shared_namespaces(shared: object, views_res: Results) -> Feedback:
     unknown = [s for s in got if s not in NS_TYPES]
     if unknown:
         return wrong(_("{unknown} are not namespace types").format(unknown=unknown),
-                     _("The probe column holds: {join}; keep only "
-                                                             "rows whose group is 'namespace'.").format(
+                     _("The probe column holds: {join}; keep only rows whose group is 'namespace'.").format(
                                                                join=', '.join(NS_TYPES)))
     if got == [t for t in NS_TYPES if t not in want] or (got and set(got) <= set(NS_TYPES) - set(want)):
         return wrong(_("{got} are the namespaces the container has of its own, not the shared ones").format(
@@ -371,8 +370,7 @@ def check_ns_reader(ns_of: object) -> Feedback:
     missing = sorted(set(want) - set(got))
     if missing:
         return wrong(_("your dict has no entry for {missing}").format(missing=missing),
-                     _("List every entry of /proc/<pid>/ns (os.listdir) "
-                                                                "or use namespaces.NS_TYPES."))
+                     _("List every entry of /proc/<pid>/ns (os.listdir) or use namespaces.NS_TYPES."))
     differ = sorted(t for t in want if str(got[t]) != want[t])
     if differ:
         return wrong(_("wrong values for {differ}: e.g. {differ2} → {got!r}, expected {want!r}").format(

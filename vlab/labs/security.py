@@ -453,8 +453,7 @@ def check_decoded_caps(names, mask_hex: str) -> Feedback:
     want = decode_caps(mask_hex)
     if isinstance(names, str) or not hasattr(names, "__iter__"):
         return wrong(_("expected a list of names, got {type}").format(type=type(names).__name__),
-                     _("Build a list: one name per set "
-                                                                                "bit."))
+                     _("Build a list: one name per set bit."))
     got = [str(n).upper().removeprefix("CAP_") for n in names]
     if sorted(got) == sorted(want):
         return passed(_("{want} capabilities: {join}. Each set bit i is CAP_NAMES[i].").format(
@@ -462,7 +461,7 @@ def check_decoded_caps(names, mask_hex: str) -> Feedback:
     shifted = [CAP_NAMES[i + 1] for i, n in enumerate(CAP_NAMES[:-1]) if n in want]
     if sorted(got) == sorted(shifted):
         return wrong(_("every name is one place off"), _("Bit 0 is the lowest bit (mask & 1) and CAP_NAMES[0] is "
-                                                      "CHOWN."))
+                       "CHOWN."))
     extra, missing = sorted(set(got) - set(want)), sorted(set(want) - set(got))
     return wrong(_("{got} names; not in the mask: {value}; missing: {value2}").format(
                      got=len(got), value=extra or 'none', value2=missing or 'none'),

@@ -474,8 +474,7 @@ def check_page_hashes(hashes: object, results: Results) -> Feedback:
                      _("Build a list with one hashlib.sha256(...).hexdigest() per response."))
     if len(hashes) != len(want):
         return wrong(_("{hashes} hashes for {want} answers to /").format(hashes=len(hashes), want=len(want)),
-                     _("Keep only responses whose path is "
-                                                                             "\"/\"."))
+                     _("Keep only responses whose path is \"/\"."))
     if not all(isinstance(h, str) for h in hashes):
         return wrong(_("each hash should be a hex string"), _("Call .hexdigest() on the hash object."))
     if list(hashes) != want:

@@ -219,8 +219,7 @@ def check_syscall_ratios(container_ratio, seccomp_ratio, res: Results) -> Feedba
         if abs(got - want) > 1e-6 * want:
             if abs(got - inverse) <= 1e-6 * inverse:
                 return wrong(_("{name} = {got:.3f} is upside down").format(name=name, got=got),
-                             _("Divide by the baseline (native, or "
-                                                                     "unconfined)."))
+                             _("Divide by the baseline (native, or unconfined)."))
             mean = res.samples[res.samples["metric"] == "syscall"].groupby("config")["value"].mean()
             if name == "container_ratio" and abs(got - mean["container"] / mean["native"]) <= 1e-6:
                 return wrong(_("that ratio uses means; the course compares medians"), _("Use .median()."))

@@ -56,8 +56,7 @@ def check_boot_share(share, vm: Results) -> Feedback:
                      _("Use before_guest_clock."))
     if want and abs(share - 1 / want) <= 1e-6:
         return wrong(_("{share:.2f} is upside down").format(share=share),
-                     _("share = median before_guest_clock / median "
-                                                      "launch_to_marker."))
+                     _("share = median before_guest_clock / median launch_to_marker."))
     return wrong(_("{share:.3f} is not the ratio of your two medians ({want:.3f})").format(share=share, want=want),
                  _("Median of each phase over the trials, then divide."))
 
