@@ -27,7 +27,8 @@ def _absolute(me: str, is_package: bool, module: str | None, level: int) -> str:
 
 
 def _private(name: str) -> bool:
-    return name.startswith("_") and not name.startswith("__")
+    # gettext's ``_`` (vlab.core.i18n) is public by a convention older than Python's underscore rule
+    return name.startswith("_") and not name.startswith("__") and name != "_"
 
 
 def private_uses(path: Path) -> list[str]:
