@@ -89,7 +89,8 @@ class Settings:
             raise BadParameter(f"VLAB_RUN_ID={rid!r} is not a usable label value",
                                "Use letters, digits, '-', '_' or '.', at most 64 characters (or unset it).")
         if self.lang not in ("", "en", "ko"):
-            raise BadParameter(f"VLAB_LANG={self.lang!r} is not a course language", "Use VLAB_LANG=en or ko (or unset it).")
+            raise BadParameter(f"VLAB_LANG={self.lang!r} is not a course language",
+                               "Use VLAB_LANG=en or ko (or unset it).")
         if self.recording is not None and not self.recording.is_dir():
             raise BadParameter(f"VLAB_RECORDING={self.recording} is not a folder",
                                "Point it at a folder written by `vlab record --out DIR`, or unset it.")
