@@ -182,7 +182,7 @@ build_messages() {
   local pot=vlab/locale/vlab.pot po=vlab/locale/ko/LC_MESSAGES/vlab.po
   "$VENV/bin/pybabel" -q extract -F babel.cfg -k tr --no-location --sort-output --omit-header -o "$pot" \
     vlab notebooks/src || return 1
-  if [ -f "$po" ]; then "$VENV/bin/pybabel" -q update --no-fuzzy-matching --omit-header -i "$pot" -d vlab/locale -D vlab -l ko || return 1
+  if [ -f "$po" ]; then "$VENV/bin/pybabel" -q update --no-fuzzy-matching -i "$pot" -d vlab/locale -D vlab -l ko || return 1
   else "$VENV/bin/pybabel" -q init -i "$pot" -d vlab/locale -D vlab -l ko || return 1; fi
   "$VENV/bin/pybabel" compile -d vlab/locale -D vlab --statistics
 }
