@@ -47,8 +47,13 @@ def language() -> str:
     if _chosen:
         return _chosen
     from vlab.core import settings
+    from vlab.core.errors import BadParameter
 
-    return settings.get().lang or _notebook_language() or _locale_language()
+    try:
+        chosen = settings.get().lang
+    except BadParameter:  # a wrong VLAB_* knob: settings.get() reports it; messages must still be shown
+        chosen = ""
+    return chosen or _notebook_language() or _locale_language()
 
 
 def _notebook_language() -> str | None:
