@@ -136,7 +136,7 @@ from vlab.labs import namespaces
 from vlab.plots import namespaces as isoplots
 
 views = namespaces.views()
-print(views.extra["host_note"])
+print(course.tr(views.extra["host_note"]))
 print(course.tr("columns of views.samples:"), list(views.samples.columns))
 
 # %% [markdown]
@@ -290,7 +290,7 @@ print("\n" + course.tr("processes this notebook's namespace sees:"),
 
 # %%
 shared = namespaces.sharing()
-print(shared.extra["how"])
+print(course.tr(shared.extra["how"]))
 print(course.tr("B sees these processes:"), shared.extra["b_sees_processes"])
 shared.samples
 

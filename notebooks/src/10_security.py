@@ -261,7 +261,7 @@ for key, value in priv.extra["sandbox_hostconfig"].items():
 # **도커 소켓**은 클라이언트(`docker` 명령, vlab)가 데몬(daemon)의 API와 통신할 때 쓰는 파일입니다.
 
 # %%
-print(security.SOCKET_WHY)
+print(course.tr(security.SOCKET_WHY))
 print()
 sock = security.socket_facts()
 print(course.tr("who may use the socket here:"), sock.get("note") or

@@ -27,10 +27,10 @@ def render(info: dict) -> str:
     colour = "#0072B2" if info["differs"] else "#E69F00"
     verdict = _("DIFFERENT: the container has its own") if info["differs"] else _("SAME: shared with the host")
     return (f'<div style="border-left:6px solid {colour};padding:6px 10px">'
-            f"<b>{html.escape(info['probe'])}</b>: {html.escape(info['what'])}<br>"
+            f"<b>{html.escape(info['probe'])}</b>: {html.escape(_(info['what']))}<br>"
             + _("host: {value}").format(value=f"<code>{html.escape(info['host'])}</code>") + "<br>"
             + _("container: {value}").format(value=f"<code>{html.escape(info['container'])}</code>") + "<br>"
-            + f"<b>{verdict}</b><br><small>{html.escape(info['note'])}</small></div>")
+            + f"<b>{verdict}</b><br><small>{html.escape(_(info['note']))}</small></div>")
 
 
 class NamespaceExplorer:
