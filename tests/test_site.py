@@ -212,9 +212,14 @@ def test_the_korean_edition_speaks_korean(site: Path, server: str, page):
     stem = next(s for s in notebook_pages(site, "ko") if s.startswith("07_"))
     page.goto(f"{server}/ko/{stem}.html", wait_until="load")
     text = page.locator("main").inner_text()
-    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text)
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    assert hangul > latin, f"ko/{stem}: {hangul} Hangul vs {latin} Latin letters"
+    prose = page.evaluate("""() => [...document.querySelectorAll('main p, main li, main h1, main h2, main h3')]
+        .filter(e => !e.closest('.cell, pre, table')).map(e => {
+            const c = e.cloneNode(true);  // prose only: inline code and maths left out, as in tools/editions.py
+            c.querySelectorAll('code, .math, a.reference.external').forEach(x => x.remove());
+            return c.textContent; }).join(' ')""")
+    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in prose)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in prose)
+    assert hangul > latin, f"ko/{stem}: the prose has {hangul} Hangul vs {latin} Latin letters"
     assert "▶ 리플레이" in text, f"ko/{stem}: no Korean replay banner"
     figure = page.locator(".cell_output img").first
     figure.scroll_into_view_if_needed()
