@@ -52,7 +52,7 @@ class StackView:
             rows.append(w.HBox(cells))
         self.rows.children = rows
         self.note.value = (f"<b>{html.escape(stack_title(self.picker.value))}</b>: "
-                           f"{html.escape(NOTES[self.picker.value])} "
+                           f"{html.escape(_(NOTES[self.picker.value]))} "
                            + _("Kernels on an app's path: <b>{n}</b>.").format(n=kernels(self.picker.value)))
         self.selected = None
         self.explanation.value = _intro()
