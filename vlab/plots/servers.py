@@ -140,7 +140,8 @@ def operating_models(stacks: tuple[str, ...] = ("bare metal", "type-2 hypervisor
                      fontsize={1: 8, 2: 7}.get(len(row), 6))
         ax.set_title(_("{name}\n(kernels on an app's path: {n})").format(name=stack_title(name), n=kernels(name)),
                      fontsize=9)
-        ax.text(3, len(rows) + 0.35, _wrap(k(_(NOTES[name])), 48), ha="center", va="bottom", fontsize=6.8, color="#333333")
+        ax.text(3, len(rows) + 0.35, _wrap(k(_(NOTES[name])), 48), ha="center", va="bottom", fontsize=6.8,
+                color="#333333")
     fig.suptitle(k(_("Three ways to operate servers (서버 운영법): bare metal (베어메탈), hypervisor (하이퍼바이저), "
                      "container (컨테이너)")), fontsize=10)
     fig.tight_layout()
