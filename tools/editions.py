@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import os
 import re
 import subprocess
@@ -57,8 +58,10 @@ def edition(nb, lang: str):
     """The notebook of one language: every code cell, and the markdown cells of that language."""
     out = copy.deepcopy(nb)
     out.cells = [c for c in out.cells if lang_of(c) in (None, lang)]
-    for c in out.cells:
+    for i, c in enumerate(out.cells):
         c.metadata.pop("lang", None)
+        # stable ids (a rebuild changes only what changed); nbformat makes random ones
+        c["id"] = hashlib.sha1(f"{i}\0{c.cell_type}\0{c.source}".encode()).hexdigest()[:8]
     out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     out.metadata["language_info"] = {"name": "python"}
     out.metadata["vlab"] = {"lang": lang}

@@ -183,7 +183,7 @@ from vlab.labs.consolidation import plan
 example = plan(120, cpu=2.0, mem_gib=8.0)
 for row in example.itertuples():
     print(course.tr("{approach:17s} machines: {machines:4d}   cost: {cost:>9,.0f}   rack units: {rack_units}").format(
-        approach=row.approach, machines=row.machines, cost=row.cost, rack_units=row.rack_units))
+        approach=course.tr(row.approach), machines=row.machines, cost=row.cost, rack_units=row.rack_units))
 
 # %% [markdown]
 # ### Self-check: count the VM hosts yourself
