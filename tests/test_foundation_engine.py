@@ -132,3 +132,14 @@ def test_connect_timeout_is_short_for_dead_socket(tmp_path, monkeypatch):
     monkeypatch.delenv("DOCKER_HOST")
     connect(fresh=True)
     assert elapsed < 30  # safety property: never docker-py's 60 s default
+
+
+def test_an_oom_kill_has_the_engines_second_witness(engine):
+    """The engine logs an ``oom`` event for a container the kernel killed, and none for one that ended well."""
+    hog = sandbox.run(["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"],
+                      limits=sandbox.Limits(memory="32m", pids=16), purpose="test-oom-witness")
+    assert hog.exit_code == 137 and hog.oom_killed
+    assert sandbox.oom_event_seen(engine, hog.container_id, 120)
+    calm = sandbox.run(["true"], purpose="test-oom-witness")
+    assert calm.exit_code == 0 and not calm.oom_killed
+    assert not sandbox.oom_event_seen(engine, calm.container_id, 120, attempts=1)
