@@ -104,7 +104,7 @@ def glossary_rst(terms: list[dict[str, str]], stems: set[str], lang: str) -> str
     out = [title, "=" * (len(title) * 2), "",
            ("Every key term of the course in English and Korean, generated from ``data/glossary.tsv``. "
             "Terms in the notebooks link here." if lang == "en" else
-            "강의의 모든 핵심 용어를 한국어와 영어로 모았습니다(``data/glossary.tsv``에서 생성). "
+            "강의의 모든 핵심 용어를 한국어와 영어로 모았습니다(``data/glossary.tsv``\\ 에서 생성). "
             "노트북 본문의 용어가 여기로 연결됩니다."), "", ".. glossary::", "   :sorted:", ""]
     for row in terms:
         en, ko = row["term"].strip(), row.get("korean", "").strip()
