@@ -49,18 +49,13 @@ def lookup(word: str) -> pd.Series:
 def to_html(df: pd.DataFrame | None = None) -> str:
     """The glossary as an HTML table with links to the notebooks: Korean term and definition first in Korean."""
     df = terms() if df is None else df
-    if language() == "ko":
-        rows = "".join(
-            f"<tr><td><b>{html.escape(r.korean)}</b></td><td>{html.escape(r.term)}</td>"
-            f"<td>{html.escape(r.definition_ko)}</td><td><a href='{r.notebook}.ipynb'>{r.notebook}</a></td></tr>"
-            for r in df.itertuples()
-        )
-        head = "".join(f"<th>{h}</th>" for h in (_("term"), "English", _("definition"), _("taught in")))
-        return f"<table><tr>{head}</tr>{rows}</table>"
+    ko = language() == "ko"
+    first, second, definition = ("korean", "term", "definition_ko") if ko else ("term", "korean", "definition")
     rows = "".join(
-        f"<tr><td><b>{html.escape(r.term)}</b></td><td>{html.escape(r.korean)}</td>"
-        f"<td>{html.escape(r.definition)}</td><td><a href='{r.notebook}.ipynb'>{r.notebook}</a></td></tr>"
+        f"<tr><td><b>{html.escape(getattr(r, first))}</b></td><td>{html.escape(getattr(r, second))}</td>"
+        f"<td>{html.escape(getattr(r, definition))}</td><td><a href='{r.notebook}.ipynb'>{r.notebook}</a></td></tr>"
         for r in df.itertuples()
     )
-    head = "".join(f"<th>{h}</th>" for h in (_("term"), "한국어", _("definition"), _("taught in")))
+    other = "English" if ko else "한국어"
+    head = "".join(f"<th>{h}</th>" for h in (_("term"), other, _("definition"), _("taught in")))
     return f"<table><tr>{head}</tr>{rows}</table>"
