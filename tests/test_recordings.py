@@ -207,6 +207,22 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def test_the_banner_names_one_machine_once_and_gives_the_load_as_a_range(tmp_path, monkeypatch):
+    rec = _copy_set(tmp_path / "set")
+    kinds = sorted(p.stem for p in rec.glob("*.json") if p.name != replay.MANIFEST)
+    for kind, load in zip(kinds, [0.5, 3.25] + [1.0] * len(kinds)):
+        data = json.loads((rec / f"{kind}.json").read_text())
+        data["provenance"].update(host_virtualization={"virtual": False}, cpu_count=8, load_before=[load, 1, 1])
+        (rec / f"{kind}.json").write_text(json.dumps(data))
+        _restamp(rec, kind)
+    monkeypatch.setenv("VLAB_RECORDING", str(rec))
+    prov = replay.recorded_provenance()
+    assert prov["machine"] == hostprobe.describe_machine({"host_virtualization": {"virtual": False}, "cpu_count": 8},
+                                                         with_load=False)
+    assert " / " not in prov["machine"] and "load" not in prov["machine"]
+    assert prov["load"] == "0.5–3.25"
+
+
 def test_virtualization_detects_a_vm_from_its_clues(tmp_path):
     vm = hostprobe.virtualization(_tree(tmp_path / "vm", {
         "proc/cpuinfo": "processor\t: 0\nflags\t\t: fpu sse2 hypervisor avx\n",

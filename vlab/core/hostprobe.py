@@ -153,8 +153,8 @@ def load_average() -> list[float] | None:
         return None
 
 
-def describe_machine(prov: dict) -> str:
-    """One line on the machine a recording comes from: virtual or not, which kind, CPUs, load."""
+def describe_machine(prov: dict, *, with_load: bool = True) -> str:
+    """One line on the machine a recording comes from: virtual or not, which kind, CPUs, load (unless not asked)."""
     virt = prov.get("host_virtualization")
     if isinstance(virt, dict):
         detail = ", ".join(x for x in (virt.get("kind"), virt.get("machine_type")) if x)
@@ -170,7 +170,8 @@ def describe_machine(prov: dict) -> str:
         what = _("a machine of unknown kind (not recorded)")
     cpus = _(", {n} CPUs").format(n=prov["cpu_count"]) if prov.get("cpu_count") else ""
     load = prov.get("load_before") or prov.get("load_after")
-    loads = _(", load average {load:g} at the start").format(load=load[0]) if isinstance(load, list) and load else ""
+    loads = _(", load average {load:g} at the start").format(load=load[0]) \
+        if with_load and isinstance(load, list) and load else ""
     return f"{what}{cpus}{loads}"
 
 

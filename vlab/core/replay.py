@@ -162,8 +162,10 @@ def recorded_provenance(folder: Path | None = None) -> dict:
     """A summary of where and when a recording set was made, for banners.
 
     Keys: ``host``, ``kernel``, ``engine_version``, ``date`` (a range when several), ``machine``
-    (a sentence: virtual or not, CPUs, load), ``folder``, ``kinds``. Values shared by every file are
-    shown once; differing values are joined with " / " so nothing is claimed that one file contradicts.
+    (a sentence: virtual or not, which kind, CPUs), ``load`` (the 1-minute load average when each kind
+    began, a range over the files that recorded it, "" when none did), ``folder``, ``kinds``. Values shared
+    by every file are shown once; differing values are joined with " / " so nothing is claimed that one file
+    contradicts.
     """
     folder = folder or recorded_dir()
     provs = list(provenances(folder).values())
@@ -176,12 +178,14 @@ def recorded_provenance(folder: Path | None = None) -> dict:
         return " / ".join(seen) or "?"
 
     dates = sorted(str(p.get("date", ""))[:10] for p in provs if p.get("date"))
+    loads = sorted(float(x[0]) for x in (p.get("load_before") for p in provs) if isinstance(x, list) and x)
     return {
         "host": joined(p.get("host") for p in provs),
         "kernel": joined(p.get("kernel") for p in provs),
         "engine_version": joined((p.get("engine") or {}).get("server_version") for p in provs),
         "date": (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "?",
-        "machine": joined(describe_machine(p) for p in provs),
+        "machine": joined(describe_machine(p, with_load=False) for p in provs),
+        "load": "" if not loads else f"{loads[0]:g}" if loads[0] == loads[-1] else f"{loads[0]:g}–{loads[-1]:g}",
         "folder": str(folder),
         "kinds": len(provs),
     }
