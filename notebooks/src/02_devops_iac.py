@@ -241,13 +241,13 @@ edited = iac.loads(text.replace("Welcome to the vlab shop", "Big sale at the vla
 plan = iac.plan(edited)
 
 # %% [markdown]
-# ### Exercise 2: which servers does the edit replace?
+# ### Exercise 1: which servers does the edit replace?
 # Before printing the plan, compute it from the plan itself: `plan.changes` is a list of changes, each with
 # `.action` (`"create"`, `"replace"`, `"delete"` or `"keep"`) and `.server` (the server's name). Make the list of
 # the names of the servers this plan **replaces**.
 
 # %% [markdown] lang="ko"
-# ### 연습 문제 2: 이 수정으로 교체되는 서버는?
+# ### 연습 문제 1: 이 수정으로 교체되는 서버는?
 # 계획을 출력하기 전에, 계획 객체에서 직접 답을 구해 보세요. `plan.changes`는 변경 사항의 리스트이고, 각 변경에는
 # `.action`(`"create"`, `"replace"`, `"delete"`, `"keep"` 중 하나)과 `.server`(서버 이름)가 있습니다. 이 계획이
 # **교체하는** 서버들의 이름을 담은 리스트를 만드세요.
@@ -340,7 +340,7 @@ print(course.tr("Servers of 'shop' left:"), len(iac.show("shop")))
 print(iac.destroy("shop").summary())
 
 # %% [markdown]
-# ## Exercise 1: write the plan yourself
+# ## Exercise 2: write the plan yourself
 # <small>Course map: S1.8</small>
 #
 # The heart of every IaC tool is a **diff** between the declaration and the actual state. Write `my_plan(desired,
@@ -353,7 +353,7 @@ print(iac.destroy("shop").summary())
 # tries your function on five situations built from `environment.toml`.
 
 # %% [markdown] lang="ko"
-# ## 연습 문제 1: 계획을 직접 작성하기
+# ## 연습 문제 2: 계획을 직접 작성하기
 # <small>Course map: S1.8</small>
 #
 # 모든 IaC 도구의 핵심은 선언과 실제 상태 사이의 **차이 비교**(diff)입니다. `my_plan(desired, actual)`을 작성하세요.

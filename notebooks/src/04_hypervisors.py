@@ -346,7 +346,7 @@ from vlab.widgets.syscall_path import SyscallPathView
 SyscallPathView("read a file", "virtual machine", results={"syscalls": counts})
 
 # %% [markdown]
-# ## Exercise 1: the calls beyond one per byte
+# ## Exercise 1: the calls beyond one read and one write per byte
 # <small>Course map: S2.7</small>
 #
 # `counts.summary` has one row per place `dd` ran (`where`: native or container) with `n` (bytes copied), `syscr`
@@ -354,7 +354,7 @@ SyscallPathView("read a file", "virtual machine", results={"syscalls": counts})
 # made beyond one `read()` and one `write()` per byte.
 
 # %% [markdown] lang="ko"
-# ## 연습 문제 1: 바이트당 한 번씩을 넘는 호출
+# ## 연습 문제 1: 바이트마다 읽기·쓰기 한 번씩을 넘는 호출
 # <small>Course map: S2.7</small>
 #
 # `counts.summary`에는 `dd`가 실행된 장소(`where`: native 또는 container)마다 한 행이 있고, `n`(복사한 바이트 수),

@@ -229,8 +229,9 @@ for row in views.samples.query("group == 'namespace'").itertuples():
 # - **IPC namespace** (inter-process communication): its own shared memory and message queues.
 # - **User namespace (사용자 네임스페이스)**: *not* used by default, so root inside is root outside. This is
 #   why vlab drops every capability (notebook 10).
-# - **cgroup and time namespaces**: shared on this engine. On cgroup v1 Docker keeps `CgroupnsMode=host`; on cgroup v2
-#   it gives each container a private cgroup namespace.
+# - **cgroup namespace**: it depends on the cgroup version. On cgroup v1 Docker keeps `CgroupnsMode=host`, so the
+#   container shares the host's; on cgroup v2 each container gets a private one. The list above says which you have.
+# - **time namespace**: Docker does not create one, so every container shares the host's clocks.
 
 # %% [markdown] lang="ko"
 # - **PID 네임스페이스**(PID namespace): 컨테이너는 자기 프로세스에 1번부터 번호를 매기며, 호스트의 프로세스는 볼 수 없습니다.
@@ -241,8 +242,10 @@ for row in views.samples.query("group == 'namespace'").itertuples():
 # - **IPC 네임스페이스**(프로세스 간 통신, inter-process communication): 자기만의 공유 메모리와 메시지 큐를 가집니다.
 # - **사용자 네임스페이스**(user namespace): 기본적으로 사용되지 *않으므로*, 컨테이너 안의 root는 밖에서도 root입니다.
 #   그래서 vlab은 모든 케이퍼빌리티(capability)를 제거합니다(노트북 10).
-# - **cgroup 네임스페이스와 time 네임스페이스**: 이 엔진에서는 공유됩니다. cgroup v1에서는 Docker가 `CgroupnsMode=host`를
-#   유지하고, cgroup v2에서는 컨테이너마다 전용 cgroup 네임스페이스를 줍니다.
+# - **cgroup 네임스페이스**(cgroup namespace): cgroup 버전에 따라 다릅니다. cgroup v1에서는 Docker가
+#   `CgroupnsMode=host`를 유지하므로 컨테이너가 호스트의 것을 함께 쓰고, cgroup v2에서는 컨테이너마다 전용
+#   cgroup 네임스페이스를 받습니다. 여러분의 환경이 어느 쪽인지는 바로 위의 목록에서 확인할 수 있습니다.
+# - **time 네임스페이스**(time namespace): Docker는 만들지 않으므로, 모든 컨테이너가 호스트의 시계를 함께 씁니다.
 
 # %% [markdown]
 # ## PID 1 inside the container

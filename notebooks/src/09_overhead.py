@@ -380,8 +380,9 @@ overhead_published.memory_figures()
 # ## Beside the published figures: containers and hypervisors
 # <small>Course map: S3.6 · S3.1</small>
 #
-# The plot above also shows published ratios (open markers), converted to the same *time ratio* (for a throughput
-# figure, native throughput divided by the system's; above 1 = slower). They come from real measurements:
+# The ratio plot earlier in this notebook (your ratios are its filled markers) also shows published ratios (open
+# markers), converted to the same *time ratio* (for a throughput figure, native throughput divided by the system's;
+# above 1 = slower). They come from real measurements:
 #
 # - **FEL15**: Felter et al. (IBM Research, ISPASS 2015), Docker and KVM against native on the same server: Linpack,
 #   STREAM, fio disk I/O, netperf/nuttcp network.
@@ -395,8 +396,8 @@ overhead_published.memory_figures()
 # ## 공개된 수치와 나란히: 컨테이너와 하이퍼바이저
 # <small>Course map: S3.6 · S3.1</small>
 #
-# 위 그래프에는 공개된 비율(속이 빈 마커)도 같은 *시간 비율*로 변환해 함께 표시했습니다(처리량 수치는 네이티브 처리량을
-# 해당 시스템의 처리량으로 나눈 값이며, 1보다 크면 더 느리다는 뜻입니다). 모두 실제 측정에서 나온 수치입니다.
+# 이 노트북 앞부분의 비율 그래프(여러분의 비율은 채워진 마커)에는 공개된 비율(속이 빈 마커)도 같은 *시간 비율*로
+# 변환해 함께 표시했습니다(처리량 수치는 네이티브 처리량을 해당 시스템의 처리량으로 나눈 값이며, 1보다 크면 더 느리다는 뜻입니다). 모두 실제 측정에서 나온 수치입니다.
 #
 # - **FEL15**: Felter 외(IBM Research, ISPASS 2015). 같은 서버에서 Docker와 KVM을 네이티브와 비교했습니다. Linpack,
 #   STREAM, fio 디스크 I/O, netperf/nuttcp 네트워크를 측정했습니다.

@@ -418,7 +418,7 @@ def plan_cases(env: Environment) -> list[tuple[str, dict, dict]]:
 
 @checker
 def check_my_plan(my_plan: object, env: Environment) -> Feedback:
-    """Exercise 1: ``my_plan(desired, actual)`` returns the create / replace / delete lists of a plan."""
+    """Exercise 2: ``my_plan(desired, actual)`` returns the create / replace / delete lists of a plan."""
     if not callable(my_plan):
         return wrong(_("my_plan should be a function"), _("Define it with def my_plan(desired, actual): ..."))
     for what, desired, actual in plan_cases(env):
@@ -442,7 +442,7 @@ def check_my_plan(my_plan: object, env: Environment) -> Feedback:
 
 @checker
 def check_replaced(names: object, p: Plan) -> Feedback:
-    """Exercise 2: the names of the servers a plan replaces, computed from ``plan.changes``."""
+    """Exercise 1: the names of the servers a plan replaces, computed from ``plan.changes``."""
     want = sorted(p.of("replace"))
     if isinstance(names, str) or not isinstance(names, list | tuple | set):
         return wrong(_("{names!r} is not a list of server names").format(names=names),
