@@ -210,7 +210,7 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
 def test_the_banner_names_one_machine_once_and_gives_the_load_as_a_range(tmp_path, monkeypatch):
     rec = _copy_set(tmp_path / "set")
     kinds = sorted(p.stem for p in rec.glob("*.json") if p.name != replay.MANIFEST)
-    for kind, load in zip(kinds, [0.5, 3.25] + [1.0] * len(kinds)):
+    for kind, load in zip(kinds, [0.5, 3.25] + [1.0] * (len(kinds) - 2), strict=True):
         data = json.loads((rec / f"{kind}.json").read_text())
         data["provenance"].update(host_virtualization={"virtual": False}, cpu_count=8, load_before=[load, 1, 1])
         (rec / f"{kind}.json").write_text(json.dumps(data))
