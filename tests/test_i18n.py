@@ -123,3 +123,45 @@ def test_the_cli_speaks_korean_under_a_korean_locale():
     assert not re.search(r"[\uac00-\ud7a3]", out.stdout), out.stdout[-800:]
 
 
+
+
+def test_engine_errors_speak_the_learners_language(clean_lang):
+    """What failed and what was being done are both translated; the engine's own words are kept as they are."""
+    import docker.errors
+
+    from vlab.core import sandbox
+    from vlab.core.errors import ContainerGone
+
+    class Client:  # an engine that no longer has the container
+        class api:  # noqa: N801
+            @staticmethod
+            def inspect_container(cid):
+                raise docker.errors.NotFound("No such container: abc")
+
+    box = sandbox.Box(Client(), "abc", "vlab-test")
+    clean_lang.setenv("VLAB_LANG", "ko")
+    with pytest.raises(ContainerGone) as err:
+        box.inspect()  # the call site's own phrase: it must be marked for the catalog to have it
+    assert "컨테이너를 검사하는 중" in err.value.message and "No such container: abc" in err.value.message
+    assert "inspecting" not in err.value.message and re.search(r"[\uac00-\ud7a3]", i18n._(err.value.hint))
+    clean_lang.setenv("VLAB_LANG", "en")
+    with pytest.raises(ContainerGone, match="The engine no longer has it while inspecting a container; the "
+                                            "engine said: No such container: abc"):
+        box.inspect()
+
+
+def test_every_engine_call_site_marks_what_it_was_doing():
+    """``guarded(…)`` and ``translate(…, during=…)`` take ``N_("…")`` or ``_("…").format(…)``, never bare English."""
+    import ast
+
+    bare = []
+    for path in sorted((ROOT / "vlab").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name | ast.Attribute):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            args = node.args[:1] if name == "guarded" else []
+            args += [k.value for k in node.keywords if k.arg == "during" and name in ("translate", "guarded")]
+            bare += [f"{path.relative_to(ROOT)}:{a.lineno}" for a in args
+                     if isinstance(a, ast.Constant | ast.JoinedStr | ast.BinOp)]
+    assert not bare, f"mark these with N_(\"…\") or _(\"… {{name}}\").format(name=…): {bare}"

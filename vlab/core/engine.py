@@ -22,6 +22,7 @@ from vlab.core.errors import (
     EngineRejected,
     EngineTooOld,
 )
+from vlab.core.i18n import N_
 
 __all__ = [
     "CALL_TIMEOUT_S", "CONNECT_TIMEOUT_S", "EngineInfo", "MIN_API", "RLIMIT_CEILING", "VM_CONTEXTS",
@@ -70,7 +71,7 @@ def _cached_client(timeout: float):
         api = _ping_api_version(client)
     except Exception as exc:  # noqa: BLE001
         client.close()
-        err = translate(exc, during="connecting")
+        err = translate(exc, during=N_("connecting"))
         if isinstance(err, EngineLost):
             err = not_running(exc)
         raise err from exc
@@ -144,7 +145,7 @@ def enforces_limits(client) -> bool:
     if cached is None:
         if not callable(getattr(client, "info", None)):
             return True  # a stand-in client (tests): nothing to ask, assume the usual engine
-        with guarded("asking the engine about cgroups"):
+        with guarded(N_("asking the engine about cgroups")):
             cached = str(client.info().get("CgroupDriver", ""))
         with contextlib.suppress(AttributeError):
             client._vlab_cgroup_driver = cached
@@ -276,7 +277,7 @@ class EngineInfo:
 def describe(client=None) -> EngineInfo:
     """Describe the engine: versions, storage, cgroups, runtimes, rootless, OS and kernel."""
     client = client or connect()
-    with guarded("describing the engine"):
+    with guarded(N_("describing the engine")):
         info = client.info()
         version = _version_of(client)
     security = list(info.get("SecurityOptions") or [])
@@ -325,7 +326,7 @@ def check_runtime_selectable(client, runtime: str) -> None:
     """
     if not callable(getattr(client, "version", None)) or product(_version_of(client)) != "Podman":
         return
-    with guarded("asking the engine for its runtime"):
+    with guarded(N_("asking the engine for its runtime")):
         default = client.info().get("DefaultRuntime", "")
     if runtime != default:
         raise EngineRejected(

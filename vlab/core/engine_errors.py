@@ -1,7 +1,7 @@
 """Engine errors: every docker-py / requests / socket failure becomes the matching ``VlabError``.
 
 ``translate(exc, during=…)`` classifies by exception type and HTTP status (and, within one status, the daemon's
-reply), keeping the daemon's own words; ``guarded("doing X")`` applies it to a block; ``not_running(exc)`` says
+reply), keeping the daemon's own words; ``guarded(N_("doing X"))`` applies it to a block; ``not_running(exc)`` says
 why no engine answers and how to start one, naming the docker context (``current_context``, ``context_in_vm``).
 ``vlab.core.engine`` re-exports all of it.
 """
@@ -109,14 +109,18 @@ def _translate_api_error(exc, during: str) -> EngineError:
     lower = said.lower()
     image_404 = status == 404 and "image" in lower and "container" not in lower
     if isinstance(exc, docker.errors.ImageNotFound) or image_404:
-        return ImageMissing(f"Image missing while {during}; the engine said: {said}")
+        return ImageMissing(_("Image missing while {during}; the engine said: {said}").format(
+            during=_(during), said=said))
     if isinstance(exc, docker.errors.NotFound) or status == 404:
-        return ContainerGone(f"The engine no longer has it while {during}; the engine said: {said}")
+        return ContainerGone(_("The engine no longer has it while {during}; the engine said: {said}").format(
+            during=_(during), said=said))
     # Podman answers 500 where Docker answers 409 or 400: its reply's words tell which
     if status == 409 or (status == 500 and "already in use" in lower):
-        return EngineConflict(f"The engine refused while {during} (conflict); the engine said: {said}")
+        return EngineConflict(_("The engine refused while {during} (conflict); the engine said: {said}").format(
+            during=_(during), said=said))
     if status == 400 and ("client version" in lower and "too old" in lower):
-        return EngineTooOld(f"The engine refused this client while {during}; the engine said: {said}")
+        return EngineTooOld(_("The engine refused this client while {during}; the engine said: {said}").format(
+            during=_(during), said=said))
     if any(w in lower for w in _RUNTIME_WORDS):
         err = RuntimeRefused(_("The container runtime refused while {during}; it said: {said}").format(
             during=_(during), said=said))
@@ -131,12 +135,16 @@ def _translate_api_error(exc, during: str) -> EngineError:
             err.hint = _("The command does not exist in the image; check its name and the image's PATH.")
         return err
     if status == 400 or (status == 500 and any(w in lower for w in _REJECTED_WORDS)):
-        return EngineRejected(f"The engine rejected the request while {during}; it said: {said}")
+        return EngineRejected(_("The engine rejected the request while {during}; it said: {said}").format(
+            during=_(during), said=said))
     if status in (401, 403):
-        return EngineRejected(f"The engine forbade the request while {during}; it said: {said}",
-                              "An authorization plugin or engine policy refused this; ask the engine's admin.")
-    return EngineError(f"The engine failed while {during} (HTTP {status}); it said: {said}",
-                       "Run `vlab doctor` for details; the engine's own words are above.")
+        return EngineRejected(
+            _("The engine forbade the request while {during}; it said: {said}").format(during=_(during), said=said),
+            _("An authorization plugin or engine policy refused this; ask the engine's admin."))
+    return EngineError(
+        _("The engine failed while {during} (HTTP {status}); it said: {said}").format(
+            during=_(during), status=status, said=said),
+        _("Run `vlab doctor` for details; the engine's own words are above."))
 
 
 def _socket_permission(exc: BaseException) -> bool:
@@ -187,7 +195,11 @@ def not_running(exc: BaseException | str) -> EngineError:
 
 @contextlib.contextmanager
 def guarded(during: str) -> Iterator[None]:
-    """Context manager: re-raise any engine failure inside as a VlabError."""
+    """Context manager: re-raise any engine failure inside as a VlabError.
+
+    ``during`` is a noun phrase marked for the catalog, ``N_("inspecting a container")`` (translated when an
+    error is shown), or one already translated with its values, ``_("starting server {name}").format(name=…)``.
+    """
     try:
         yield
     except EngineError:

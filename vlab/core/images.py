@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, EngineError, ImageMissing, ToolMissing
+from vlab.core.i18n import N_, _
 
 __all__ = [
     "BUSYBOX_CANDIDATES", "HASH_LABEL", "IMAGES", "ImageSpec", "PADDING_MIB", "build", "content_hash", "ensure",
@@ -130,7 +131,7 @@ def present(name: str, client=None) -> bool:
 
     client = client or connect()
     try:
-        with guarded("looking up an image"):
+        with guarded(N_("looking up an image")):
             client.api.inspect_image(spec(name).tag)
         return True
     except ImageMissing:
@@ -147,7 +148,7 @@ def build(name: str = "busybox", client=None, *, force: bool = False) -> str:
     digest = content_hash(s, busybox)
     if not force:
         try:
-            with guarded("looking up an image"):
+            with guarded(N_("looking up an image")):
                 labels = client.api.inspect_image(s.tag)["Config"].get("Labels") or {}
             if labels.get(HASH_LABEL) == digest:
                 return s.tag
@@ -161,7 +162,7 @@ def build(name: str = "busybox", client=None, *, force: bool = False) -> str:
 
 def _build_context(client, tag: str, context: io.BytesIO, hint: str) -> None:
     """Build ``tag`` from a tar build context, offline (no pull, no network); ImageMissing on failure."""
-    with guarded(f"building image {tag}"):
+    with guarded(_("building image {tag}").format(tag=tag)):
         stream = client.api.build(fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True, pull=False,
                                   network_mode="none", decode=True, labels={"vlab": "1"})
         for chunk in stream:
@@ -178,7 +179,7 @@ def pull_fallback(name: str = "busybox", client=None) -> str:
     s = spec(name)
     client = client or connect()
     try:
-        with guarded("pulling busybox from a registry"):
+        with guarded(N_("pulling busybox from a registry")):
             client.api.pull("busybox", tag="latest")
     except EngineError as exc:
         raise ImageMissing(
@@ -187,7 +188,7 @@ def pull_fallback(name: str = "busybox", client=None) -> str:
             "Install busybox-static (`sudo apt-get install busybox-static`) and run `vlab doctor --build`.",
         ) from exc
     if s.name == "busybox":
-        with guarded("tagging the pulled busybox"):
+        with guarded(N_("tagging the pulled busybox")):
             client.api.tag("busybox:latest", *s.tag.split(":"))
         return s.tag
     dockerfile = ("FROM busybox:latest\n" + _FAT_LAYER).encode()
@@ -209,7 +210,7 @@ def really_fat(client=None) -> bool:
     """True when ``vlab/fat:1`` is at least the padding (64 MiB) larger than the busybox it is built on."""
     client = client or connect()
     try:
-        with guarded("looking up an image"):
+        with guarded(N_("looking up an image")):
             fat = client.api.inspect_image(spec("fat").tag)
             base_tag = spec("busybox").tag if _has(client, spec("busybox").tag) else "busybox:latest"
             base = client.api.inspect_image(base_tag)
@@ -220,7 +221,7 @@ def really_fat(client=None) -> bool:
 
 def _has(client, tag: str) -> bool:
     try:
-        with guarded("looking up an image"):
+        with guarded(N_("looking up an image")):
             client.api.inspect_image(tag)
         return True
     except ImageMissing:

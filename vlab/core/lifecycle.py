@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from vlab.core import sandbox, settings
 from vlab.core.engine import guarded
 from vlab.core.errors import BadParameter, EngineError
+from vlab.core.i18n import N_
 
 __all__ = [
     "DAEMON_PHASES", "DaemonEvents", "EVENT_ALIASES", "HOST_PHASES", "Lifecycle", "MARKER_CMD", "MARKER_PHASE",
@@ -105,7 +106,7 @@ class DaemonEvents:
         self._seen = threading.Condition(self._lock)
         filters = {"type": ["container"], "label": [f"{settings.RUN_LABEL}={settings.run_id()}",
                                                     f"vlab.purpose={purpose}"]}
-        with guarded("subscribing to daemon events"):
+        with guarded(N_("subscribing to daemon events")):
             self._stream = client.api.events(decode=True, filters=filters, since=int(time.time()) - 1)
         self._thread = threading.Thread(target=self._read, daemon=True, name="vlab-events")
         self._thread.start()
@@ -174,7 +175,7 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
     st = lc.stamps
     removed = False
     try:
-        with guarded("timing a container start"):
+        with guarded(N_("timing a container start")):
             with sandbox.interrupts_deferred():  # Ctrl-C never strands a created, unregistered container
                 st["t0"] = perf()
                 cid = client.api.create_container(**kwargs)["Id"]
@@ -257,7 +258,7 @@ def sweep(client, purposes: Sequence[str], *, engine_gone_ok: bool = False) -> i
     n = 0
     for purpose in purposes:
         flt = {"label": [f"{settings.RUN_LABEL}={settings.run_id()}", f"vlab.purpose={purpose}"]}
-        with guarded("cleaning up after a start-time run"):
+        with guarded(N_("cleaning up after a start-time run")):
             for c in client.api.containers(all=True, filters=flt):
                 sandbox.remove_quietly(c["Id"], client)
                 n += 1

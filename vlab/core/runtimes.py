@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, VlabError
+from vlab.core.i18n import N_
 
 __all__ = [
     "GVISOR", "PROBE_TIMEOUT_S", "PURPOSE", "RuntimeProbe", "RuntimeUnavailable", "SANDBOX_PIDS", "listed",
@@ -54,7 +55,7 @@ class RuntimeProbe:
 def listed(client=None) -> dict[str, dict]:
     """The runtimes the engine lists, with their path and arguments (``docker info``)."""
     client = client or connect()
-    with guarded("listing the engine's runtimes"):
+    with guarded(N_("listing the engine's runtimes")):
         return dict(client.info().get("Runtimes") or {})
 
 

@@ -30,6 +30,7 @@ from vlab.core.engine import (
     guarded,
 )
 from vlab.core.errors import BadParameter, EngineError
+from vlab.core.i18n import N_, _
 from vlab.core.images import ensure, spec
 from vlab.core.limits import (
     CAPABILITIES,
@@ -281,7 +282,7 @@ class Box:
         """Run a command inside the container and wait for it."""
         if isinstance(command, str):
             command = ["/bin/sh", "-c", command]
-        with guarded("running a command in a container"):
+        with guarded(N_("running a command in a container")):
             ex = self.client.api.exec_create(self.id, list(command), user=user or "")
             out = self.client.api.exec_start(ex["Id"], demux=True)
             code = self.client.api.exec_inspect(ex["Id"])["ExitCode"]
@@ -289,11 +290,11 @@ class Box:
         return ExecResult(code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
 
     def inspect(self) -> dict:
-        with guarded("inspecting a container"):
+        with guarded(N_("inspecting a container")):
             return self.client.api.inspect_container(self.id)
 
     def logs(self) -> str:
-        with guarded("reading container logs"):
+        with guarded(N_("reading container logs")):
             return self.client.api.logs(self.id, stdout=True, stderr=True).decode(errors="replace")
 
     def ip(self) -> str:
@@ -301,7 +302,7 @@ class Box:
         return ip_of(self.inspect())
 
     def wait(self, timeout: float = 60) -> int:
-        with guarded("waiting for a container"):
+        with guarded(N_("waiting for a container")):
             return int(self.client.api.wait(self.id, timeout=timeout)["StatusCode"])
 
     def remove(self) -> None:
@@ -323,17 +324,23 @@ def check_request(command: Sequence[str] | str, image: str, limits: Limits | Non
         raise BadParameter(f"limits={limits!r} is not a Limits", "Use sandbox.Limits(memory='64m', ...).")
 
 
-def launch(client, kwargs: dict, what: str = "a container") -> str:
+def launch(client, kwargs: dict, server: str | None = None) -> str:
     """Create and start a container from ``create_kwargs(...)``; registered for removal, removed if start fails.
 
-    The caller removes it (``remove``/``remove_quietly``) in its own ``finally``.
+    The caller removes it (``remove``/``remove_quietly``) in its own ``finally``. Engine errors name it
+    "a container", or "server NAME" when ``server`` is given (IaC).
     """
+    if server is None:  # marked, translated only if an error is shown (nothing added to a timed start)
+        creating, starting = N_("creating a container"), N_("starting a container")
+    else:
+        creating = _("creating server {name}").format(name=server)
+        starting = _("starting server {name}").format(name=server)
     cid = None
     try:
-        with interrupts_deferred(), guarded(f"creating {what}"):
+        with interrupts_deferred(), guarded(creating):
             cid = client.api.create_container(**kwargs)["Id"]
             track(cid, kwargs.get("name") or cid[:12])
-        with guarded(f"starting {what}"):
+        with guarded(starting):
             client.api.start(cid)
         return cid
     except BaseException:
@@ -388,9 +395,9 @@ def run(command: Sequence[str] | str, *, image: str = "busybox", limits: Limits 
     if limits.auto_remove:
         raise BadParameter("run() collects output itself; leave auto_remove off")
     client = connect()
-    cid, _ = _create_and_start(client, command, image, limits, purpose, **kw)
+    cid, _name = _create_and_start(client, command, image, limits, purpose, **kw)
     try:
-        with guarded("waiting for a container"):
+        with guarded(N_("waiting for a container")):
             try:
                 code = int(client.api.wait(cid, timeout=timeout)["StatusCode"])
             except Exception as exc:
@@ -417,7 +424,7 @@ def oom_event_seen(client, cid: str, within_s: float, attempts: int = 5) -> bool
     still comes. Asked a few times, briefly, and only for a container that died by SIGKILL (exit 137).
     """
     since = int(time.time() - within_s - 60)
-    for _ in range(attempts):
+    for _attempt in range(attempts):
         try:
             events = client.api.events(since=since, until=int(time.time()) + 1, decode=True,
                                        filters={"container": cid, "event": "oom"})
@@ -440,7 +447,7 @@ def ensure_network(name: str, purpose: str, extra_labels: dict[str, str] | None 
     if not isinstance(name, str) or not name.startswith("vlab-"):
         raise BadParameter(f"network name {name!r} must start with 'vlab-'")
     client = client or connect()
-    with guarded("creating a bridge network"):
+    with guarded(N_("creating a bridge network")):
         for n in client.api.networks(names=[name]):
             if n.get("Name") == name:
                 return n["Id"]
@@ -451,7 +458,7 @@ def ensure_network(name: str, purpose: str, extra_labels: dict[str, str] | None 
 def remove_network(net_id: str, client=None) -> None:
     """Remove a network vlab created; one that is already gone (or an engine that is gone) is fine."""
     try:
-        with guarded("removing a bridge network"):
+        with guarded(N_("removing a bridge network")):
             (client or connect()).api.remove_network(net_id)
     except EngineError:
         pass  # `vlab clean` removes what is left, by label
@@ -485,7 +492,7 @@ def leftovers(client=None, *, this_run: bool = False) -> list[str]:
     """Names of vlab containers that exist now (only this run's when ``this_run``)."""
     client = client or connect()
     flt = [f"{settings.RUN_LABEL}={settings.run_id()}"] if this_run else [settings.LABEL]
-    with guarded("listing containers"):
+    with guarded(N_("listing containers")):
         return [_display_name(c) for c in client.api.containers(all=True, filters={"label": flt})]
 
 
@@ -496,7 +503,7 @@ def reap_orphans(client=None) -> CleanReport:
     """
     client = client or connect()
     report = CleanReport()
-    with guarded("removing containers left by a crashed run"):
+    with guarded(N_("removing containers left by a crashed run")):
         for c in client.api.containers(all=True, filters={"label": [settings.LABEL]}):
             value = (c.get("Labels") or {}).get(OWNER_LABEL, "")
             if value and not owner_alive(value):
@@ -510,7 +517,7 @@ def clean(client=None, *, this_run: bool = False) -> CleanReport:
     client = client or connect()
     flt = {"label": [f"{settings.RUN_LABEL}={settings.run_id()}"] if this_run else [settings.LABEL]}
     report = CleanReport()
-    with guarded("cleaning up"):
+    with guarded(N_("cleaning up")):
         for c in client.api.containers(all=True, filters=flt):
             remove(c["Id"], client)
             report.containers.append(_display_name(c))

@@ -93,7 +93,7 @@ def export_rootfs(client, dest: Path, image: str | None = None, purpose: str = P
     rootfs = Path(dest) / "rootfs"
     rootfs.mkdir(parents=True)
     kw = sandbox.create_kwargs(client, ["true"], purpose=purpose, **({"image": image} if image else {}))
-    with guarded("exporting the image's root filesystem"):
+    with guarded(N_("exporting the image's root filesystem")):
         with sandbox.interrupts_deferred():
             cid = client.api.create_container(**kw)["Id"]
             sandbox.track(cid, cid[:12])

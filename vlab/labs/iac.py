@@ -79,7 +79,7 @@ class EngineState:
         self.client = client or connect()
 
     def read(self, env: str) -> dict[str, Actual]:
-        with guarded("listing the environment's containers"):
+        with guarded(N_("listing the environment's containers")):
             found = self.client.api.containers(all=True, filters={"label": [f"{LABEL}={env}"]})
         out: dict[str, Actual] = {}
         for c in sorted(found, key=lambda c: c.get("Created", 0)):
@@ -107,9 +107,9 @@ class EngineState:
         kwargs["labels"].update({LABEL: env, SERVER_LABEL: decl.name, HASH_LABEL: h,
                                  CONFIG_LABEL: json.dumps(cfg, sort_keys=True)})
         # registered for removal at the latest when this Python process ends
-        cid = sandbox.launch(self.client, kwargs, what=f"server {decl.name}")
+        cid = sandbox.launch(self.client, kwargs, server=decl.name)
         try:
-            with guarded(f"starting server {decl.name}"):
+            with guarded(_("starting server {name}").format(name=decl.name)):
                 ip = sandbox.ip_of(self.client.api.inspect_container(cid))
             servers.wait_ready(ip)
         except BaseException:
@@ -123,12 +123,12 @@ class EngineState:
         if actual is None:
             raise BadParameter(_("No server {name!r} runs in {env!r}").format(name=name, env=env),
                                _("Run iac.apply(...) first."))
-        with guarded(f"stopping server {name}"):
+        with guarded(_("stopping server {name}").format(name=name)):
             self.client.api.kill(actual.id)
             self.client.api.wait(actual.id, timeout=30)
 
     def delete(self, env: str, actual: Actual) -> None:
-        with guarded(f"removing server {actual.name}"):
+        with guarded(_("removing server {name}").format(name=actual.name)):
             sandbox.remove(actual.id, self.client)
             left = self.client.api.containers(all=True, filters={"label": [f"{LABEL}={env}"]})
             if not left:  # the environment's network goes with its last server

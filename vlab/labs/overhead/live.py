@@ -18,7 +18,7 @@ import pandas as pd
 from vlab.core import interleave, replay, settings
 from vlab.core.errors import BadParameter, EngineError, VlabError
 from vlab.core.hostprobe import parent_pid, rss_mib, tree_rss_mib
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.results import Results, check_output_path
 from vlab.labs.overhead.analysis import ratios, select, summary
 from vlab.labs.overhead.workloads import (
@@ -286,7 +286,7 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
     time.sleep(0.5)
     add("memory", "native process RSS", 0, rss_mib(proc.pid), "MiB")
     for i, box in enumerate(boxes):
-        with guarded("reading container memory stats"):
+        with guarded(N_("reading container memory stats")):
             st = box.client.api.stats(box.id, stream=False, one_shot=True)
         add("memory", "cgroup usage", i, cgroup_usage_mib(st), "MiB")
         pid = int(box.inspect()["State"].get("Pid") or 0)
@@ -303,7 +303,7 @@ def _measure_memory(s: Settings, stack: contextlib.ExitStack, add: Callable[...,
                   for _ in range(s.idle_containers)]
         time.sleep(0.5)
         for i, box in enumerate(rboxes):
-            with guarded("reading container memory stats"):
+            with guarded(N_("reading container memory stats")):
                 st = box.client.api.stats(box.id, stream=False, one_shot=True)
             add("memory", f"cgroup usage:{rt}", i, cgroup_usage_mib(st), "MiB")
             pid = int(box.inspect()["State"].get("Pid") or 0)

@@ -16,7 +16,7 @@ import pandas as pd
 from vlab.core import sandbox, settings
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.lifecycle import progress_bar, sweep
 from vlab.core.provenance import collect
 from vlab.core.replay import replayable
@@ -105,7 +105,7 @@ def mem_available_bytes() -> int | None:
 
 def _start_one(client, kw: dict) -> tuple[str, float, float]:
     perf = time.perf_counter_ns
-    with guarded("starting containers concurrently"):
+    with guarded(N_("starting containers concurrently")):
         t0 = perf()
         cid = client.api.create_container(**kw)["Id"]
         t1 = perf()
@@ -134,7 +134,7 @@ def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1,
     levels, rounds = _concurrency_args(levels, rounds=rounds, progress=progress)
     import docker
 
-    with guarded("connecting for the concurrency sweep"):
+    with guarded(N_("connecting for the concurrency sweep")):
         base_client = connect()
         client = docker.from_env(version="auto", timeout=120, max_pool_size=max(levels) + 4)
     limits = sandbox.Limits(**CONC_LIMITS)

@@ -16,7 +16,7 @@ import pandas as pd
 from vlab.core import sandbox, settings
 from vlab.core.engine import connect, describe, guarded
 from vlab.core.errors import BadParameter, EngineError, VlabError
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.images import ensure
 from vlab.core.interleave import Rounds, StopRule, rule_for
 from vlab.core.lifecycle import (
@@ -214,7 +214,7 @@ def _fresh_image(client, n: int) -> str:
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     buf.seek(0)
-    with guarded("building a fresh image for a first start"):
+    with guarded(N_("building a fresh image for a first start")):
         for chunk in client.api.build(fileobj=buf, custom_context=True, tag=tag, rm=True, forcerm=True,
                                       pull=False, network_mode="none", decode=True):
             if "error" in chunk:
