@@ -106,13 +106,16 @@ def test_the_package_postbuild_installs_ships_the_code_and_recordings(tmp_path):
         shutil.copytree(ROOT / name, src / name, ignore=ignore)
     out = tmp_path / "wheel"
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(out), str(src)],
         capture_output=True, text=True, cwd=tmp_path,
     )
     offline = ("No matching distribution found", "Could not find a version")
     if proc.returncode != 0 and any(s in proc.stderr for s in offline):
         pytest.skip("cannot fetch the build backend (setuptools) from PyPI: offline?")
     assert proc.returncode == 0, proc.stderr
+    ours = [line for line in (proc.stdout + proc.stderr).splitlines()
+            if "Deprecat" in line or "absent from the `packages` configuration" in line]
+    assert not ours, "building the package warns:\n" + "\n".join(ours)
     (wheel,) = out.glob("vlab-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "vlab/__init__.py" in names
