@@ -169,8 +169,12 @@ def test_compare_shows_two_machines_side_by_side(tmp_path):
             row["median"] = 432.1
     (b / "start.json").write_text(json.dumps(data))
     _restamp(b, "start")
-    proc = _vlab("compare", str(a), str(b / "start.json"))
+    png = tmp_path / "machines.png"
+    proc = _vlab("compare", str(a), str(b / "start.json"), "--plot", str(png))
     assert proc.returncode == 0, proc.stderr
+    assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"
+    set_a = replay.summarize_provenance(list(replay.provenances(a).values()))
+    assert set_a["kernel"] in proc.stdout and set_a["date"] in proc.stdout  # the whole set, not one file
     header = next(ln for ln in proc.stdout.splitlines() if ln.startswith("start phases"))
     assert "vm" in header and "lab-pc-2" in header
     total = next(ln for ln in proc.stdout.splitlines() if ln.strip().startswith("total"))

@@ -126,10 +126,25 @@ def _record(args) -> int:
 
 
 def _compare(args) -> int:
+    from vlab.core.errors import BadParameter
     from vlab.labs import machines
 
     table = machines.compare(args.recordings)
     print(machines.format_table(table))
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from vlab.plots.machines import plot_comparison
+
+        path = Path(args.plot).expanduser()
+        try:
+            plot_comparison(table).savefig(path, dpi=120, bbox_inches="tight")
+        except OSError as exc:
+            error = exc.strerror or exc
+            raise BadParameter(_("cannot write the plot to {path}: {error}").format(path=path, error=error),
+                               _("Give a writable file name, e.g. --plot machines.png.")) from exc
+        print(_("wrote the plot to {path}").format(path=path))
     return 0
 
 
@@ -156,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="several machines' recordings side by side (headline figures)")
     p.add_argument("recordings", nargs="+", metavar="DIR_OR_FILE",
                    help="a recording folder (vlab record --out DIR) or one recording file (e.g. DIR/start.json)")
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the headline figures side by side into this file")
     p.set_defaults(func=_compare)
 
     bench = sub.add_parser("bench", help="run a measurement headless and write JSON")

@@ -40,6 +40,7 @@ from vlab.core.results import Results, atomic_write_json, from_dict
 
 __all__ = [
     "MANIFEST", "RecordingRefused", "available", "load", "provenances", "recorded_dir", "recorded_provenance",
+    "summarize_provenance",
     "recording", "recording_active", "replayable", "save", "sha256", "shipped_dir"
 ]
 
@@ -171,6 +172,11 @@ def recorded_provenance(folder: Path | None = None) -> dict:
     provs = list(provenances(folder).values())
     if not provs:
         return {"folder": str(folder), "kinds": 0}
+    return {**summarize_provenance(provs), "folder": str(folder), "kinds": len(provs)}
+
+
+def summarize_provenance(provs: list[dict]) -> dict:
+    """The keys of :func:`recorded_provenance` but ``folder`` and ``kinds``, for any list of provenances."""
     from vlab.core.hostprobe import describe_machine
 
     def joined(values) -> str:
@@ -186,8 +192,6 @@ def recorded_provenance(folder: Path | None = None) -> dict:
         "date": (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "?",
         "machine": joined(describe_machine(p, with_load=False) for p in provs),
         "load": "" if not loads else f"{loads[0]:g}" if loads[0] == loads[-1] else f"{loads[0]:g}–{loads[-1]:g}",
-        "folder": str(folder),
-        "kinds": len(provs),
     }
 
 

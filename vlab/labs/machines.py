@@ -22,7 +22,6 @@ import pandas as pd
 
 from vlab.core import replay
 from vlab.core.errors import BadParameter, DataError
-from vlab.core.hostprobe import describe_machine
 from vlab.core.i18n import N_, _
 from vlab.core.results import Results
 from vlab.core.results import load as load_file
@@ -50,11 +49,12 @@ class Machine:
         return {}
 
     def describe(self) -> str:
-        p = self.provenance
-        engine = (p.get("engine") or {}).get("server_version", "?")
+        """Every recording of the set, summarised (values that differ between files are all named)."""
+        p = replay.summarize_provenance([r.provenance for r in self.recordings.values()]) if self.recordings else {}
+        load = _(", load average {load} when a measurement began").format(load=p["load"]) if p.get("load") else ""
         return _("{host}: {machine}; kernel {kernel}, Docker {engine}, {date}").format(
-            host=p.get("host", "?"), machine=describe_machine(p), kernel=p.get("kernel", "?"), engine=engine,
-            date=str(p.get("date", "?"))[:10])
+            host=p.get("host", "?"), machine=p.get("machine", "?") + load, kernel=p.get("kernel", "?"),
+            engine=p.get("engine_version", "?"), date=p.get("date", "?"))
 
 
 def load_machine(path: str | Path) -> Machine:

@@ -22,12 +22,13 @@ __all__ = ["plot_comparison"]
 def plot_comparison(comparison: Comparison):
     """Grouped horizontal bars: each headline figure, one bar per machine (medians; ratios for overhead)."""
     if not isinstance(comparison, Comparison):
-        raise BadParameter(f"{comparison!r} is not a machines comparison", "Use vlab.labs.machines.compare([...]).")
+        raise BadParameter(_("{value!r} is not a machines comparison").format(value=comparison),
+                           _("Use vlab.labs.machines.compare([...])."))
     t = comparison.table
     groups = [g for g in GROUPS if not t.empty and g in t.index.get_level_values(0)]
     if not groups:
-        raise BadParameter("these recordings hold no headline figures",
-                           "Compare folders that contain start, ladder, vm_boot or overhead recordings.")
+        raise BadParameter(_("these recordings hold no headline figures"),
+                           _("Compare folders that contain start, ladder, vm_boot or overhead recordings."))
     sizes = [len(t.loc[[g]]) for g in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(8, 1.2 + 0.45 * sum(sizes) * max(1, len(t.columns)) ** 0.5),
                              gridspec_kw={"height_ratios": sizes}, squeeze=False)
