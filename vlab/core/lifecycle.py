@@ -11,7 +11,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from vlab.core import sandbox, settings
@@ -163,10 +163,13 @@ class Lifecycle:
 
 
 def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marker: bool = True,
-                  keep_output: bool = False) -> Lifecycle:
+                  keep_output: bool = False, marker: Callable[[str], int | None] = parse_adjtimex) -> Lifecycle:
     """Create → start → wait → (read marker / output) → remove one container, time-stamping every call.
 
-    ``keep_output`` keeps the container's stdout and stderr in ``Lifecycle.output``.
+    ``keep_output`` keeps the container's stdout and stderr in ``Lifecycle.output`` (always kept when the
+    command exits non-zero, so a caller can say why). ``marker`` reads the container's clock reading (ns
+    since the epoch) from its stdout: ``adjtimex`` by default; under gVisor, which refuses ``adjtimex``,
+    the caller passes the file-clock reader with the file-clock command.
     """
     import docker.errors
 
@@ -186,7 +189,7 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
             st["started"] = perf()
             if auto_remove:
                 try:
-                    _wait(client, cid, condition="removed")
+                    lc.exit_code = int(_wait(client, cid, condition="removed").get("StatusCode", 0))
                 except docker.errors.NotFound:
                     pass  # removed before we asked: exit and removal are both over
                 st["exited"] = perf()
@@ -196,8 +199,8 @@ def run_lifecycle(client, kwargs: dict, *, auto_remove: bool = False, read_marke
                 lc.exit_code = int(_wait(client, cid)["StatusCode"])
                 st["exited"] = perf()
                 if read_marker:
-                    lc.marker_ns = parse_adjtimex(client.api.logs(cid, stdout=True, stderr=False).decode())
-                if keep_output:
+                    lc.marker_ns = marker(client.api.logs(cid, stdout=True, stderr=False).decode(errors="replace"))
+                if keep_output or lc.exit_code:
                     lc.output = client.api.logs(cid, stdout=True, stderr=True).decode(errors="replace")
                 st["remove_sent"] = perf()
                 client.api.remove_container(cid, force=True, v=True)

@@ -52,6 +52,7 @@ from vlab.labs.overhead.workloads import (
     check_runtimes,
     docroot_script,
     file_clock,
+    file_clock_ns,
     file_intervals_ms,
     free_port,
     intervals_ms,
@@ -67,8 +68,8 @@ from vlab.labs.overhead.workloads import (
 __all__ = [
     "BB_IN_CONTAINER", "CONFIGS", "EXTRA_PAIRS", "GROUPS", "HTTP_PORT", "KIND", "OVERHEAD_RULE", "RECORDINGS",
     "RUNTIME_TWIN", "SANDBOX_PIDS", "Settings", "WHAT", "add_cli_arguments", "bridge_network", "cgroup_usage_mib",
-    "check_runtimes", "collect_facts", "describe_workloads", "docroot_script", "file_clock", "file_intervals_ms",
-    "format_report", "free_port", "intervals_ms", "measure", "memory_table", "parse_stamps", "ratio_table", "ratios",
-    "run_cli", "run_live", "runtime_config", "schedule", "seconds_to_rate", "select", "serve_script", "split_config",
-    "stamp", "summary", "workload"
+    "check_runtimes", "collect_facts", "describe_workloads", "docroot_script", "file_clock", "file_clock_ns",
+    "file_intervals_ms", "format_report", "free_port", "intervals_ms", "measure", "memory_table", "parse_stamps",
+    "ratio_table", "ratios", "run_cli", "run_live", "runtime_config", "schedule", "seconds_to_rate", "select",
+    "serve_script", "split_config", "stamp", "summary", "workload"
 ]

@@ -21,7 +21,8 @@ from vlab.core.validate import whole_number
 
 __all__ = [
     "BB_IN_CONTAINER", "CONFIGS", "EXTRA_PAIRS", "GROUPS", "HTTP_PORT", "KIND", "OVERHEAD_RULE", "RUNTIME_TWIN",
-    "SANDBOX_PIDS", "Settings", "WHAT", "check_runtimes", "docroot_script", "file_clock", "file_intervals_ms",
+    "SANDBOX_PIDS", "Settings", "WHAT", "check_runtimes", "docroot_script", "file_clock", "file_clock_ns",
+    "file_intervals_ms",
     "free_port", "intervals_ms", "parse_stamps", "runtime_config", "schedule", "serve_script", "split_config",
     "stamp", "workload",
 ]
@@ -184,6 +185,18 @@ def file_clock(script: str, n: int, bb: str) -> tuple[str, int]:
     files = [f"/dev/shm/vlab-t{k}" for k in range(n + 1)]
     out = parts[0] + "".join(f": > {f}{part}" for f, part in zip(files, parts[1:], strict=True))
     return f"{out}; {bb} stat -c '%Y %y' {' '.join(files)}; {bb} rm -f {' '.join(files)}", n
+
+
+def file_clock_ns(text: str) -> int | None:
+    """The first file-clock stamp of :func:`file_clock`'s output as ns since the epoch (None if absent).
+
+    The start lab's clock marker under gVisor: the same clock reading as ``adjtimex`` elsewhere.
+    """
+    m = _FILE_STAMP.search(text or "")
+    if not m:
+        return None
+    sec, frac = m.groups()
+    return int(sec) * 1_000_000_000 + int(frac.ljust(9, "0")[:9])
 
 
 def file_intervals_ms(text: str, expected: int) -> list[float]:

@@ -25,7 +25,9 @@ from vlab.labs.start_time.phases import (
     stop_rule,
 )
 
-__all__ = ["RECORDINGS", "add_cli_arguments", "format_summary", "run_cli", "side_path", "stopping_lines"]
+__all__ = [
+    "RECORDINGS", "add_cli_arguments", "failure_lines", "format_summary", "run_cli", "side_path", "stopping_lines"
+]
 
 # ---------------------------------------------------------------- recordings and command line
 RECORDINGS: dict[str, Callable[[bool], Results]] = {
@@ -136,6 +138,7 @@ def format_summary(res: Results) -> str:
             lines.append(_("total vs baseline (ratio of medians, 95% CI):"))
             lines += [f"  {row.config:<16} {row.ratio:5.2f}  [{row.ci_low:.2f}, {row.ci_high:.2f}]"
                       for row in r.itertuples()]
+        lines += failure_lines(res)
     elif res.kind == "ladder":
         lines.append(s[["rung", "n", "median", "p95", "min", "ci_low", "ci_high"]].round(2).to_string(index=False))
         for rung, why in (res.extra.get("skipped") or {}).items():
@@ -144,6 +147,19 @@ def format_summary(res: Results) -> str:
         lines.append(s.round(1).to_string(index=False))
     lines += stopping_lines(res)
     return "\n".join(lines)
+
+
+def failure_lines(res: Results) -> list[str]:
+    """Configurations skipped at warm-up and trials dropped because they failed (a non-zero exit included)."""
+    lines = [_("  skipped {config}: {why}").format(config=name, why=why)
+             for name, why in (res.extra.get("skipped") or {}).items()]
+    failures = res.extra.get("failures") or []
+    if failures:
+        per = pd.Series([f["config"] for f in failures]).value_counts()
+        lines.append(_("failed trials (dropped, not timed): {counts}").format(
+            counts=", ".join(f"{name} {n}" for name, n in per.items())))
+        lines += [f"  {f['config']} #{f['trial']}: {f['error']}" for f in failures[:3]]
+    return lines
 
 
 def stopping_lines(res: Results) -> list[str]:

@@ -27,6 +27,7 @@ from vlab.core.lifecycle import (
     DaemonEvents,
     Lifecycle,
     daemon_phases,
+    parse_adjtimex,
     phase_rows,
     run_lifecycle,
     sweep,
@@ -36,11 +37,13 @@ from vlab.core.replay import replayable
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
 from vlab.core.validate import whole_number
+from vlab.labs.overhead.workloads import BB_IN_CONTAINER, file_clock, file_clock_ns, stamp
 
 __all__ = [
-    "DAEMON_SLACK_MS", "MAX_FAILURES", "MAX_TRIALS", "PURPOSE", "START_RULE", "SUM_TOLERANCE_MS", "StartConfig",
-    "VARIANTS", "as_names", "check_seed", "check_trials", "check_warmup", "configurations", "is_runtime_variant",
-    "measure_start", "phase_sums", "ratios", "requested_runtimes", "runtime_provenance", "self_check", "stop_rule"
+    "DAEMON_SLACK_MS", "FILE_CLOCK_CMD", "MAX_FAILURES", "MAX_TRIALS", "PURPOSE", "START_RULE", "SUM_TOLERANCE_MS",
+    "StartConfig", "VARIANTS", "as_names", "check_seed", "check_trials", "check_warmup", "configurations",
+    "is_runtime_variant", "marker_command", "measure_start", "phase_sums", "ratios", "requested_runtimes",
+    "runtime_provenance", "self_check", "stop_rule"
 ]
 
 PURPOSE = "start-time"
@@ -49,7 +52,18 @@ DAEMON_SLACK_MS = 2.0  # daemon span may exceed the host span by at most this (c
 MAX_TRIALS = 1000
 #: Default stopping rule: every configuration's median total within ±5 %, or 20 s spent (warm-up included).
 START_RULE = StopRule(precision=0.05, budget_s=20.0, min_trials=5, max_trials=MAX_TRIALS)
-MAX_FAILURES = 3  # trials that fail (engine hiccup) are dropped and reported; more than this stops the run
+MAX_FAILURES = 3  # trials that fail (engine hiccup, non-zero exit) are dropped and reported; more stops the run
+#: The clock marker under a runtime other than runc: gVisor refuses ``adjtimex`` (exit 1), so, as in the
+#: overhead and spectrum labs, the shell stamps the clock with a file's modification time (``file_clock``).
+FILE_CLOCK_CMD = ("/bin/sh", "-c", file_clock(stamp(BB_IN_CONTAINER), 0, BB_IN_CONTAINER)[0])
+
+
+def marker_command(runtime: str | None) -> tuple[tuple[str, ...], Callable[[str], int | None]]:
+    """The container's command and the reader of its clock marker: ``adjtimex`` under runc (the engine's
+    default), the file clock under any other runtime (the overhead lab's rule: gVisor refuses ``adjtimex``)."""
+    if runtime is None or runtime == "runc":
+        return MARKER_CMD, parse_adjtimex
+    return FILE_CLOCK_CMD, file_clock_ns
 
 
 # ---------------------------------------------------------------- configurations
@@ -287,8 +301,8 @@ def measure_start(trials: int | None = None, *, network: str = "none", variants:
     kwargs = {}
     for c in configs:
         limits = sandbox.Limits(network=c.network, auto_remove=c.auto_remove, runtime=c.runtime)
-        kwargs[c.name] = sandbox.create_kwargs(client, list(MARKER_CMD), image=c.image, limits=limits,
-                                               purpose=PURPOSE)
+        kwargs[c.name] = sandbox.create_kwargs(client, list(marker_command(c.runtime)[0]), image=c.image,
+                                               limits=limits, purpose=PURPOSE)
     rows: list[dict] = []
     lifecycles: list[tuple[dict, Lifecycle]] = []
     skipped: dict[str, str] = {}
@@ -302,7 +316,8 @@ def measure_start(trials: int | None = None, *, network: str = "none", variants:
         kw = kwargs[c.name]
         fresh = _fresh_image(client, next(counter)) if c.fresh_image else None
         try:
-            return run_lifecycle(client, {**kw, "image": fresh} if fresh else kw, auto_remove=c.auto_remove)
+            return run_lifecycle(client, {**kw, "image": fresh} if fresh else kw, auto_remove=c.auto_remove,
+                                 marker=marker_command(c.runtime)[1])
         finally:
             if fresh:
                 with contextlib.suppress(Exception):
@@ -317,6 +332,10 @@ def measure_start(trials: int | None = None, *, network: str = "none", variants:
             last = rnd
             try:
                 lc = one(c)
+                if lc.exit_code:  # a failed command is a failed trial, never a timing
+                    raise EngineError(_("{config}: the container's command exited with {code}: {output}").format(
+                        config=c.name, code=lc.exit_code, output=" ".join(lc.output.split())[:160] or "-"),
+                        _("Check that this configuration runs here (`vlab doctor`), or leave it out."))
             except EngineError as exc:
                 if rnd == -warmup and c.name != "baseline":
                     # the first warm-up round is also a probe: a configuration this engine cannot
@@ -356,6 +375,7 @@ def measure_start(trials: int | None = None, *, network: str = "none", variants:
     cfg = {"trials": rule.max_trials if rule.fixed else None, "stop_rule": rule.to_dict(), "warmup": warmup,
            "network": network, "seed": seed,
            "configs": {c.name: c.what for c in configs}, "command": list(MARKER_CMD),
+           "commands": {c.name: list(marker_command(c.runtime)[0]) for c in configs},
            "runtimes": runtime_provenance(client, [c.runtime for c in configs if c.runtime])}
     res = Results("start", samples, _summary(samples), collect(cfg),
                   extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures,
