@@ -69,7 +69,7 @@ def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
 
 
 def lifecycle(client=None) -> tuple[dict[str, float], dict | None]:
-    """One timed container lifecycle (``measure.start.run_lifecycle``): phase → ms, and what it reported."""
+    """One timed container lifecycle (``vlab.core.lifecycle.run_lifecycle``): phase → ms, and what it reported."""
     client = client or connect()
     kwargs = sandbox.create_kwargs(client, ["/bin/sh", "-c", REPORT], limits=sandbox.Limits(memory="64m", pids=16),
                                    purpose="vm-vs-container")
