@@ -14,13 +14,19 @@ Rules (a learner's configuration is never lost):
 - a second run changes nothing (and so reloads nothing);
 - the engine is reloaded with SIGHUP (``runtimes`` is a live-reloadable option), never restarted.
 
-Two runtimes are registered, because a gVisor sandbox that is given a network namespace by Docker
-and one that is not need different ``--network`` settings:
+One runtime is registered, ``runsc`` with ``--network=none``: it works for containers started with
+``--network none`` (all of vlab's measurements). Without that flag runsc refuses them ("cannot run with
+network enabled in root network namespace"), checked on Debian 12 with runsc 2022-12-19.
 
-- ``runsc``: ``--network=none``: works for containers started with ``--network none`` (all of vlab's
-  measurements). Without it runsc refuses them ("cannot run with network enabled in root network
-  namespace"), checked on Debian 12 with runsc 2022-12-19.
-- ``runsc-net``: gVisor's own network stack (netstack), for containers on a bridge network.
+Earlier versions also registered ``runsc-net`` (gVisor's own network stack, for a bridge network). It
+failed with that same error on ``none`` and on ``bridge`` alike, nothing used it, and the doctor showed
+it ✗ right after the set-up; so it is no longer registered, and an entry exactly as an earlier vlab
+wrote it is removed (``- runtimes.runsc-net``; backed up and printed like every change). An entry that
+differs was written by someone else and is kept.
+
+After a change, and whenever the engine does not list what ``daemon.json`` registers (a reload that
+failed earlier is never left behind), the engine is reloaded and ``docker info`` read again, a few
+times, until it lists ``runsc`` (:func:`reload_until_listed`).
 
 The platform is ``systrap`` where the installed runsc lists it (``runsc help platforms``; newer gVisor
 releases), ``ptrace`` otherwise. Measurements read it back from ``docker info``
@@ -38,14 +44,16 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from vlab.core.errors import ToolMissing, VlabError
 
 __all__ = [
-    "DEFAULT_PATH", "DOCKER_PIDFILE", "DaemonConfigError", "choose_platform", "find_runsc", "install_hint", "main",
-    "merge_runtimes", "platforms", "read_config", "register", "reload_dockerd", "runsc_runtimes", "runtime_platform",
-    "write_config"
+    "DEFAULT_PATH", "DOCKER_PIDFILE", "DaemonConfigError", "RETIRED", "choose_platform", "engine_runtimes",
+    "find_runsc", "install_hint", "main", "merge_runtimes", "out_of_step", "platforms", "read_config", "register",
+    "reload_dockerd", "reload_until_listed", "retired_runtimes", "runsc_runtimes", "runtime_platform", "write_config"
 ]
 
 DEFAULT_PATH = Path("/etc/docker/daemon.json")
@@ -94,11 +102,17 @@ def choose_platform(available: list[str]) -> str:
 
 
 def runsc_runtimes(runsc: str, platform: str) -> dict[str, dict]:
-    """The ``runtimes`` entries vlab registers (see the module docstring for why two)."""
-    return {
-        "runsc": {"path": runsc, "runtimeArgs": [f"--platform={platform}", "--network=none"]},
-        "runsc-net": {"path": runsc, "runtimeArgs": [f"--platform={platform}"]},
-    }
+    """The ``runtimes`` entries vlab registers (see the module docstring for why only one)."""
+    return {"runsc": {"path": runsc, "runtimeArgs": [f"--platform={platform}", "--network=none"]}}
+
+
+#: Runtimes an earlier vlab registered and this one no longer does (see the module docstring).
+RETIRED = ("runsc-net",)
+
+
+def retired_runtimes(runsc: str, platform: str) -> dict[str, dict]:
+    """The entries an earlier vlab wrote under :data:`RETIRED` names: removed only when exactly these."""
+    return {"runsc-net": {"path": runsc, "runtimeArgs": [f"--platform={platform}"]}}
 
 
 def runtime_platform(runtime_entry: dict | None) -> str | None:
@@ -134,15 +148,22 @@ def read_config(path: Path) -> dict:
     return data
 
 
-def merge_runtimes(config: dict, runtimes: dict[str, dict]) -> tuple[dict, list[str]]:
+def merge_runtimes(config: dict, runtimes: dict[str, dict],
+                   retire: dict[str, dict] | None = None) -> tuple[dict, list[str]]:
     """A new config with ``runtimes`` added, and a list of what changed (empty: nothing to do).
 
     Every existing key and runtime is kept; a runtime already present under the same name is kept
-    as it is, even when it differs (a note says so).
+    as it is, even when it differs (a note says so). The one exception is ``retire``: an entry that is
+    exactly what an earlier vlab wrote (and no longer registers) is removed (``- runtimes.NAME``).
     """
     new = json.loads(json.dumps(config))  # deep copy, JSON types only
     have = new.setdefault("runtimes", {})
     changes: list[str] = []
+    for name, entry in (retire or {}).items():
+        if have.get(name) == entry:
+            del have[name]
+            changes.append(f"- runtimes.{name} = {json.dumps(entry)} (registered by an earlier vlab; "
+                           "it cannot start a container on a Debian 12 engine, and nothing uses it)")
     for name, entry in runtimes.items():
         if name not in have:
             have[name] = entry
@@ -179,11 +200,13 @@ def write_config(path: Path, config: dict) -> Path | None:
     return backup
 
 
-def register(path: Path, runtimes: dict[str, dict], *, dry_run: bool = False) -> tuple[list[str], Path | None]:
-    """Merge ``runtimes`` into the daemon.json at ``path``. Returns (changes, backup path or None)."""
+def register(path: Path, runtimes: dict[str, dict], *, dry_run: bool = False,
+             retire: dict[str, dict] | None = None) -> tuple[list[str], Path | None]:
+    """Merge ``runtimes`` into the daemon.json at ``path`` (removing ``retire``'s exact entries).
+    Returns (changes, backup path or None)."""
     old = read_config(path)
-    new, changes = merge_runtimes(old, runtimes)
-    if dry_run or not any(c.startswith("+") for c in changes):
+    new, changes = merge_runtimes(old, runtimes, retire)
+    if dry_run or not any(c.startswith(("+", "-")) for c in changes):
         return changes, None
     return changes, write_config(path, new)
 
@@ -204,6 +227,47 @@ def reload_dockerd(pidfile: Path = DOCKER_PIDFILE) -> int:
     return pid
 
 
+def engine_runtimes() -> set[str] | None:
+    """The runtimes the running engine lists (``docker info`` through the SDK); None when no engine answers."""
+    from vlab.core import runtimes
+    from vlab.core.engine import connect
+
+    try:
+        return set(runtimes.listed(connect()))
+    except VlabError:
+        return None
+
+
+def out_of_step(config: dict, listed: set[str]) -> list[str]:
+    """Runtimes of daemon.json the engine does not list, and retired ones it still lists ([] = in step)."""
+    want = set(config.get("runtimes") or {})
+    return sorted(want - listed) + sorted(n for n in RETIRED if n in listed and n not in want)
+
+
+def reload_until_listed(config: dict, *, listed: Callable[[], set[str] | None] | None = None,
+                        reload: Callable[[], int] | None = None, tries: int = 3, wait_s: float = 5.0,
+                        sleep: Callable[[float], None] | None = None) -> str:
+    """SIGHUP dockerd, then read its runtimes again until they match ``config`` (up to ``tries`` reloads,
+    ``wait_s`` each). Returns what happened; DaemonConfigError when the engine never lists them.
+    Defaults: :func:`engine_runtimes`, :func:`reload_dockerd`, ``time.sleep``."""
+    listed, reload, sleep = listed or engine_runtimes, reload or reload_dockerd, sleep or time.sleep
+    missing: list[str] = []
+    for attempt in range(1, tries + 1):
+        pid = reload()
+        for _ in range(max(1, int(wait_s / 0.25))):
+            sleep(0.25)
+            now = listed()
+            missing = out_of_step(config, now) if now is not None else ["(the engine did not answer)"]
+            if not missing:
+                return (f"reloaded dockerd (SIGHUP to pid {pid}, {attempt} time(s)); it now lists "
+                        f"{', '.join(sorted(config.get('runtimes') or {})) or 'no extra runtime'}; "
+                        "running containers are untouched")
+    raise DaemonConfigError(f"dockerd was reloaded {tries} times but is still out of step with daemon.json: "
+                            f"{', '.join(missing)}.",
+                            "dockerd's log says why (`journalctl -u docker`, or the file dockerd logs to); fix the "
+                            "entry in /etc/docker/daemon.json, then `sudo kill -HUP $(pidof dockerd)`.")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m vlab.core.daemon_config",
                                 description="Register gVisor (runsc) with Docker by merging into daemon.json.")
@@ -217,8 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runsc = args.runsc or find_runsc()
         platform = args.platform or choose_platform(platforms(runsc))
-        changes, backup = register(args.path, runsc_runtimes(runsc, platform), dry_run=args.dry_run)
-        added = any(c.startswith("+") for c in changes)
+        changes, backup = register(args.path, runsc_runtimes(runsc, platform), dry_run=args.dry_run,
+                                   retire=retired_runtimes(runsc, platform))
+        changed = any(c.startswith(("+", "-")) for c in changes)
         print(f"gVisor: {runsc}, platform {platform}")
         for c in changes:
             print(f"  {args.path}: {c}")
@@ -226,9 +291,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {args.path}: runsc already registered, nothing changed")
         if backup:
             print(f"  previous file kept as {backup}")
-        if added and not args.dry_run and not args.no_reload:
-            pid = reload_dockerd()
-            print(f"  reloaded dockerd (SIGHUP to pid {pid}); running containers are untouched")
+        if not args.dry_run and not args.no_reload:
+            config, now = read_config(args.path), engine_runtimes()
+            if now is None and changed:  # no engine to ask: reload it anyway, as before
+                pid = reload_dockerd()
+                print(f"  reloaded dockerd (SIGHUP to pid {pid}); the engine did not answer, so its runtimes "
+                      "were not checked")
+            elif now is not None and (changed or out_of_step(config, now)):
+                if not changed:
+                    print(f"  the engine does not list what {args.path} registers "
+                          f"({', '.join(out_of_step(config, now))}): reloading it")
+                print(f"  {reload_until_listed(config)}")
+            elif now is not None:
+                print("  the engine lists runsc: nothing to reload")
     except VlabError as exc:
         print(f"vlab: {exc}", file=sys.stderr)
         return 1
