@@ -106,3 +106,90 @@ def test_noisy_neighbour_structure_live(engine):
     assert len(res.summary) == 3 and (res.samples["ms"] > 0).all()
     assert set(cgroups.slowdowns(res)) == set(res.extra["conditions"])
     assert cgroups.slowdowns(res)["alone"] == 1.0
+
+
+# ------------------------------------------------------------------ OOM witness (issue 15, gap B)
+def test_oom_kill_count_from_either_cgroup_version():
+    assert cgroups.oom_kill_count("oom_kill=1\n") == 1
+    assert cgroups.oom_kill_count("some text\noom_kill=0\n") == 0
+    assert cgroups.oom_kill_count("") is None
+    assert cgroups.oom_kill_count("Killed\n") is None
+
+
+@pytest.mark.parametrize("code, engine_says, count, want", [
+    (137, True, 1, True),      # Docker: the engine and the kernel agree
+    (137, False, 1, True),     # Podman: OOMKilled false, the kernel's counter says it
+    (137, True, None, True),   # an old kernel without the counter: the engine's word
+    (137, False, None, None),  # no witness at all: "not reported by this engine", never False
+    (137, False, 0, False),    # killed by something else
+    (0, False, 0, False),
+    (0, False, None, False),
+])
+def test_oom_verdict_takes_any_witness(code, engine_says, count, want):
+    assert cgroups.oom_verdict(code, engine_says, count) is want
+
+
+def test_oom_fact_says_not_reported_instead_of_false():
+    import pandas as pd
+
+    from vlab.core.results import Results
+
+    res = Results("cg_oom", pd.DataFrame([{"case": "exceeds", "exit_code": 137, "oom_killed": None}]))
+    code, killed = cgroups.oom_fact(res)
+    assert code == 137 and killed == "not reported by this engine"
+    assert "not reported by this engine" in cgroups.compare_oom_prediction(137, res)
+
+
+def test_memory_hog_counter_witness_live(engine):
+    """The kernel's own counter sees the kill on every engine (Podman's OOMKilled stays false)."""
+    res = cgroups.memory_hog(limit="32m", allocate="64m")
+    rows = res.samples.set_index("case")
+    assert rows.loc["exceeds", "oom_kill_count"] >= 1 and bool(rows.loc["exceeds", "oom_killed"])
+    assert rows.loc["fits", "oom_kill_count"] == 0
+
+
+# ------------------------------------------------------------------ an engine that drops limits (gap C)
+class _NoCgroupsClient:
+    """A stand-in engine like rootless Docker on cgroup v1: accepts limits, enforces none."""
+
+    def info(self):
+        return {"CgroupDriver": "none", "CgroupVersion": "1"}
+
+
+@pytest.mark.parametrize("measure, kind", [
+    (lambda: cgroups.limits_in_files(), "cg_limits"),
+    (lambda: cgroups.memory_hog(), "cg_oom"),
+    (lambda: cgroups.fork_limit(), "cg_pids"),
+    (lambda: cgroups.cpu_sweep(repeats=1), "cg_cpu"),
+    (lambda: cgroups.noisy_neighbour(repeats=1), "cg_noisy"),
+])
+def test_cgroup_driver_none_replays_with_the_reason(measure, kind, monkeypatch, capsys):
+    from vlab.core import mode
+
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test"))
+    monkeypatch.setattr(cgroups, "connect", lambda: _NoCgroupsClient())
+    monkeypatch.setattr(cgroups.sandbox, "run", lambda *a, **k: pytest.fail("a container was started"))
+    assert not cgroups.enforced_here()
+    res = measure()
+    assert res.replayed and res.kind == kind
+    assert res.extra["replayed_because"] == cgroups.NOT_ENFORCED
+    assert "cannot enforce cgroup limits" in capsys.readouterr().out
+    assert not replay.load(kind).extra.get("replayed_because")  # the recording itself is untouched
+
+
+def test_glass_box_stand_in_names_the_engine_reason(monkeypatch):
+    from vlab.core import mode
+
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test"))
+    words, note = cgroups.recorded_cgroup_files()
+    assert "CgroupDriver: none" in note and len(words) == 3
+
+
+def test_cgroup_driver_none_is_refused_while_recording(monkeypatch):
+    from vlab.core import mode
+    from vlab.core.errors import VlabError
+
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test"))
+    monkeypatch.setattr(cgroups, "connect", lambda: _NoCgroupsClient())
+    with replay.recording(), pytest.raises(VlabError, match="does not enforce"):
+        cgroups.RECORDINGS["cg_oom"](True)

@@ -83,3 +83,15 @@ def tr(text: str) -> str:
 def trials(full: int, quick_n: int = 3) -> int:
     """Trials for a notebook measurement: ``full`` for learners, ``quick_n`` in CI quick mode."""
     return settings.trials(full, quick_n)
+
+
+def ulimits() -> list:
+    """``ulimits=course.ulimits()`` for the notebooks' plain docker-py cells: explicit ``nofile``/``nproc``.
+
+    With ``cap_drop=["ALL"]`` a Podman service whose hard limits are below its default (1048576) cannot
+    start the container otherwise; on Docker it changes nothing (the same limits are inherited).
+    See ``vlab.core.limits.docker_ulimits``.
+    """
+    from vlab.core.limits import docker_ulimits
+
+    return docker_ulimits()

@@ -102,6 +102,10 @@ class DaemonEvents:
 
     def __init__(self, client, purpose: str) -> None:
         self.by_id: dict[str, list[tuple[str, int]]] = {}
+        #: Why the stream ended before ``close()`` (the engine's error, or it ended it); None while it runs
+        #: and when vlab closed it. Events after that are lost: ``report`` counts who has none.
+        self.ended_early: str | None = None
+        self._closing = False
         self._lock = threading.Lock()
         self._seen = threading.Condition(self._lock)
         filters = {"type": ["container"], "label": [f"{settings.RUN_LABEL}={settings.run_id()}",
@@ -112,6 +116,7 @@ class DaemonEvents:
         self._thread.start()
 
     def _read(self) -> None:
+        why = "the engine ended the event stream"
         try:
             for ev in self._stream:
                 cid, action, t = ev.get("id"), ev.get("Action") or ev.get("status"), ev.get("timeNano")
@@ -120,8 +125,19 @@ class DaemonEvents:
                     with self._seen:
                         self.by_id.setdefault(cid, []).append((action, int(t)))
                         self._seen.notify_all()
-        except Exception:  # noqa: BLE001 - the stream ends with an error when closed
-            pass
+        except Exception as exc:  # noqa: BLE001 - the stream also ends with an error when vlab closes it
+            why = f"the event stream failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        with self._seen:
+            if not self._closing:
+                self.ended_early = why
+            self._seen.notify_all()
+
+    def report(self, ids: Sequence[str], has_events: Callable[[list], bool] = bool) -> dict:
+        """For ``Results.extra``: how many of ``ids`` lack daemon events (``has_events`` false on theirs),
+        and why the stream ended early (None when it ran until ``close``)."""
+        with self._seen:
+            missing = sum(1 for i in ids if not has_events(self.by_id.get(i, [])))
+            return {"containers": len(ids), "without_daemon_events": missing, "stream_ended_early": self.ended_early}
 
     def wait_for(self, ids: Sequence[str], action: str = "destroy", timeout: float = 3.0) -> None:
         """Wait (briefly) until every container in ``ids`` has reported ``action``."""
@@ -135,6 +151,8 @@ class DaemonEvents:
                 self._seen.wait(left)
 
     def close(self) -> None:
+        with self._seen:
+            self._closing = True
         with contextlib.suppress(Exception):
             self._stream.close()
 

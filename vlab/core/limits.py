@@ -19,8 +19,8 @@ from vlab.core.validate import number, whole_number
 
 __all__ = [
     "CAPABILITIES", "DEFAULT_CPUS", "DEFAULT_MEMORY", "DEFAULT_PIDS", "Limits", "MAX_MEMORY_BYTES", "NETWORKS",
-    "check_binds", "check_caps", "check_cpus", "check_network", "check_pids", "engine_sockets", "host_config",
-    "parse_memory",
+    "check_binds", "check_caps", "check_cpus", "check_network", "check_pids", "docker_ulimits", "engine_sockets",
+    "host_config", "parse_memory",
 ]
 
 DEFAULT_MEMORY = "128m"
@@ -208,6 +208,20 @@ def _rlimits(client, limits: Limits) -> dict[str, int]:
     if not enforces_limits(client):
         out["nproc"] = nproc_in_place_of_pids(limits.pids)
     return out
+
+
+def docker_ulimits() -> list:
+    """``docker.types.Ulimit`` objects for a plain docker-py call (``ulimits=...``): ``nofile`` and ``nproc``
+    set explicitly to the engine's own hard limits (``engine.container_rlimits``), never above them.
+
+    With every capability dropped the runtime cannot raise a limit, and Podman otherwise asks for 1048576
+    of each ("error setting rlimit type 7: operation not permitted" when its service has less). Both must
+    be explicit (nofile alone does not do). ``nproc`` is never made small: RLIMIT_NPROC counts every
+    process of the container's uid on the host.
+    """
+    from docker.types import Ulimit
+
+    return [Ulimit(name=name, soft=value, hard=value) for name, value in container_rlimits().items()]
 
 
 def host_config(client, limits: Limits) -> dict:

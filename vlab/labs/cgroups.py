@@ -16,17 +16,20 @@ re-exported here.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
 from vlab.core import provenance, sandbox, settings
+from vlab.core.engine import connect, enforces_limits
 from vlab.core.errors import BadParameter, VlabError
 from vlab.core.hostprobe import HostProbe
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.interleave import Rounds, StopRule, rule_for
-from vlab.core.replay import replayable
+from vlab.core.replay import recording_active, replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
 from vlab.core.stats import summarize
@@ -43,11 +46,12 @@ from vlab.labs.cgroups_exercises import (
 )
 
 __all__ = [
-    "CGROUP_FILES", "DEFAULT_QUOTAS", "GLASS_BOX_SCRIPT", "HOG", "LIMIT_SCRIPT", "NOW", "RECORDINGS", "SWEEP_RULE",
-    "UNLIMITED_V1", "WORKLOADS", "check_cpuset", "check_exit_signal", "check_hog_sizes", "check_quotas",
-    "check_read_back", "check_relative_throughput", "compare_oom_prediction", "compare_quota_prediction", "cpu_sweep",
-    "engine_cpus", "fork_limit", "limits_in_files", "memory_hog", "noisy_neighbour", "oom_fact", "parse_limits",
-    "playground_run", "recorded_cgroup_files", "slowdowns", "verdict"
+    "CGROUP_FILES", "DEFAULT_QUOTAS", "GLASS_BOX_SCRIPT", "HOG", "HOG_SCRIPT", "LIMIT_SCRIPT", "NOT_ENFORCED",
+    "NOT_REPORTED", "NOW", "RECORDINGS", "SWEEP_RULE", "UNLIMITED_V1", "WORKLOADS", "check_cpuset", "check_exit_signal",
+    "check_hog_sizes", "check_quotas", "check_read_back", "check_relative_throughput", "compare_oom_prediction",
+    "compare_quota_prediction", "cpu_sweep", "engine_cpus", "enforced_here", "fork_limit", "limits_in_files",
+    "memory_hog", "noisy_neighbour", "oom_fact", "oom_kill_count", "oom_verdict", "parse_limits", "playground_run",
+    "recorded_cgroup_files", "slowdowns", "verdict"
 ]
 
 #: Where each limit lives, relative to /sys/fs/cgroup inside the container.
@@ -79,6 +83,43 @@ fi
 NOW = r"""now(){ adjtimex | awk '/tv_sec/{s=$2}/tv_usec/{u=$2}END{printf "%d%06d\n", s, u}'; }"""
 
 
+# ------------------------------------------------------------------ an engine that cannot enforce them
+#: Why a cgroup measurement is replayed on a live engine (``extra["replayed_because"]``, shown translated).
+NOT_ENFORCED = N_("this engine cannot enforce cgroup limits (CgroupDriver: none, e.g. rootless Docker on cgroup "
+                  "v1): it accepts memory, CPU and pids limits and silently drops them, so a live measurement "
+                  "would show no limit at all. These are the REPLAYED recorded measurements of a machine that "
+                  "enforces them. To see them live: rootful Docker, or rootless Docker on cgroup v2 with systemd.")
+
+
+def enforced_here() -> bool:
+    """True when the engine puts containers in cgroups (``engine.enforces_limits``); asks the engine."""
+    return enforces_limits(connect())
+
+
+def _live_only_where_enforced(kind: str) -> Callable:
+    """Inside ``@replayable``: on a live engine that drops cgroup limits, the recording of ``kind`` instead,
+    with ``extra["replayed_because"]`` and the reason printed (a live number would be meaningless)."""
+
+    def wrap(fn: Callable[..., Results]) -> Callable[..., Results]:
+        @functools.wraps(fn)
+        def inner(*args, **kwargs) -> Results:
+            if enforced_here():
+                return fn(*args, **kwargs)
+            if recording_active():
+                raise VlabError(f"`vlab record` cannot record {kind!r} here: the engine does not enforce cgroup "
+                                "limits (CgroupDriver: none).", "Record on an engine that enforces them.")
+            from vlab.core import replay
+
+            res = replay.load(kind)
+            res.extra = {**res.extra, "replayed_because": NOT_ENFORCED}
+            print(_(NOT_ENFORCED))
+            return res
+
+        return inner
+
+    return wrap
+
+
 # ------------------------------------------------------------------ reading the files
 def parse_limits(text: str) -> dict:
     """Parse LIMIT_SCRIPT output (v1 or v2) → version, raw strings, memory bytes, cpus, pids (None = no limit)."""
@@ -102,6 +143,7 @@ def _limits_args(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -
 
 
 @replayable("cg_limits", check=_limits_args)
+@_live_only_where_enforced("cg_limits")
 def limits_in_files(memory: str | int = "64m", cpus: float = 0.5, pids: int = 32) -> Results:
     """Start a container with these limits and read them back from its own cgroup files."""
     limits = _limits_args(memory, cpus, pids)
@@ -132,14 +174,49 @@ def _host_mem_available() -> int:
     return -1
 
 
+#: The hog: dd allocates one buffer (``{size}`` bytes); then the shell (PID 1, which the OOM killer spares: dd
+#: is the big one) prints the kernel's own count of OOM kills in this memory cgroup (v2 ``memory.events``,
+#: v1 ``memory.oom_control``) and exits with dd's status (137 = killed by SIGKILL).
+HOG_SCRIPT = r"""dd if=/dev/zero of=/dev/null bs={size} count=1; rc=$?
+for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
+  [ -r $f ] && awk '$1 == "oom_kill" {{print "oom_kill=" $2}}' $f && break
+done
+exit $rc
+"""
+#: ``oom_killed`` is None (shown as this) when exit 137 has no witness: neither the engine (``OOMKilled``, an
+#: ``oom`` event) nor the kernel's counter says (Podman's ``OOMKilled`` stays false, an old kernel has no counter).
+NOT_REPORTED = N_("not reported by this engine")
+
+
+def oom_kill_count(stdout: str) -> int | None:
+    """The kernel's ``oom_kill`` counter that HOG_SCRIPT printed (None when the cgroup files have none)."""
+    found = re.search(r"^oom_kill=(\d+)\s*$", stdout or "", re.M)
+    return int(found.group(1)) if found else None
+
+
+def oom_verdict(exit_code: int, engine_says: bool, kernel_count: int | None) -> bool | None:
+    """Was it OOM-killed? The engine's word or the kernel's counter; None when exit 137 has no witness.
+
+    Docker reports ``OOMKilled``; Podman leaves it false (and sends no ``oom`` event) for a container the
+    kernel did kill, so the memory cgroup's own counter is the witness that works on every engine.
+    """
+    if engine_says or (kernel_count or 0) > 0:
+        return True
+    if kernel_count is None and exit_code == 137:
+        return None
+    return False
+
+
 def _hog_run(limit_bytes: int, allocate_bytes: int) -> dict:
-    """One memory hog: dd allocates one buffer of ``allocate_bytes`` as the container's PID 1."""
-    cmd = ["dd", "if=/dev/zero", "of=/dev/null", f"bs={allocate_bytes}", "count=1"]
+    """One memory hog (HOG_SCRIPT): dd allocates one buffer of ``allocate_bytes``."""
     before = _host_mem_available()
     with HostProbe() as probe:
-        res = sandbox.run(cmd, limits=Limits(memory=limit_bytes, pids=16), purpose="cgroups-memory-hog")
+        res = sandbox.run(HOG_SCRIPT.format(size=allocate_bytes), limits=Limits(memory=limit_bytes, pids=16),
+                          purpose="cgroups-memory-hog")
+    count = oom_kill_count(res.stdout)
     return {"limit_mib": limit_bytes / 2**20, "allocate_mib": allocate_bytes / 2**20, "exit_code": res.exit_code,
-            "oom_killed": res.oom_killed, "host_mem_available_before": before,
+            "oom_killed": oom_verdict(res.exit_code, res.oom_killed, count), "oom_kill_count": count,
+            "engine_oom_killed": res.oom_killed, "host_mem_available_before": before,
             "host_mem_available_after": _host_mem_available(), "host_probe_beats": probe.report.beats,
             "host_probe_max_ms": round(probe.report.max_latency_ms, 3),
             "memory_in_hostconfig": int(res.host_config.get("Memory") or 0)}
@@ -159,6 +236,7 @@ def _hog_args(limit: str | int = "32m", allocate: str | int = "64m") -> tuple[in
 
 
 @replayable("cg_oom", check=_hog_args)
+@_live_only_where_enforced("cg_oom")
 def memory_hog(limit: str | int = "32m", allocate: str | int = "64m") -> Results:
     """Allocate ``allocate`` in a container limited to ``limit``; also a run that fits, as control."""
     lim, alloc = check_hog_sizes(limit, allocate)
@@ -240,6 +318,7 @@ def _rule(repeats: int | None, **opts) -> StopRule:
 
 
 @replayable("cg_cpu", check=_sweep_args)
+@_live_only_where_enforced("cg_cpu")
 def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None = None,
               repeats: int | None = None, seed: int = 0, budget: float | None = None,
               precision: float | None = None, min_trials: int | None = None,
@@ -308,6 +387,7 @@ def _fork_args(pids: int = 16, attempts: int = 40) -> tuple[int, int]:
 
 
 @replayable("cg_pids", check=_fork_args)
+@_live_only_where_enforced("cg_pids")
 def fork_limit(pids: int = 16, attempts: int = 40) -> Results:
     """Try to start ``attempts`` background processes under a pids limit: the kernel refuses the fork."""
     pids, attempts = _fork_args(pids, attempts)
@@ -349,6 +429,7 @@ def _noisy_args(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int =
 
 
 @replayable("cg_noisy", check=_noisy_args)
+@_live_only_where_enforced("cg_noisy")
 def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int = 8000,
                     repeats: int | None = None, cpuset: str = "0", seed: int = 0, budget: float | None = None,
                     precision: float | None = None, min_trials: int | None = None,

@@ -18,10 +18,17 @@ __all__ = [
 ]
 
 
-def oom_fact(res: Results) -> tuple[int, bool]:
-    """(exit code, OOMKilled) of the run that exceeded its limit."""
+def oom_fact(res: Results) -> tuple[int, bool | str]:
+    """(exit code, OOMKilled) of the run that exceeded its limit.
+
+    OOMKilled is True or False, or the words "not reported by this engine" (translated) when the container
+    died by SIGKILL (137) and neither the engine nor the kernel's counter said why.
+    """
     row = res.samples[res.samples["case"] == "exceeds"].iloc[0]
-    return int(row["exit_code"]), bool(row["oom_killed"])
+    killed = row["oom_killed"]
+    if killed is None or (not isinstance(killed, bool | str) and pd.isna(killed)):
+        return int(row["exit_code"]), _("not reported by this engine")
+    return int(row["exit_code"]), bool(killed)
 
 
 #: The glass-box cell's shell command: the memory limit, then the CPU quota and period, on cgroup v2 or v1.
@@ -38,8 +45,15 @@ def recorded_cgroup_files() -> tuple[list[str], str]:
     says = dict(zip(res.samples["resource"], res.samples["file_says"].astype(str), strict=False))
     words = [says.get("memory", "?"), *says.get("cpu", "? ?").split()]
     asked = ", ".join(res.samples["asked"].astype(str))
-    note = (_("replay: no engine here, so these are the files as recorded on a real machine (cgroup "
-              "v{get}, limits asked: {asked}).").format(get=res.extra.get('cgroup_version', '?'), asked=asked))
+    from vlab.core.mode import current
+
+    if current().live:  # a live engine that drops cgroup limits (see cgroups.enforced_here)
+        why = _("this engine cannot enforce cgroup limits (CgroupDriver: none), so its files would show none")
+    else:
+        why = _("no engine here")
+    note = (_("replay: {why}, so these are the files as recorded on a real machine (cgroup "
+              "v{get}, limits asked: {asked}).").format(why=why, get=res.extra.get('cgroup_version', '?'),
+                                                       asked=asked))
     return words, note
 
 

@@ -13,6 +13,7 @@ from vlab.core.errors import VlabError
 from vlab.core.i18n import _
 from vlab.core.lifecycle import HOST_PHASES, TOTAL
 from vlab.core.results import Results
+from vlab.core.runtimes import gvisor_if_working, not_in_recording
 from vlab.labs.start_time.concurrency import default_levels, measure_concurrency
 from vlab.labs.start_time.ladder import measure_ladder
 from vlab.labs.start_time.phases import (
@@ -26,12 +27,20 @@ from vlab.labs.start_time.phases import (
 )
 
 __all__ = [
-    "RECORDINGS", "add_cli_arguments", "failure_lines", "format_summary", "run_cli", "side_path", "stopping_lines"
+    "RECORDINGS", "add_cli_arguments", "daemon_event_lines", "failure_lines", "format_summary", "missing_runtimes",
+    "run_cli", "side_path", "stopping_lines"
 ]
 
 # ---------------------------------------------------------------- recordings and command line
+def _record_start(quick: bool) -> Results:
+    """Every variant, ``runtime`` included: each runtime the engine lists beside runc (gVisor's ``runsc`` when it
+    is registered; a listed one that cannot run is skipped with its reason), so a re-recording captures it."""
+    variants = list(VARIANTS) + [f"runtime:{r}" for r in gvisor_if_working()]
+    return measure_start(10 if quick else 30, variants=variants, progress=False)
+
+
 RECORDINGS: dict[str, Callable[[bool], Results]] = {
-    "start": lambda quick: measure_start(10 if quick else 30, progress=False),
+    "start": _record_start,
     "ladder": lambda quick: measure_ladder(10 if quick else 30, progress=False),
     "concurrency": lambda quick: measure_concurrency([1, 2, 4, 8, 16] if quick else default_levels(False),
                                                      rounds=1 if quick else 3, progress=False),
@@ -110,6 +119,8 @@ def run_cli(args) -> int:
             exc.partial.save(path)
             print(_("wrote partial results to {path}").format(path=path))
         raise
+    if res.replayed and getattr(args, "runtime", None):
+        print(not_in_recording(missing_runtimes(res, args.runtime)))
     finish(res, path)
     if args.ladder and not interrupted:
         finish(measure_ladder(trials, seed=args.seed, warmup=args.warmup, progress=progress, **opts),
@@ -118,6 +129,13 @@ def run_cli(args) -> int:
         finish(measure_concurrency(default_levels(quick), progress=progress),
                side_path(path, "concurrency") if path else None)
     return 130 if interrupted else 0
+
+
+def missing_runtimes(res: Results, runtimes) -> list[str]:
+    """The runtimes asked for that have no ``runtime:NAME`` configuration in ``res`` (a replayed recording
+    made without them)."""
+    configs = set(res.samples["config"]) if "config" in res.samples else set()
+    return [r for r in runtimes or () if f"runtime:{r}" not in configs]
 
 
 def format_summary(res: Results) -> str:
@@ -138,7 +156,7 @@ def format_summary(res: Results) -> str:
             lines.append(_("total vs baseline (ratio of medians, 95% CI):"))
             lines += [f"  {row.config:<16} {row.ratio:5.2f}  [{row.ci_low:.2f}, {row.ci_high:.2f}]"
                       for row in r.itertuples()]
-        lines += failure_lines(res)
+        lines += failure_lines(res) + daemon_event_lines(res)
     elif res.kind == "ladder":
         lines.append(s[["rung", "n", "median", "p95", "min", "ci_low", "ci_high"]].round(2).to_string(index=False))
         for rung, why in (res.extra.get("skipped") or {}).items():
@@ -147,6 +165,18 @@ def format_summary(res: Results) -> str:
         lines.append(s.round(1).to_string(index=False))
     lines += stopping_lines(res)
     return "\n".join(lines)
+
+
+def daemon_event_lines(res: Results) -> list[str]:
+    """When some containers have no daemon-clock timings: how many, and why the event stream ended."""
+    ev = res.extra.get("daemon_events") or {}
+    if not ev.get("without_daemon_events"):
+        return []
+    line = _("daemon clock missing for {n} of {total} containers (their d_ phases are absent)").format(
+        n=ev["without_daemon_events"], total=ev.get("containers", "?"))
+    if ev.get("stream_ended_early"):
+        line += _(": the event stream ended early ({why})").format(why=ev["stream_ended_early"])
+    return [line]
 
 
 def failure_lines(res: Results) -> list[str]:

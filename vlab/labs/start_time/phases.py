@@ -368,6 +368,7 @@ def measure_start(trials: int | None = None, *, network: str = "none", variants:
         finally:
             events.close()
             sweep(client, [PURPOSE], engine_gone_ok=partial)
+    daemon_events = events.report([lc.container for _, lc in lifecycles], lambda evs: bool(daemon_phases(evs)))
     for base, lc in lifecycles:
         for phase, ms in daemon_phases(events.by_id.get(lc.container, [])).items():
             rows.append({**base, "phase": phase, "clock": "daemon", "ms": ms, "harness_ms": np.nan})
@@ -379,7 +380,7 @@ def measure_start(trials: int | None = None, *, network: str = "none", variants:
            "runtimes": runtime_provenance(client, [c.runtime for c in configs if c.runtime])}
     res = Results("start", samples, _summary(samples), collect(cfg),
                   extra={"phase_doc": PHASE_DOC, "skipped": skipped, "failures": failures,
-                         "stopping": runs.report()}, partial=partial)
+                         "stopping": runs.report(), "daemon_events": daemon_events}, partial=partial)
     if not samples.empty:
         res.extra["ratios"] = ratios(res).to_dict(orient="records")
         res.extra["self_check"] = self_check(res)
