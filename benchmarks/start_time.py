@@ -2,7 +2,7 @@
 
 In one interleaved run it reports two ratios of medians with bootstrap 95% CIs:
 
-1. vlab's lifecycle harness (``vlab.labs.start_time.run_lifecycle``, phase total) against a minimal raw
+1. vlab's lifecycle harness (``vlab.core.lifecycle.run_lifecycle``, phase total) against a minimal raw
    docker-py low-level loop doing the same create → start → wait → remove with the same arguments.
    Target: ≤ 1.05 (the harness adds almost nothing).
 2. vlab's CLI-path timing of ``docker run --rm …`` against hyperfine timing the very same command.
@@ -29,6 +29,7 @@ from statistics import median
 from vlab.core import sandbox
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import ToolMissing, VlabError
+from vlab.core.lifecycle import sweep
 from vlab.core.results import atomic_write_json, check_output_path
 from vlab.core.stats import ratio_ci
 from vlab.labs import start_time as start
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             for f in pair if r % 2 == 0 else pair[::-1]:
                 f()
             sides = [lambda: cli_hf.extend(hyperfine_runs(cmd, per)),
-                     lambda: cli_vlab.extend(start._time_subprocess(cmd) for _ in range(per))]
+                     lambda: cli_vlab.extend(start.time_subprocess(cmd) for _ in range(per))]
             for f in sides if r % 2 == 0 else sides[::-1]:
                 f()
             print(f"\rround {r + 1}/{rounds}", end="", file=sys.stderr, flush=True)
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         with guarded("cleaning up"):
-            start.sweep(client, [PURPOSE])
+            sweep(client, [PURPOSE])
     print(file=sys.stderr)
     vlab_wall = [w for _, w in vlab_total]
     vlab_total = [t for t, _ in vlab_total]

@@ -1,4 +1,5 @@
-"""No module under vlab/ imports or references another module's underscore (private) name.
+"""No module under vlab/, and no script in benchmarks/ or tools/, imports or references another module's
+underscore (private) name.
 
 What other modules need is public (named without ``_`` and listed in ``__all__``); the rest stays private.
 Parsed with ``ast``, so it needs no engine and imports nothing.
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 VLAB = Path(__file__).resolve().parents[1] / "vlab"
+#: Folders of scripts beside the package that use vlab as a library: held to the same rule.
+SCRIPT_DIRS = ("benchmarks", "tools")
 
 
 def _module(path: Path) -> str:
@@ -64,9 +67,28 @@ def private_uses(path: Path) -> list[str]:
     return found
 
 
+def _checked_files() -> list[Path]:
+    """Every module of the package and every script in ``SCRIPT_DIRS``."""
+    scripts = [p for d in SCRIPT_DIRS for p in (VLAB.parent / d).rglob("*.py")]
+    return sorted([*VLAB.rglob("*.py"), *scripts])
+
+
 def test_no_module_uses_another_modules_private_names():
-    found = [use for path in sorted(VLAB.rglob("*.py")) for use in private_uses(path)]
+    files = _checked_files()
+    assert {d for d in SCRIPT_DIRS if any(p.is_relative_to(VLAB.parent / d) for p in files)} == set(SCRIPT_DIRS)
+    found = [use for path in files for use in private_uses(path)]
     assert not found, "private names used across modules (make them public, with __all__):\n" + "\n".join(found)
+
+
+def test_the_checker_sees_scripts_beside_the_package(tmp_path, monkeypatch):
+    (tmp_path / "vlab").mkdir()
+    bench = tmp_path / "benchmarks"
+    bench.mkdir()
+    (bench / "bad.py").write_text("from vlab.labs import start_time as start\nstart._time_subprocess(['true'])\n"
+                                  "start.time_subprocess(['true'])\n")
+    monkeypatch.setattr(sys.modules[__name__], "VLAB", tmp_path / "vlab")
+    assert bench / "bad.py" in _checked_files()
+    assert [u.split(" ", 1)[1] for u in private_uses(bench / "bad.py")] == ["start._time_subprocess"]
 
 
 def test_the_checker_sees_both_forms(tmp_path, monkeypatch):

@@ -52,7 +52,7 @@ from vlab.labs.start_time.concurrency import (
     default_levels,
     measure_concurrency,
 )
-from vlab.labs.start_time.ladder import LADDER, RuncBundle, cli_command, measure_ladder
+from vlab.labs.start_time.ladder import LADDER, RuncBundle, cli_command, measure_ladder, time_subprocess
 from vlab.labs.start_time.phases import (
     DAEMON_SLACK_MS,
     MAX_TRIALS,
@@ -75,5 +75,5 @@ __all__ = [
     "add_cli_arguments", "check_levels", "check_seed", "check_trials", "check_warmup", "cli_command",
     "concurrency_summary", "configurations", "daemon_phases", "default_levels", "format_summary", "host_phases",
     "measure_concurrency", "measure_ladder", "measure_start", "parse_adjtimex", "phase_sums", "ratios",
-    "run_cli", "run_lifecycle", "self_check", "side_path",
+    "run_cli", "run_lifecycle", "self_check", "side_path", "time_subprocess",
 ]

@@ -27,7 +27,7 @@ from vlab.core.results import Results
 from vlab.core.stats import summarize_frame
 from vlab.labs.start_time.phases import as_names, check_seed, check_warmup, stop_rule
 
-__all__ = ["LADDER", "LADDER_PURPOSE", "LADDER_RULE", "RuncBundle", "cli_command", "measure_ladder"]
+__all__ = ["LADDER", "LADDER_PURPOSE", "LADDER_RULE", "RuncBundle", "cli_command", "measure_ladder", "time_subprocess"]
 
 LADDER_PURPOSE = "start-ladder"
 #: Default stopping rule: every rung's median within ±5 %, or 12 s spent (warm-up included).
@@ -122,7 +122,8 @@ class RuncBundle:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _time_subprocess(cmd: list[str]) -> float:
+def time_subprocess(cmd: list[str]) -> float:
+    """Wall time (ms) of running ``cmd`` to its end, output discarded; a non-zero exit raises ``EngineError``."""
     t0 = time.perf_counter_ns()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ms = (time.perf_counter_ns() - t0) / 1e6
@@ -174,7 +175,7 @@ def measure_ladder(trials: int | None = None, *, rungs: Sequence[str] | None = N
         if "native" in rungs:
             try:
                 bb = str(find_busybox())
-                timers["native"] = lambda: _time_subprocess([bb, *MARKER_CMD])
+                timers["native"] = lambda: time_subprocess([bb, *MARKER_CMD])
             except ToolMissing as exc:
                 skipped["native"] = exc.message
         if "runc" in rungs:
@@ -194,7 +195,7 @@ def measure_ladder(trials: int | None = None, *, rungs: Sequence[str] | None = N
             if name in rungs:
                 try:
                     cmd = cli_command(net)
-                    timers[name] = lambda cmd=cmd: _time_subprocess(cmd)
+                    timers[name] = lambda cmd=cmd: time_subprocess(cmd)
                 except ToolMissing as exc:
                     skipped[name] = exc.message
         rows: list[dict] = []
