@@ -409,6 +409,10 @@ def test_live_race(engine):
     assert res.source == "live" and res.accel == "tcg"
     assert 0 < res.vm_ms <= res.vm_exit_ms and res.container_ms > 0
     assert res.container_kernel == engine.info()["KernelVersion"]
-    lanes = {"container", "vm"} | ({"gvisor"} if res.gvisor_ms is not None else set())
+    from vlab.core import runtimes
+
+    gvisor_works = "runsc" in runtimes.working()  # where gVisor runs, the race must have its lane
+    assert (res.gvisor_ms is not None) == gvisor_works, "gVisor works here but the race has no gVisor lane"
+    lanes = {"container", "vm"} | ({"gvisor"} if gvisor_works else set())
     assert res.vm_kernel and {e.lane for e in res.events} == lanes
     assert "LIVE" in w.status.value

@@ -215,7 +215,8 @@ for metric, configs in overhead.CONFIGS.items():
 # 아래에서 *컨테이너*(container)와 *가상 머신*(virtual machine)을 바꿔 가며 살펴보세요.
 
 # %%
-from vlab.widgets.syscall_path import SyscallPathView, kernels_crossed
+from vlab.labs.syscalls import kernels_crossed
+from vlab.widgets.syscall_path import SyscallPathView
 
 SyscallPathView("read a file", "container", results={"overhead": res}).widget
 

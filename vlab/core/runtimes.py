@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 
 from vlab.core.engine import connect, guarded
 from vlab.core.errors import BadParameter, VlabError
-from vlab.core.i18n import N_
+from vlab.core.i18n import N_, _
 
 __all__ = [
-    "GVISOR", "PROBE_TIMEOUT_S", "PURPOSE", "RuntimeProbe", "RuntimeUnavailable", "SANDBOX_PIDS", "listed",
-    "platform_of", "probe", "probe_all", "require", "short_reason", "working"
+    "GVISOR", "PROBE_TIMEOUT_S", "PURPOSE", "RuntimeProbe", "RuntimeUnavailable", "SANDBOX_PIDS", "gvisor_if_working",
+    "listed", "not_in_recording", "platform_of", "probe", "probe_all", "require", "short_reason", "working"
 ]
 
 PURPOSE = "runtime-probe"
@@ -121,6 +121,25 @@ def probe_all(client=None, *, timeout: float = PROBE_TIMEOUT_S, refresh: bool = 
 def working(client=None) -> list[str]:
     """Names of the runtimes that started a container here."""
     return [p.name for p in probe_all(client) if p.ok]
+
+
+def gvisor_if_working(client=None) -> tuple[str, ...]:
+    """``("runsc",)`` when gVisor starts a container here, else ``()``: what ``vlab record`` adds beside runc."""
+    try:
+        return (GVISOR,) if GVISOR in working(client) else ()
+    except VlabError:
+        return ()
+
+
+def not_in_recording(missing: list[str] | tuple[str, ...]) -> str:
+    """The note shown when a replayed recording lacks runtimes that were asked for ("" when none is missing)."""
+    if not missing:
+        return ""
+    names = ", ".join(missing)
+    return _("NOTE: the replayed recording has no measurements under {names} (it was recorded without it), so "
+             "only the runc configurations are shown. To measure {names}: go live on a Linux machine whose Docker "
+             "engine runs it (`vlab doctor` lists the working runtimes; gVisor: `./course.sh prepare` as root on "
+             "Debian registers runsc).").format(names=names)
 
 
 def require(name: str, client=None) -> RuntimeProbe:

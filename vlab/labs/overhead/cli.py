@@ -5,11 +5,12 @@ from __future__ import annotations
 from vlab.core import interleave, settings
 from vlab.core.i18n import _
 from vlab.core.results import Results, check_output_path
+from vlab.core.runtimes import gvisor_if_working, not_in_recording
 from vlab.labs.overhead.analysis import memory_table, ratio_table
 from vlab.labs.overhead.live import measure, run_live
 from vlab.labs.overhead.workloads import GROUPS, KIND, OVERHEAD_RULE, Settings
 
-__all__ = ["RECORDINGS", "add_cli_arguments", "format_report", "run_cli"]
+__all__ = ["RECORDINGS", "add_cli_arguments", "format_report", "missing_runtimes", "run_cli"]
 
 
 def add_cli_arguments(parser) -> None:
@@ -35,6 +36,8 @@ def run_cli(args) -> int:
     extra.update({k: v for k, v in interleave.cli_options(args).items() if v is not None})
     res = measure(trials=args.trials, only=args.only, quick=quick, seed=args.seed, progress=True, save_to=path,
                   **extra)
+    if res.replayed and extra.get("runtimes"):
+        print(not_in_recording(missing_runtimes(res, extra["runtimes"])))
     print(format_report(res))
     if path is not None:
         print(_("wrote {path}").format(path=path))
@@ -59,8 +62,17 @@ def format_report(res: Results) -> str:
     return "\n".join(lines)
 
 
+def missing_runtimes(res: Results, runtimes) -> list[str]:
+    """The runtimes asked for with no ``CONFIG:NAME`` configuration in ``res`` (a replayed recording made
+    without them)."""
+    configs = set(res.samples["config"]) if "config" in res.samples else set()
+    return [r for r in runtimes or () if not any(c.endswith(f":{r}") for c in configs)]
+
+
 def _record(quick: bool) -> Results:
-    return run_live(Settings.for_mode(quick, **({} if quick else {"trials": 10})), progress=True)
+    """runc against native, and gVisor's twin configurations too when runsc works here (``vlab record``)."""
+    return run_live(Settings.for_mode(quick, runtimes=gvisor_if_working(), **({} if quick else {"trials": 10})),
+                    progress=True)
 
 
 RECORDINGS = {KIND: _record}
