@@ -130,8 +130,9 @@ rootless_pass() {
   py=$(readlink -f "$VENV/bin/python")
   site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   runuser -u "$ROOTLESS_USER" -- test -x "$py" || py=/usr/bin/python3
+  # (vlab.data is mapped by the editable install, which PYTHONPATH does not see: the recordings by path)
   runuser -u "$ROOTLESS_USER" -- "${env[@]}" DOCKER_HOST="unix://$run/docker.sock" VLAB_QUICK=1 \
-    PYTHONPATH="$ROOT:$site" "$py" - <<'EOF' || status=1
+    VLAB_RECORDING="$ROOT/data/recorded" PYTHONPATH="$ROOT:$site" "$py" - <<'EOF' || status=1
 import os, sys
 os.chdir("/tmp")
 from vlab import doctor
@@ -154,6 +155,21 @@ forks = sandbox.run(["sh", "-c", "(for i in $(seq 1 200); do sleep 3 & done) 2>/
 alive = int(forks.stdout.split()[-1])
 print(f"[vlab engines] 200 forks under pids=32 on cgroup driver {eng.get('cgroup_driver')}: {alive} processes")
 assert alive <= 32 + 8, "the fork bomb was not held"
+# a notebook's plain docker-py cell (every capability dropped, explicit nofile/nproc) starts here too
+import docker
+from vlab import course
+from vlab.core import images
+docker.from_env().containers.run(images.ensure(), ["true"], remove=True, mem_limit="32m", pids_limit=16,
+                                 cap_drop=["ALL"], network_mode="none", ulimits=course.ulimits(),
+                                 labels=sandbox.labels("engines: plain cell"))
+# notebook 06: without a cgroup driver its measurements replay, saying why; with one they are live
+from vlab.labs import cgroups
+oom = cgroups.memory_hog()
+print(f"[vlab engines] memory_hog: replayed={oom.replayed}, OOM fact {cgroups.oom_fact(oom)}")
+if eng.get("cgroup_driver") == "none":
+    assert oom.replayed and oom.extra.get("replayed_because") == cgroups.NOT_ENFORCED, oom.extra
+else:
+    assert not oom.replayed and cgroups.oom_fact(oom) == (137, True), oom.samples
 left = sandbox.leftovers()
 assert not left, f"vlab containers left on rootless Docker: {left}"
 EOF
