@@ -273,16 +273,15 @@ def test_limits_refuse_bad_values(kwargs):
 
 
 def test_lookups_refuse_unknown_names():
-    from vlab.labs import glossary, iac, overhead_published, servers
+    from vlab.labs import glossary, iac, overhead_published, servers, syscalls
     from vlab.labs import hypervisors as stack
     from vlab.labs.vm import recorded
     from vlab.widgets import cgroups as wcg
-    from vlab.widgets import syscall_path
 
     calls = [
         lambda: servers.kind("mainframe"), lambda: servers.kind(["web"]), lambda: servers.ask("mainframe"),
         lambda: servers.ask("web", "no-slash"), lambda: stack.stack("cloud"), lambda: stack.stack([]),
-        lambda: stack.explain({}), lambda: syscall_path.operation([]), lambda: syscall_path.path("read a file", 3),
+        lambda: stack.explain({}), lambda: syscalls.operation([]), lambda: syscalls.path("read a file", 3),
         lambda: glossary.lookup(42), lambda: glossary.lookup("zzzz-not-a-term"),
         lambda: recorded.figures(kind="nope"), lambda: recorded.figures(source_id=[]),
         lambda: recorded.boot_figures(5), lambda: recorded.boot_figures(["nope"]), lambda: recorded.cite([]),

@@ -190,19 +190,19 @@ def test_stack_view_draws_and_explains_on_click():
         stack.StackView("nope")
 
 
-# ------------------------------------------------------------------ system-call path
+# ------------------------------------------------------------------ system-call path (model: vlab.labs.syscalls)
 def test_paths():
-    for op in syscall_path.OPERATIONS:
-        vm = syscall_path.path(op, "virtual machine")
-        ct = syscall_path.path(op, "container")
+    for op in syscalls.OPERATIONS:
+        vm = syscalls.path(op, "virtual machine")
+        ct = syscalls.path(op, "container")
         assert [h.layer for h in vm] == ["app", "guest kernel", "hypervisor", "host kernel", "hardware"]
         assert [h.layer for h in ct] == ["app", "host kernel", "hardware"]
-        assert syscall_path.kernels_crossed(op, "virtual machine") == 2
-        assert syscall_path.kernels_crossed(op, "container") == 1
+        assert syscalls.kernels_crossed(op, "virtual machine") == 2
+        assert syscalls.kernels_crossed(op, "container") == 1
     with pytest.raises(BadParameter):
-        syscall_path.path("fly", "container")
+        syscalls.path("fly", "container")
     with pytest.raises(BadParameter):
-        syscall_path.path("read a file", "cloud")
+        syscalls.path("read a file", "cloud")
 
 
 def _fake_syscall_results():
@@ -216,11 +216,11 @@ def _fake_syscall_results():
 
 
 def test_costs_use_given_results_or_say_not_measured(monkeypatch):
-    monkeypatch.setattr(syscall_path, "_recorded", lambda kind: None)
-    c = syscall_path.costs("read a file", {"syscalls": _fake_syscall_results()})
+    monkeypatch.setattr(syscalls, "_recorded", lambda kind: None)
+    c = syscalls.costs("read a file", {"syscalls": _fake_syscall_results()})
     assert "109 read()" in c["container"] and "109 read()" in c["bare metal"]
     assert c["virtual machine"].startswith("not measured yet")
-    assert syscall_path.costs("send a packet")["container"] == "not measured yet"
+    assert syscalls.costs("send a packet")["container"] == "not measured yet"
 
 
 def test_overhead_ratio_is_found_schema_tolerantly(monkeypatch):
@@ -233,15 +233,15 @@ def test_overhead_ratio_is_found_schema_tolerantly(monkeypatch):
                "ci_high": 1.3}]
     samples = pd.DataFrame([{"metric": "memory", "config": "shim RSS", "value": v, "unit": "MiB"} for v in (12, 14)])
     res = Results("overhead", samples, extra={"ratios": ratios, "what": {"net_latency": "latency"}})
-    monkeypatch.setattr(syscall_path, "_recorded", lambda kind: None)
-    c = syscall_path.costs("send a packet", {"overhead": res})
+    monkeypatch.setattr(syscalls, "_recorded", lambda kind: None)
+    c = syscalls.costs("send a packet", {"overhead": res})
     assert c["container"] == "measured: latency: bridge / native 1.20 (95% CI 1.10–1.30)"
-    assert "shim RSS: 13.0 MiB" in syscall_path.costs("allocate memory", {"overhead": res})["container"]
+    assert "shim RSS: 13.0 MiB" in syscalls.costs("allocate memory", {"overhead": res})["container"]
     assert "1.01" not in c["container"]
 
 
 def test_syscall_path_view_callbacks(monkeypatch):
-    monkeypatch.setattr(syscall_path, "_recorded", lambda kind: None)
+    monkeypatch.setattr(syscalls, "_recorded", lambda kind: None)
     v = syscall_path.SyscallPathView(results={"syscalls": _fake_syscall_results()})
     assert "hypervisor" in v.out.value and "<b>2</b>" in v.out.value
     v.where.value = "container"

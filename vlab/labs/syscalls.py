@@ -6,6 +6,9 @@
   has no kernel of its own. Replayable (kind ``syscalls``).
 - ``raw_getpid()`` asks the kernel for this process's PID *by system-call number*, through libc's
   ``syscall()``; ``SYSCALL_NUMBERS`` shows that other OSes number the same calls differently (S2.8).
+- The system-call path: ``path(op, where)`` gives the hops an operation (``OPERATIONS``) takes from the app
+  to the hardware in a container, a VM or on bare metal; ``kernels_crossed``; ``costs(op)`` what vlab has
+  measured for it. ``vlab.widgets.syscall_path`` draws it.
 """
 
 from __future__ import annotations
@@ -16,19 +19,22 @@ import platform
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pandas as pd
 
 from vlab.core import provenance, replay
 from vlab.core.errors import DataError, ToolMissing
 from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
-from vlab.core.i18n import _
+from vlab.core.i18n import N_, _
 from vlab.core.results import Results
-from vlab.core.validate import whole_number
+from vlab.core.validate import choice, whole_number
 
 __all__ = [
-    "KIND", "RECORDINGS", "SCRIPT", "SYSCALL_NUMBERS", "TIMED_LOOP", "check_syscall_ratios", "check_write_count",
-    "compare_overhead_prediction", "count_syscalls", "counted_at_least_n", "getpid_matches", "parse_counts",
+    "KIND", "LAYER_KO", "OPERATIONS", "OVERHEAD_WORDS", "RECORDINGS", "SCRIPT", "SYSCALL_NUMBERS", "TIMED_LOOP",
+    "WHERE", "Hop", "Operation", "check_syscall_ratios", "check_write_count", "compare_overhead_prediction", "costs",
+    "check_where", "count_syscalls", "counted_at_least_n", "getpid_matches", "kernels_crossed", "operation",
+    "parse_counts", "path",
     "raw_getpid", "recorded_loop_times", "timed_loop"
 ]
 
@@ -248,3 +254,174 @@ def compare_overhead_prediction(predicted_ratio, res: Results) -> str:
         why = _("The difference from 1.0 is the seccomp filter (small per call, and skipped entirely for always-"
                 "allowed calls by the action cache of Linux 5.11 and later) plus this machine's noise: look at the CI.")
     return head + _(" You predicted {ratio:.2f}. {why}").format(ratio=p, why=why)
+
+
+# ------------------------------------------------------------------ the system-call path (S2.7–S2.9)
+# An app in a virtual machine asks its *guest* kernel; the guest's device drivers talk to virtual hardware that the
+# hypervisor provides, and the hypervisor turns that into requests to the *host* kernel (the "interpreter", 통역가,
+# of the lecture notes). An app in a container asks the host kernel directly. With hardware virtualization (VT-x /
+# AMD-V) a guest's system calls are handled by the guest kernel on the real CPU without the hypervisor; the
+# hypervisor steps in when the guest touches devices or memory the host must provide (a "VM exit"): the hops below
+# mark those steps.
+WHERE = ("container", "virtual machine", "bare metal")
+#: the places, operations and layers (identifiers) marked for the catalog: shown with ``_()``.
+_MARKED = (N_("container"), N_("virtual machine"), N_("bare metal"), N_("read a file"), N_("allocate memory"),
+           N_("send a packet"), N_("app"), N_("guest kernel"), N_("hypervisor"), N_("host kernel"), N_("hardware"))
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a request: the layer that handles it and what it does there (translated)."""
+
+    layer: str  # "app", "guest kernel", "hypervisor", "host kernel", "hardware"
+    korean: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An app's request (English identifier, Korean name) and what each layer does with it (marked texts)."""
+
+    name: str
+    korean: str
+    syscalls: str
+    app: str
+    guest: str
+    hypervisor: str
+    host_from_vm: str
+    host: str
+    hardware: str
+    measured_by: tuple[str, ...] = ()  # recorded kinds that hold a cost for this operation
+
+
+OPERATIONS: dict[str, Operation] = {
+    "read a file": Operation(
+        "read a file", "파일 읽기", "openat(), read(), close()",
+        N_("calls read() on a file descriptor"),
+        N_("guest kernel: file system finds the blocks; its virtio-blk driver queues a request to the virtual disk"),
+        N_("hypervisor: sees the virtual-disk request (VM exit) and turns it into a read() on the disk-image file"),
+        N_("host kernel: reads the disk-image file through its own file system and disk driver"),
+        N_("host kernel: file system (overlay2 for a container) finds the blocks and copies them to the app"),
+        N_("disk (or the page cache in memory)"),
+        ("syscalls", "overhead"),
+    ),
+    "allocate memory": Operation(
+        "allocate memory", "메모리 할당", N_("mmap() / brk(), then page faults on first touch"),
+        N_("asks for memory with mmap() and writes to it"),
+        N_("guest kernel: maps pages of the VM's 'physical' memory, which the host gave it as one big region"),
+        N_("hypervisor: on first touch of a guest page the CPU exits to it (EPT/NPT fault) and it backs the page"),
+        N_("host kernel: gives the hypervisor process a real page; counts it against the VM's memory"),
+        N_("host kernel: maps a real page on first touch and charges it to the container's cgroup (memory limit)"),
+        N_("RAM"),
+        ("overhead",),
+    ),
+    "send a packet": Operation(
+        "send a packet", "패킷 보내기", "socket(), sendto()",
+        N_("calls sendto() on a socket"),
+        N_("guest kernel: TCP/IP stack builds the packet; its virtio-net driver hands it to the virtual network card"),
+        N_("hypervisor: picks the packet up from the virtual card (vhost) and writes it to a tap device on the host"),
+        N_("host kernel: routes it through the tap device and bridge to the real network card"),
+        N_("host kernel: TCP/IP stack in the container's network namespace, veth pair, bridge, network card"),
+        N_("network card"),
+        ("overhead",),
+    ),
+}
+
+# Which rows of an ``overhead`` recording speak to each operation.
+OVERHEAD_WORDS = {"read a file": ("syscall", "io_read"), "allocate memory": ("memory",),
+                  "send a packet": ("net_latency", "net_throughput")}
+
+LAYER_KO = {"app": "애플리케이션", "guest kernel": "게스트 커널", "hypervisor": "하이퍼바이저",
+            "host kernel": "호스트 커널", "hardware": "하드웨어"}
+
+
+def operation(name: str) -> Operation:
+    """The operation called ``name`` (one of ``OPERATIONS``), else BadParameter."""
+    return OPERATIONS[choice("op", name, OPERATIONS)]
+
+
+def check_where(where: str) -> str:
+    """``where`` if it is one of ``WHERE`` (container, virtual machine, bare metal), else BadParameter."""
+    return choice("where", where, WHERE)
+
+
+def path(op: str, where: str) -> list[Hop]:
+    """The hops an operation takes from the app down to the hardware."""
+    o = operation(op)
+    check_where(where)
+    app = Hop("app", LAYER_KO["app"], _("the app {action} (system calls: {syscalls})").format(
+        action=_(o.app), syscalls=_(o.syscalls)))
+    hw = Hop("hardware", LAYER_KO["hardware"], _(o.hardware))
+    if where == "virtual machine":
+        middle = [Hop("guest kernel", LAYER_KO["guest kernel"], _(o.guest)),
+                  Hop("hypervisor", LAYER_KO["hypervisor"], _(o.hypervisor)),
+                  Hop("host kernel", LAYER_KO["host kernel"], _(o.host_from_vm))]
+    else:
+        middle = [Hop("host kernel", LAYER_KO["host kernel"], _(o.host))]
+    return [app, *middle, hw]
+
+
+def kernels_crossed(op: str, where: str) -> int:
+    """How many kernels handle the request (2 in a VM, 1 in a container or on bare metal)."""
+    return sum(1 for h in path(op, where) if h.layer.endswith("kernel"))
+
+
+def _recorded(kind: str) -> Results | None:
+    """The shipped (or ``VLAB_RECORDING``) recording of ``kind``, or None when there is none."""
+    try:
+        return replay.load(kind)
+    except DataError:
+        return None
+
+
+def _syscall_count_cost(res: Results) -> dict[str, str]:
+    out = {}
+    for r in res.samples.itertuples():
+        out[r.where] = _("measured: dd copying {n} single bytes made {reads} read() and {writes} write() calls, "
+                         "counted by the host kernel").format(n=f"{r.n:,}", reads=f"{r.syscr:,}", writes=f"{r.syscw:,}")
+    return out
+
+
+def _overhead_cost(res: Results, metrics: tuple[str, ...]) -> str | None:
+    """Container/native ratios (with 95% CI) for ``metrics`` from an ``overhead`` recording, or memory medians."""
+    parts = []
+    what = res.extra.get("what", {}) if isinstance(res.extra, dict) else {}
+    for r in res.extra.get("ratios", []) if isinstance(res.extra, dict) else []:
+        if r.get("metric") in metrics and r.get("ratio") is not None and r.get("baseline") == "native":
+            ci = (f" (95% CI {r['ci_low']:.2f}–{r['ci_high']:.2f})"
+                  if r.get("ci_low") is not None and r.get("ci_high") is not None else "")
+            parts.append(f"{what.get(r['metric'], r['metric'])}: {r['config']} / native {r['ratio']:.2f}{ci}")
+    if "memory" in metrics and not res.samples.empty and {"metric", "config", "value"} <= set(res.samples.columns):
+        mem = res.samples[res.samples["metric"] == "memory"]
+        unit = mem["unit"].iloc[0] if "unit" in mem.columns and len(mem) else ""
+        for config, value in mem.groupby("config")["value"].median().items():
+            parts.append(f"{config}: {value:.1f} {unit}".strip())
+    return _("measured: {parts}").format(parts="; ".join(parts)) if parts else None
+
+
+def costs(op: str, results: dict[str, Results] | None = None) -> dict[str, str]:
+    """What vlab has measured for this operation, per place (``container``, ``native``, ``virtual machine``).
+
+    ``results`` maps recorded kinds to Results (live ones from the notebook); missing kinds are
+    looked up in the shipped recordings. Places with nothing measured say so.
+    """
+    o = operation(op)
+    results = dict(results or {})
+    out = {"container": _("not measured yet"), "bare metal": _("not measured yet"),
+           "virtual machine": _("not measured yet in vlab (see the VM notebook for boot times)")}
+    measured = False
+    for kind in o.measured_by:
+        res = results.get(kind) or _recorded(kind)
+        if res is None:
+            continue
+        if kind == "syscalls":
+            got = _syscall_count_cost(res)
+            out["container"] = got.get("container", out["container"])
+            out["bare metal"] = got.get("native", out["bare metal"])
+            measured = measured or "container" in got
+        elif kind == "overhead":
+            found = _overhead_cost(res, OVERHEAD_WORDS[op])
+            if found:
+                out["container"] = f"{out['container']}; {found}" if measured else found
+                measured = True
+    return out
