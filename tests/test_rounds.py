@@ -25,11 +25,11 @@ class FakeClock:
 
 
 def drive(rule: StopRule, streams: dict[str, np.ndarray], *, seconds_per_trial: float = 0.1, warmup: int = 0,
-          seed: int = 0) -> tuple[Rounds, list[tuple[int, int, str]]]:
+          seed: int = 0, round_estimate_s: float | None = None) -> tuple[Rounds, list[tuple[int, int, str]]]:
     """Run ``Rounds`` over synthetic streams: each trial of ``name`` takes the next value of its stream."""
     clock = FakeClock()
     pos = Counter()
-    r = Rounds(list(streams), rule, seed, warmup=warmup, clock=clock)
+    r = Rounds(list(streams), rule, seed, warmup=warmup, clock=clock, round_estimate_s=round_estimate_s)
     seen = []
     for rnd, slot, name in r:
         seen.append((rnd, slot, name))
@@ -49,7 +49,8 @@ def test_quiet_streams_stop_on_precision_soon_after_min_trials():
     rule = StopRule(precision=0.05, budget_s=None, min_trials=5, max_trials=200)
     r, seen = drive(rule, {"a": stream(100, 0.01), "b": stream(300, 0.01, seed=2)})
     assert r.reason == "precision"
-    assert r.done == rule.min_trials  # 1 % noise: ±5 % is known at once; the rule must not keep going
+    # 1 % noise: ±5 % is known as soon as a 95 % interval exists; the rule must not keep going
+    assert r.done == max(rule.min_trials, interleave.MIN_VALUES_FOR_CI)
     assert all(p <= 0.05 for p in r.precision.values())
     assert Counter(n for rnd, _, n in seen if rnd >= 0) == {"a": r.done, "b": r.done}
 
@@ -86,13 +87,68 @@ def test_budget_stops_a_noisy_run_without_overrunning():
     assert r.done == 9 and len([s for s in seen if s[0] < 0]) == 2
 
 
-def test_budget_is_kept_before_min_trials_but_never_before_two_rounds():
+@pytest.mark.parametrize("hint", [True, False])
+@pytest.mark.parametrize("n_items", [1, 2, 6])
+@pytest.mark.parametrize("warmup", [0, 1, 2])
+@pytest.mark.parametrize("round_s", [0.3, 2.0, 7.0, 12.0, 40.0])
+def test_a_run_whose_rounds_take_x_ends_within_budget_plus_x(round_s, warmup, n_items, hint):
+    budget = 10.0
+    rule = StopRule(precision=0.001, budget_s=budget, min_trials=5, max_trials=1000)
+    streams = {f"c{i}": stream(100, 0.3, seed=i + 1) for i in range(n_items)}
+    r, seen = drive(rule, streams, seconds_per_trial=round_s / n_items, warmup=warmup,
+                    round_estimate_s=round_s if hint else None)
+    assert r.reason == "budget" and r.done >= 1  # one timed round always runs, even a round longer than the budget
+    if hint or not warmup:
+        assert r.elapsed() <= budget + round_s + 1e-9  # warm-up included
+    else:  # nothing known before the first warm-up trial: it may add one trial (a round / n) more
+        assert r.elapsed() <= budget + round_s + round_s / n_items + 1e-9
+    if r.done > 1 or not r.warmup_skipped and warmup and round_s * 2 <= budget:
+        assert r.elapsed() <= budget + 1e-9  # rounds that fit: the budget itself is kept
+    warm = [s for s in seen if s[0] < 0]
+    assert (r.warmup_skipped > 0) == (len(warm) < warmup * n_items)  # a shortened warm-up is reported
+    assert r.report()["warmup_skipped"] == r.warmup_skipped
+
+
+def test_the_budget_may_stop_a_run_after_one_round_before_min_trials():
     rule = StopRule(precision=0.05, budget_s=1.0, min_trials=4, max_trials=10)
     r, _ = drive(rule, {"a": stream(100, 0.3)}, seconds_per_trial=2.0)
-    assert r.reason == "budget" and r.done == 2
+    assert r.reason == "budget" and r.done == 1 and r.elapsed() == 2.0
     r, _ = drive(StopRule(precision=0.05, budget_s=5.0, min_trials=1, max_trials=10), {"a": stream(100, 0.3)},
                  seconds_per_trial=2.0)
     assert r.reason == "budget" and r.done == 2  # 2 s per round, 5 s budget: a third round would not fit
+
+
+def test_a_warmup_that_leaves_no_room_for_a_round_is_skipped_and_said():
+    rule = StopRule(precision=0.05, budget_s=20.0, min_trials=3, max_trials=50)
+    boots = {"boot": stream(15_000, 0.1)}
+    r, seen = drive(rule, boots, seconds_per_trial=15.0, warmup=1, round_estimate_s=15.0)
+    assert not [s for s in seen if s[0] < 0] and r.warmup_skipped == 1
+    assert r.done == 1 and r.reason == "budget" and r.elapsed() == 15.0
+    assert "warm-up skipped" in r.summary() and "warm-up skipped" in interleave.describe(r.report())
+    r, seen = drive(StopRule(precision=0.05, budget_s=60.0, min_trials=3, max_trials=50), boots,
+                    seconds_per_trial=15.0, warmup=1, round_estimate_s=15.0)
+    assert len([s for s in seen if s[0] < 0]) == 1 and r.warmup_skipped == 0  # room enough: the warm-up runs
+    assert r.elapsed() <= 60.0 and "warm-up" not in r.summary()
+    # a multi-configuration warm-up round is cut as soon as a timed round would no longer fit
+    r, seen = drive(rule, {k: stream(100, 0.1) for k in "abcd"}, seconds_per_trial=4.0, warmup=1)
+    assert len([s for s in seen if s[0] < 0]) == 2 and r.warmup_skipped == 1 and r.done == 1
+    assert r.elapsed() == 24.0  # 2 warm-up slots (8 s) left 12 s, less than a 16 s round: cut; then one round
+
+
+def test_no_precision_is_claimed_from_fewer_than_six_values():
+    vals = [100.0, 101.0, 102.0, 103.0, 104.0, 105.0]
+    assert all(math.isinf(relative_half_width(vals[:n])) for n in range(1, interleave.MIN_VALUES_FOR_CI))
+    assert math.isfinite(relative_half_width(vals[:interleave.MIN_VALUES_FOR_CI]))
+    lo, hi = interleave.order_stat_ci(vals)  # six values: the range covers the median with 1 - 2/64 ≥ 95 %
+    assert (lo, hi) == (100.0, 105.0)
+    # zero noise looks precise after two values, yet the rule waits for a real 95 % interval
+    r, _ = drive(StopRule(precision=0.5, budget_s=None, min_trials=3, max_trials=50), {"a": np.full(100, 7.0)})
+    assert r.reason == "precision" and r.done == interleave.MIN_VALUES_FOR_CI
+    # a budget stop after three rounds says "± ?", not a 95 % interval made of a range
+    r, _ = drive(StopRule(precision=0.05, budget_s=3.0, min_trials=3, max_trials=50), {"a": stream(100, 0.01)},
+                 seconds_per_trial=1.0)
+    assert r.reason == "budget" and r.done == 3
+    assert r.report()["precision"] == {"a": None} and "± ?" in r.summary() and "precision reached" not in r.summary()
 
 
 def test_exactly_n_is_exactly_n():

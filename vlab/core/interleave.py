@@ -7,6 +7,11 @@ of every configuration (equal trial counts).
 Between rounds the stopping rule (:class:`StopRule`) is checked: stop when the bootstrap 95 % CI
 of every compared median is within ``precision`` (relative half-width, default ±5 %), or when
 the time ``budget`` is spent, never before ``min_trials`` and never after ``max_trials`` rounds.
+The budget bounds the whole run, warm-up included: a round that would not fit in what is left
+is not started (its time is estimated from the rounds so far), so a run ends within about the
+budget plus one round; one timed round always runs, and a warm-up round that would leave no room
+for it is skipped (and the report says so). A precision is only claimed from at least
+``MIN_VALUES_FOR_CI`` values: with fewer, no interval of the data reaches 95 % coverage.
 The rule is fixed before the first sample is seen, and the run reports it together with the
 precision it reached and why it stopped, so stopping early cannot be used to pick a result.
 """
@@ -27,16 +32,19 @@ from vlab.core.stats import bootstrap_ci
 from vlab.core.validate import whole_number
 
 __all__ = [
-    "MAX_ROUNDS", "MIN_ROUNDS_FOR_BUDGET", "N_BOOT", "REASONS", "Rounds", "StopRule", "T", "add_cli_arguments",
-    "cli_options", "describe", "describe_rule", "note", "order_stat_ci", "relative_half_width", "rounds", "rule_for",
-    "summary_line"
+    "MAX_ROUNDS", "MIN_ROUNDS_FOR_BUDGET", "MIN_VALUES_FOR_CI", "N_BOOT", "REASONS", "Rounds", "StopRule", "T",
+    "add_cli_arguments", "cli_options", "describe", "describe_rule", "note", "order_stat_ci", "relative_half_width",
+    "rounds", "rule_for", "summary_line"
 ]
 
 T = TypeVar("T")
 
 MAX_ROUNDS = 1000
-#: The budget may end a run before ``min_trials``, but not before this many rounds (the least that gives a CI).
-MIN_ROUNDS_FOR_BUDGET = 2
+#: The budget may end a run before ``min_trials``, but not before this many timed rounds.
+MIN_ROUNDS_FOR_BUDGET = 1
+#: The fewest values whose order-statistic interval covers the median with ≥ 95 % (range of 6: 96.9 %);
+#: below it no precision is claimed ("± ?") and no run stops on precision.
+MIN_VALUES_FOR_CI = 6
 N_BOOT = 400  # resamples per check: cheap enough for every round, steady to about ±0.3 % of the median
 #: Why a run stopped. "fixed" = exactly N trials were asked for (``--trials N``).
 REASONS = ("precision", "budget", "max_trials", "fixed", "interrupt", "error")
@@ -73,8 +81,9 @@ class StopRule:
     ``precision``: target relative half-width of the bootstrap 95 % CI of each median (0.05 = ±5 %),
     or None to stop on budget/max trials only. ``budget_s``: seconds for the whole run, warm-up
     included, or None for no limit; a round that would not fit in what is left is not started.
-    ``min_trials`` is the floor for stopping on precision (few values can look precise by chance);
-    the budget is kept even before it, once two rounds (the least that gives a CI) are done.
+    ``min_trials`` is the floor for stopping on precision (few values can look precise by chance;
+    never fewer than ``MIN_VALUES_FOR_CI``); the budget is kept even before it, once one timed
+    round is done.
     """
 
     precision: float | None = 0.05
@@ -159,7 +168,9 @@ def rule_for(default: StopRule, trials: int | None = None, *, quick_trials: int 
 def order_stat_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float]:
     """Distribution-free CI of the median: order statistics ``[x(j), x(n+1-j)]`` from Binomial(n, ½).
 
-    With fewer than six values no such interval reaches 95 %, so the whole range is returned.
+    With fewer than six values no such interval reaches 95 %, so the whole range is returned
+    (it covers the median with only 1 − 2/2ⁿ: 50 % for 2 values, 75 % for 3);
+    :func:`relative_half_width` therefore reports no precision below ``MIN_VALUES_FOR_CI`` values.
     """
     vals = sorted(values)
     n = len(vals)
@@ -178,9 +189,10 @@ def relative_half_width(values: Sequence[float], *, n_boot: int = N_BOOT, seed: 
     The CI is the bootstrap percentile interval (``stats.bootstrap_ci``), widened to at least the
     distribution-free order-statistic interval: with few values the bootstrap of a median can be
     far too narrow (when the middle values happen to lie close), which would stop a run too early.
+    Fewer than ``MIN_VALUES_FOR_CI`` values give inf: no interval of them reaches 95 %.
     """
     vals = [float(v) for v in values if v == v]
-    if len(vals) < 2:
+    if len(vals) < MIN_VALUES_FOR_CI:
         return math.inf
     lo, hi = bootstrap_ci(vals, n_boot=n_boot, seed=seed)
     olo, ohi = order_stat_ci(vals)
@@ -198,11 +210,16 @@ class Rounds(Generic[T]):
     value with :meth:`add` (key: the configuration it belongs to); the rule is checked after every
     whole round. Call :meth:`interrupted` or :meth:`failed` when the caller stops the run itself.
     ``items`` is read afresh every round, so a configuration the caller removes is left out.
+
+    With a budget, every round counts (warm-up too): a round is started only when the estimate of
+    its time (the median timed round so far, else the last warm-up round, else ``round_estimate_s``,
+    the caller's guess before anything ran) fits in what is left. One timed round always runs; a
+    warm-up round that would leave no room for it is skipped (``warmup_skipped`` in the report).
     """
 
     def __init__(self, items: Sequence[T] | Mapping[T, object], rule: StopRule, seed: int = 0, *,
                  warmup: int = 0, progress: bool = False, desc: str = "rounds",
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, round_estimate_s: float | None = None) -> None:
         self.items = items
         self.rule = rule
         self.seed = seed
@@ -215,6 +232,14 @@ class Rounds(Generic[T]):
         self._t0: float | None = None
         self._t_end: float | None = None
         self._round_s: list[float] = []
+        self._warm_s: list[float] = []
+        self.warmup_skipped = 0  # warm-up rounds left out because the budget had no room for them
+        if round_estimate_s is not None and (isinstance(round_estimate_s, bool)
+                                             or not isinstance(round_estimate_s, int | float)
+                                             or not 0 < round_estimate_s < math.inf):
+            raise BadParameter(f"round_estimate_s={round_estimate_s!r} must be a number of seconds above 0",
+                               "Give the expected seconds of one round, or None when unknown.")
+        self.round_estimate_s = round_estimate_s
         self._progress = progress
         self._desc = desc
         self._bar = None
@@ -245,19 +270,44 @@ class Rounds(Generic[T]):
     def _measure_precision(self) -> None:
         self.precision = {k: relative_half_width(v, seed=self.seed) for k, v in self.values.items()}
 
+    def round_estimate(self) -> float | None:
+        """Seconds the next round should take: the median timed round, else the last warm-up round,
+        else the caller's ``round_estimate_s`` (None: nothing known yet)."""
+        if self._round_s:
+            return statistics.median(self._round_s)
+        if self._warm_s:
+            return self._warm_s[-1]
+        return self.round_estimate_s
+
     def check(self) -> str | None:
         """The reason to stop now, or None to run another round (called between rounds)."""
         r = self.rule
         if self.done >= r.max_trials:
             return "fixed" if r.fixed else "max_trials"
-        if self.done >= r.min_trials and r.precision is not None and self.precision \
+        if self.done >= max(r.min_trials, MIN_VALUES_FOR_CI) and r.precision is not None and self.precision \
                 and self.worst() <= r.precision:
             return "precision"
-        if r.budget_s is not None and self.done >= min(r.min_trials, MIN_ROUNDS_FOR_BUDGET):
-            per_round = statistics.median(self._round_s) if self._round_s else 0.0
-            if self.elapsed() + per_round > r.budget_s:
+        if r.budget_s is not None and self.done >= MIN_ROUNDS_FOR_BUDGET:
+            if self.elapsed() + (self.round_estimate() or 0.0) > r.budget_s:
                 return "budget"
         return None
+
+    def _cut_warmup(self, started: float, slots_done: int, slots: int) -> bool:
+        """Mid warm-up round: True (the rest of the warm-up is then skipped) when one timed round,
+        estimated from the warm-up slots so far, would no longer fit in the budget."""
+        budget = self.rule.budget_s
+        if budget is None:
+            return False
+        per_round = (self.clock() - started) / slots_done * slots
+        if self.elapsed() + per_round <= budget:
+            return False
+        self._warm_s.append(per_round)
+        return True
+
+    def _skip_warmup(self) -> bool:
+        """True when a warm-up round would leave no room in the budget for one timed round."""
+        budget, est = self.rule.budget_s, self.round_estimate()
+        return budget is not None and est is not None and self.elapsed() + 2 * est > budget
 
     def _finish(self, reason: str) -> None:
         if self.reason is None:
@@ -274,6 +324,9 @@ class Rounds(Generic[T]):
         try:
             rnd = -self.warmup
             while True:
+                if rnd < 0 and self._skip_warmup():
+                    self.warmup_skipped = -rnd
+                    rnd = 0
                 if rnd >= 0:
                     if rnd > 0:
                         self._measure_precision()
@@ -287,12 +340,21 @@ class Rounds(Generic[T]):
                     self._finish("error")
                     return
                 rng.shuffle(order)
+                cut = False
                 for slot, item in enumerate(order):
                     yield rnd, slot, item
                     self._tick()
+                    if rnd < 0 and slot + 1 < len(order) and self._cut_warmup(started, slot + 1, len(order)):
+                        cut = True  # the rest of the warm-up would leave no room for one timed round
+                        break
+                if cut:
+                    self.warmup_skipped, rnd = -rnd, 0
+                    continue
                 if rnd >= 0:
                     self.done += 1
                     self._round_s.append(self.clock() - started)
+                else:
+                    self._warm_s.append(self.clock() - started)
                 rnd += 1
         finally:
             self._close_bar()
@@ -307,12 +369,14 @@ class Rounds(Generic[T]):
             "seconds": round(self.elapsed(), 3),
             "precision": {k: _finite(v) for k, v in self.precision.items()},
             "worst_precision": _finite(self.worst()),
+            "warmup_skipped": self.warmup_skipped,
             "summary": self.summary(),
         }
 
     def summary(self) -> str:
         """E.g. "±3.1 % after 14 rounds (precision reached)"."""
-        return summary_line(self.worst(), self.done, self.elapsed(), self.reason or "interrupt", tr=str)
+        return summary_line(self.worst(), self.done, self.elapsed(), self.reason or "interrupt", tr=str,
+                            warmup_skipped=self.warmup_skipped)
 
     # ------------------------------------------------------------ progress bar
     def _open_bar(self) -> None:
@@ -349,17 +413,21 @@ class Rounds(Generic[T]):
 
 
 def summary_line(worst: float | None, rounds_done: int, seconds: float, reason: str,
-                 tr: Callable[[str], str] = _) -> str:
+                 tr: Callable[[str], str] = _, *, warmup_skipped: int = 0) -> str:
     """"±3.1 % after 14 rounds (precision reached)" / "±8.4 % after 60 s (budget spent: …)".
 
     In the learner's language; results files keep English (``tr=str``).
     """
-    prec = f"±{worst * 100:.1f} %" if worst is not None and math.isfinite(worst) else tr("± ? (too few trials)")
+    prec = f"±{worst * 100:.1f} %" if worst is not None and math.isfinite(worst) else \
+        tr("± ? (too few trials for a 95 % interval)")
     if reason == "budget":
         after = tr("{s:.0f} s ({n} rounds)").format(s=seconds, n=rounds_done)
     else:
         after = tr("{n} rounds").format(n=rounds_done)
-    return tr("{prec} after {after} ({why})").format(prec=prec, after=after, why=tr(_WHY.get(reason, reason)))
+    line = tr("{prec} after {after} ({why})").format(prec=prec, after=after, why=tr(_WHY.get(reason, reason)))
+    if warmup_skipped:
+        line += tr("; warm-up skipped: the budget had room for one round only")
+    return line
 
 
 def describe(stopping: Mapping | None) -> str:
@@ -367,7 +435,8 @@ def describe(stopping: Mapping | None) -> str:
     if not stopping:
         return ""
     return summary_line(stopping.get("worst_precision"), int(stopping.get("rounds") or 0),
-                        float(stopping.get("seconds") or 0.0), str(stopping.get("reason") or "?"))
+                        float(stopping.get("seconds") or 0.0), str(stopping.get("reason") or "?"),
+                        warmup_skipped=int(stopping.get("warmup_skipped") or 0))
 
 
 def note(res: object) -> str:
