@@ -66,6 +66,11 @@ BAD_CALLS: list[tuple[str, dict]] = [
     ("labs.cgroups.noisy_neighbour", {"work": None}),
     ("labs.cgroups.noisy_neighbour", {"repeats": -1}),
     ("labs.cgroups.noisy_neighbour", {"cpuset": "first"}),
+    ("labs.cgroups.playground_run", {"workload": "juggling"}),
+    ("labs.cgroups.playground_run", {"workload": "memory hog", "size": "big"}),
+    ("labs.cgroups.playground_run", {"workload": "CPU loop", "cpus": None}),
+    ("labs.cgroups.playground_run", {"workload": "fork processes", "pids": 0}),
+    ("labs.cgroups._playground_cpu", {"memory_mb": 5}),
     ("labs.start_time.measure_start", {"trials": 0}),
     ("labs.start_time.measure_start", {"trials": -5}),
     ("labs.start_time.measure_start", {"trials": 10**7}),
@@ -273,10 +278,9 @@ def test_limits_refuse_bad_values(kwargs):
 
 
 def test_lookups_refuse_unknown_names():
-    from vlab.labs import glossary, iac, overhead_published, servers, syscalls
+    from vlab.labs import cgroups, glossary, iac, overhead_published, servers, syscalls
     from vlab.labs import hypervisors as stack
     from vlab.labs.vm import recorded
-    from vlab.widgets import cgroups as wcg
 
     calls = [
         lambda: servers.kind("mainframe"), lambda: servers.kind(["web"]), lambda: servers.ask("mainframe"),
@@ -287,8 +291,8 @@ def test_lookups_refuse_unknown_names():
         lambda: recorded.boot_figures(5), lambda: recorded.boot_figures(["nope"]), lambda: recorded.cite([]),
         lambda: overhead_published.published_ratios(3), lambda: overhead_published.citations(3),
         lambda: iac.loads(None), lambda: iac.load(5), lambda: iac.loads("not = [valid"),
-        lambda: wcg.replay_outcome("juggling"), lambda: wcg.replay_outcome("memory hog", size="big"),
-        lambda: wcg.replay_outcome("memory hog", memory_mb=None),
+        lambda: cgroups.playground_run("juggling"), lambda: cgroups.playground_run("memory hog", size="big"),
+        lambda: cgroups.playground_run("memory hog", memory_mb=None),
     ]
     for call in calls:
         with pytest.raises(VlabError):

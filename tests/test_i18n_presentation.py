@@ -146,7 +146,7 @@ def _widgets():
     from vlab.widgets import cgroups, consolidation, namespaces, quiz, race, stack, syscall_path
 
     return {
-        "cgroups": lambda: cgroups.CgroupPlayground(runner=cgroups.replay_outcome).widget,
+        "cgroups": lambda: cgroups.CgroupPlayground().widget,
         "consolidation": lambda: consolidation.ConsolidationView().widget,
         "namespaces": lambda: namespaces.explorer(replay.load("ns_views")).widget,
         "quiz": lambda: quiz.Quiz(QUESTIONS[:3]).build(),
@@ -174,17 +174,19 @@ def test_english_widgets_have_no_hangul_where_none_is_meant(en, name):
 def test_widget_options_keep_their_identifiers_in_korean(ko):
     from vlab.widgets import cgroups, syscall_path
 
-    play = cgroups.CgroupPlayground(runner=cgroups.replay_outcome)
+    play = cgroups.CgroupPlayground()
     assert play.workload.value == "memory hog" and HANGUL.search(play.workload._options_labels[0])
     view = syscall_path.SyscallPathView(op="read a file", where="container")
     view.where.value = "virtual machine"
     assert "게스트 커널" in view.out.value and HANGUL.search(view.op._options_labels[0])
 
 
-def test_cgroup_playground_runs_in_korean(ko):
+def test_cgroup_playground_runs_in_korean(ko, monkeypatch):
+    from vlab.core import mode
     from vlab.widgets import cgroups
 
-    play = cgroups.CgroupPlayground(runner=cgroups.replay_outcome)
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("replay", "test"))
+    play = cgroups.CgroupPlayground()
     play.button.click()
     assert "종료 코드" in play.result.value
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from vlab.core import replay
+import pytest
+
+from vlab.core import mode, replay, sandbox
 from vlab.labs import cgroups
 from vlab.widgets import cgroups as cgw
 from vlab.widgets import namespaces as nsw
@@ -48,11 +50,42 @@ def test_playground_shows_errors_not_tracebacks():
     assert "fix:" in pg.result.value and not pg.button.disabled
 
 
-def test_replay_outcomes_come_from_recordings():
-    assert cgw.replay_outcome("memory hog", memory_mb=32, size=64)["oom_killed"] is True
-    assert cgw.replay_outcome("memory hog", memory_mb=32, size=8)["oom_killed"] is False
-    assert cgw.replay_outcome("fork processes")["fork_refused"] is True
-    assert cgw.replay_outcome("CPU loop", cpus=0.5)["elapsed_ms"] > 0
+@pytest.fixture
+def replay_mode(monkeypatch):
+    """Replay mode, and any container start fails the test."""
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("replay", "test"))
+    monkeypatch.setattr(cgroups.sandbox, "run", lambda *a, **k: pytest.fail("a container was started in replay"))
+
+
+def test_replay_outcomes_come_from_recordings(replay_mode):
+    hog = cgroups.playground_run("memory hog", memory_mb=32, size=64)
+    assert hog["oom_killed"] is True and hog["verdict"].startswith("Recorded run (replay mode)")
+    assert cgroups.playground_run("memory hog", memory_mb=32, size=8)["oom_killed"] is False
+    assert cgroups.playground_run("fork processes")["fork_refused"] is True
+    cpu = cgroups.playground_run("CPU loop", cpus=0.5)
+    assert cpu["elapsed_ms"] > 0 and cpu["cpus"] in set(replay.load("cg_cpu").samples["cpus"])
+
+
+def test_the_playground_widget_replays_through_the_lab(replay_mode):
+    pg = cgw.playground()
+    pg.button.click()
+    assert pg.history[-1]["oom_killed"] and "Recorded run" in pg.result.value
+
+
+def test_a_live_playground_run_describes_its_one_container(monkeypatch):
+    started = []
+
+    def run(cmd, *, limits, purpose, timeout):
+        started.append((limits.memory_bytes, limits.pids, purpose))
+        return sandbox.RunResult(137, "", "", True, {}, "c1")
+
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test"))
+    monkeypatch.setattr(cgroups, "enforced_here", lambda: True)
+    monkeypatch.setattr(cgroups.sandbox, "run", run)
+    out = cgroups.playground_run("memory hog", memory_mb=16, pids=8, size=48)
+    assert started == [(16 * 2**20, 8, cgroups.PLAYGROUND_PURPOSE)]
+    assert (out["exit_code"], out["oom_killed"], out["memory_mb"], out["size"]) == (137, True, 16, 48)
+    assert "Recorded" not in out["verdict"] and "OOM-killed" in out["verdict"]
 
 
 def test_playground_live_click(engine):

@@ -33,7 +33,7 @@ from vlab.core.replay import recording_active, replayable
 from vlab.core.results import Results
 from vlab.core.sandbox import Limits, check_cpus, check_pids, parse_memory
 from vlab.core.stats import summarize
-from vlab.core.validate import whole_number
+from vlab.core.validate import choice, whole_number
 from vlab.labs.cgroups_exercises import (
     GLASS_BOX_SCRIPT,
     check_exit_signal,
@@ -47,7 +47,8 @@ from vlab.labs.cgroups_exercises import (
 
 __all__ = [
     "CGROUP_FILES", "DEFAULT_QUOTAS", "GLASS_BOX_SCRIPT", "HOG", "HOG_SCRIPT", "LIMIT_SCRIPT", "NOT_ENFORCED",
-    "NOT_REPORTED", "NOW", "RECORDINGS", "SWEEP_RULE", "UNLIMITED_V1", "WORKLOADS", "check_cpuset", "check_exit_signal",
+    "NOT_REPORTED", "NOW", "PLAYGROUND_PURPOSE", "RECORDINGS", "SWEEP_RULE", "UNLIMITED_V1", "WORKLOADS",
+    "check_cpuset", "check_exit_signal",
     "check_hog_sizes", "check_quotas", "check_read_back", "check_relative_throughput", "compare_oom_prediction",
     "compare_quota_prediction", "cpu_sweep", "engine_cpus", "enforced_here", "fork_limit", "limits_in_files",
     "memory_hog", "noisy_neighbour", "oom_fact", "oom_kill_count", "oom_verdict", "parse_limits", "playground_run",
@@ -339,7 +340,7 @@ def cpu_sweep(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | None
                            _("Use quotas up to {ncpu}.").format(ncpu=ncpu))
     load_before = _loadavg()
     rows, partial, error = [], False, None
-    runs = Rounds(qs, rule, seed)
+    runs = Rounds(qs, rule, seed, progress=True, desc=N_("CPU sweep rounds"))
     try:
         for rep, _i, q in runs:
             res = sandbox.run(_cpu_script(workers, iterations), limits=Limits(cpus=q, pids=16 + workers),
@@ -446,7 +447,7 @@ def noisy_neighbour(*, hog_cpus: float = 0.2, rounds: int | None = None, work: i
     conditions = {"alone": None, "hog unconstrained": None, f"hog limited to {hog_cpus} CPU": hog_cpus}
     load_before = _loadavg()
     rows, partial, error = [], False, None
-    runs = Rounds(list(conditions), rule, seed)
+    runs = Rounds(list(conditions), rule, seed, progress=True, desc=N_("noisy neighbour rounds"))
     try:
         for rep, _i, cond in runs:
             got = _victim_under(cond, conditions[cond], rounds, work, cpuset)
@@ -513,38 +514,93 @@ def slowdowns(res: Results) -> dict[str, float]:
 WORKLOADS = ("memory hog", "CPU loop", "fork processes")
 
 
-def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32,
-                   size: int = 100) -> dict:
-    """Run one limited workload and describe the outcome (used by the cgroup playground widget).
+PLAYGROUND_PURPOSE = "cgroups-playground"
 
-    ``size`` means MiB to allocate (memory hog), thousands of loop iterations (CPU loop) or
-    processes to start (fork processes).
-    """
-    if workload not in WORKLOADS:
-        raise BadParameter(_("Unknown workload {workload!r}").format(workload=workload),
-                           _("Use one of: {names}.").format(names=", ".join(WORKLOADS)))
-    size = whole_number("size", size, 1, 1000)
+
+def _playground_args(*, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> Limits:
+    """The playground's sliders, checked (``size`` too): the limits of its container."""
+    whole_number("size", size, 1, 1000)
     memory_mb = whole_number("memory_mb", memory_mb, 6, 4096)
     if cpus is None:
         raise BadParameter(_("cpus=None: the playground always sets a CPU limit"),
                            _("Give a number of CPUs, e.g. 0.5."))
-    limits = Limits(memory=f"{memory_mb}m", cpus=cpus, pids=pids)
-    if workload == "memory hog":
-        cmd: list[str] | str = ["dd", "if=/dev/zero", "of=/dev/null", f"bs={size * 2**20}", "count=1"]
-    elif workload == "CPU loop":
-        cmd = _cpu_script(1, size * 1000)
-    else:
-        cmd = _fork_script(size)
-    res = sandbox.run(cmd, limits=limits, purpose="cgroups-playground", timeout=600)
+    return Limits(memory=f"{memory_mb}m", cpus=cpus, pids=pids)
+
+
+@replayable("cg_oom", check=_playground_args)
+@_live_only_where_enforced("cg_oom")
+def _playground_hog(*, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> Results:
+    """One memory hog: dd allocates ``size`` MiB under ``memory_mb``; a row shaped like ``memory_hog``'s."""
+    limits = _playground_args(memory_mb=memory_mb, cpus=cpus, pids=pids, size=size)
+    res = sandbox.run(["dd", "if=/dev/zero", "of=/dev/null", f"bs={size * 2**20}", "count=1"], limits=limits,
+                      purpose=PLAYGROUND_PURPOSE, timeout=600)
+    row = {"case": "exceeds" if size > memory_mb else "fits", "limit_mib": memory_mb, "allocate_mib": size,
+           "exit_code": res.exit_code, "oom_killed": res.oom_killed}
+    return Results("cg_oom", pd.DataFrame([row]))
+
+
+@replayable("cg_cpu", check=_playground_args)
+@_live_only_where_enforced("cg_cpu")
+def _playground_cpu(*, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> Results:
+    """One CPU loop of ``size`` thousand iterations under ``cpus``; a row shaped like ``cpu_sweep``'s."""
+    limits = _playground_args(memory_mb=memory_mb, cpus=cpus, pids=pids, size=size)
+    res = sandbox.run(_cpu_script(1, size * 1000), limits=limits, purpose=PLAYGROUND_PURPOSE, timeout=600)
+    elapsed = int(res.stdout.split()[-1]) / 1e3 if res.stdout.strip() else None
+    return Results("cg_cpu", pd.DataFrame([{"cpus": float(cpus), "elapsed_ms": elapsed, "exit_code": res.exit_code}]))
+
+
+@replayable("cg_pids", check=_playground_args)
+@_live_only_where_enforced("cg_pids")
+def _playground_fork(*, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> Results:
+    """Start ``size`` processes under ``pids``; a row shaped like ``fork_limit``'s."""
+    limits = _playground_args(memory_mb=memory_mb, cpus=cpus, pids=pids, size=size)
+    res = sandbox.run(_fork_script(size), limits=limits, purpose=PLAYGROUND_PURPOSE, timeout=600)
+    started = max((int(x) for x in res.stdout.split() if x.isdigit()), default=0)
+    row = {"pids_limit": pids, "attempts": size, "started": started, "fork_refused": "can't fork" in res.stderr,
+           "exit_code": res.exit_code}
+    return Results("cg_pids", pd.DataFrame([row]))
+
+
+_PLAYGROUND_RUNS = {"memory hog": _playground_hog, "CPU loop": _playground_cpu, "fork processes": _playground_fork}
+
+
+def _outcome(workload: str, results: Results, *, memory_mb: int, cpus: float, pids: int, size: int) -> dict:
+    """The playground's outcome from a run: its one row live, the row closest to the sliders in a recording."""
     out = {"workload": workload, "memory_mb": memory_mb, "cpus": cpus, "pids": pids, "size": size,
-           "exit_code": res.exit_code, "oom_killed": res.oom_killed,
-           "fork_refused": "can't fork" in res.stderr, "elapsed_ms": None, "started": None}
-    if workload == "CPU loop" and res.stdout.strip():
-        out["elapsed_ms"] = int(res.stdout.split()[-1]) / 1e3
-    if workload == "fork processes":
-        out["started"] = max((int(x) for x in res.stdout.split() if x.isdigit()), default=0)
+           "exit_code": 0, "oom_killed": False, "fork_refused": False, "elapsed_ms": None, "started": None}
+    df = results.samples
+    if workload == "memory hog":
+        r = df[df["case"] == ("exceeds" if size > memory_mb else "fits")].iloc[0]
+        out.update(memory_mb=int(r["limit_mib"]), size=int(r["allocate_mib"]), exit_code=int(r["exit_code"]),
+                   oom_killed=bool(r["oom_killed"]))
+    elif workload == "fork processes":
+        r = df.iloc[0]
+        out.update(pids=int(r["pids_limit"]), size=int(r["attempts"]), exit_code=int(r["exit_code"]),
+                   fork_refused=bool(r["fork_refused"]), started=int(r["started"]))
+    else:
+        r = df.iloc[(df["cpus"] - cpus).abs().argmin()]
+        out.update(cpus=float(r["cpus"]), elapsed_ms=None if pd.isna(r["elapsed_ms"]) else float(r["elapsed_ms"]),
+                   exit_code=int(r.get("exit_code", 0)))
     out["verdict"] = verdict(out)
+    if results.replayed:
+        because = results.extra.get("replayed_because")
+        out["verdict"] = (_("Recorded run ({reason}): {verdict}").format(reason=_(because), verdict=out["verdict"])
+                          if because else _("Recorded run (replay mode): {verdict}").format(verdict=out["verdict"]))
     return out
+
+
+def playground_run(workload: str, *, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32,
+                   size: int = 100) -> dict:
+    """Run one limited workload and describe the outcome (the cgroup playground widget's back end).
+
+    ``size`` means MiB to allocate (memory hog), thousands of loop iterations (CPU loop) or
+    processes to start (fork processes). Each workload is a replayable measurement: in replay mode
+    (or on an engine that cannot enforce cgroup limits) the outcome is the recorded lab run
+    (``cg_oom``, ``cg_cpu``, ``cg_pids``) closest to the sliders, and its verdict says so.
+    """
+    choice("workload", workload, WORKLOADS, _("Use one of: {names}.").format(names=", ".join(WORKLOADS)))
+    sliders = {"memory_mb": memory_mb, "cpus": cpus, "pids": pids, "size": size}
+    return _outcome(workload, _PLAYGROUND_RUNS[workload](**sliders), **sliders)
 
 
 def verdict(out: dict) -> str:
