@@ -106,6 +106,15 @@ def test_live_static_vs_dynamic_and_cleanup(engine):
     assert engine.api.networks(names=[net]) == []
 
 
+def test_live_ask_measures_through_the_replay_idiom(engine, monkeypatch):
+    from vlab.core import mode
+
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test: the engine fixture answered"))
+    r = servers.ask("app", "/cgi-bin/app?n=12")  # not a recorded path: only a live server can answer it
+    assert not r.replayed and r.status == 200 and r.json()["sum_1_to_n"] == 78
+    assert servers._ask.replay_kind == "servers"
+
+
 def test_live_servers_removed_when_the_block_raises(engine):
     ids = []
     with pytest.raises(RuntimeError):

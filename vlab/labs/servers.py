@@ -399,25 +399,35 @@ def kinds_table() -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------- try it yourself
-def ask(server: str, path: str = "/") -> Response:
-    """Start one server, send one request, remove the server. In replay mode: the recorded answer, if any."""
+def _check_ask(server: str, path: str = "/") -> None:
     kind(server)
     if not isinstance(path, str) or not path.startswith("/"):
         raise BadParameter(_("path={path!r} must start with '/'").format(path=path),
                            _("For example '/cgi-bin/app?n=7'."))
-    from vlab.core.mode import current
 
-    if current().replay:
-        for r in responses(replay.load("servers"), server):
-            if r.path == path:
-                return r
-        recorded = sorted({r.path for r in responses(replay.load("servers"), server)})
-        raise DataError(_("Replay mode: no recorded answer for GET {path} from the {server} server.").format(
-            path=path, server=server),
-                        _("Recorded paths: {paths}. Start Docker to ask anything live.").format(
-                            paths=", ".join(recorded)))
+
+@replay.replayable("servers", check=_check_ask)
+def _ask(server: str, path: str = "/") -> Results:
+    """One server, one request (live): a one-row Results shaped like the tour's, with the whole body."""
     with running([server]) as lab:
-        return lab.get(server, path)
+        r = lab.get(server, path)
+    return Results("servers", pd.DataFrame([{**_row(0, "ask", r), "body": r.body}]))
+
+
+def ask(server: str, path: str = "/") -> Response:
+    """Start one server, send one request, remove the server. In replay mode: the recorded answer, if any.
+
+    The request is a replayable measurement (kind ``servers``); replay picks this server's answer to this
+    path from the recorded tour, and says which paths were recorded when there is none.
+    """
+    answers = responses(_ask(server, path), server)
+    for r in answers:
+        if r.path == path:
+            return r
+    raise DataError(_("Replay mode: no recorded answer for GET {path} from the {server} server.").format(
+        path=path, server=server),
+                    _("Recorded paths: {paths}. Start Docker to ask anything live.").format(
+                        paths=", ".join(sorted({r.path for r in answers}))))
 
 
 def source(results: Results) -> str:
