@@ -392,6 +392,15 @@ def test_container_lifecycles_report_the_host_kernel(engine):
         assert min(r) > 0
     assert res.extra["container"]["pid"] == 1
     assert res.extra["same_kernel_as_host"] is True
+    assert res.extra["stopping"]["reason"] == "fixed" and res.extra["stopping"]["rounds"] == 2
+
+
+@pytest.mark.engine
+def test_container_lifecycles_stop_by_their_budget(engine):
+    res = versus.run_container_starts(None, warmup=1, budget=0.5, max_trials=50)
+    stop = res.extra["stopping"]
+    assert stop["reason"] in ("budget", "max_trials") and stop["rounds"] == res.samples["trial"].nunique() >= 1
+    assert stop["rule"]["budget_s"] == 0.5 and res.provenance["config"]["trials"] is None
 
 
 @pytest.mark.vm

@@ -38,9 +38,9 @@ from vlab.labs.vm import qemu
 from vlab.labs.vm.qemu import ACCELS, BootRun, VmError
 
 __all__ = [
-    "Guest", "KIND", "MACHINES", "METRIC", "PHASES", "RECORDINGS", "Settings", "VM_RULE", "add_cli_arguments",
-    "boot_vm", "boot_vm_or_recording", "format_report", "guest_facts", "medians", "memory_mib", "prepare",
-    "resolve_accel", "run_cli", "run_live"
+    "BOOT_ESTIMATE_S", "Guest", "KIND", "MACHINES", "METRIC", "PHASES", "RECORDINGS", "Settings", "VM_RULE",
+    "add_cli_arguments", "boot_vm", "boot_vm_or_recording", "format_report", "guest_facts", "medians", "memory_mib",
+    "prepare", "resolve_accel", "run_cli", "run_live"
 ]
 
 KIND = "vm_boot"
@@ -48,6 +48,9 @@ PHASES = ("launch_to_marker", "guest_uptime", "before_guest_clock", "total")
 MACHINES = ("auto", "microvm", "pc", "q35")
 #: Default stopping rule: median launch → marker within ±5 %, or 20 s of boots (warm-up included).
 VM_RULE = StopRule(precision=0.05, budget_s=20.0, min_trials=3, max_trials=50)
+#: What one boot is expected to take before any has run, per accelerator (s): lets the budget skip a warm-up
+#: boot that would leave no room for a timed one. TCG boots took 12.6–22.7 s on the 2-core course machine.
+BOOT_ESTIMATE_S = {"kvm": 2.0, "tcg": 15.0}
 METRIC = ("QEMU process launch → guest /init marker on the serial console, host perf_counter_ns; "
           "a full Linux kernel boot with a busybox initramfs")
 
@@ -221,13 +224,15 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
     partial = False
     fallback = ""
     with prepare(s.accel, s.memory_mib, s.machine, s.kernel) as guest:
-        runs = Rounds(["boot"], s.rule, 0, warmup=s.warmup, progress=progress, desc=f"VM boots ({guest.accel})")
+        runs = Rounds(["boot"], s.rule, 0, warmup=s.warmup, progress=progress, desc=f"VM boots ({guest.accel})",
+                      round_estimate_s=BOOT_ESTIMATE_S.get(guest.accel))
+        first = True
         for i, _, _ in runs:
             try:
                 try:
                     run = guest.boot(s.timeout)
                 except VmError:
-                    if i == -s.warmup and s.machine == "auto" and guest.machine == "microvm":
+                    if first and s.machine == "auto" and guest.machine == "microvm":
                         guest.machine, fallback = "pc", "microvm failed to boot; fell back to -M pc"
                         run = guest.boot(s.timeout)
                     else:
@@ -242,6 +247,7 @@ def run_live(s: Settings, *, progress: bool = False, save_to=None) -> Results:
                 if save_to is not None and rows:
                     exc.partial.save(save_to)
                 raise
+            first = False
             guest_facts = run.marker.as_dict() if run.marker else guest_facts
             if i >= 0:
                 rows.extend(_rows(run, guest, i))

@@ -21,6 +21,7 @@ from vlab.core import provenance, replay, sandbox
 from vlab.core.engine import connect, describe
 from vlab.core.errors import BadParameter, EngineError, VlabError
 from vlab.core.i18n import _
+from vlab.core.interleave import Rounds, StopRule, rule_for
 from vlab.core.lifecycle import run_lifecycle
 from vlab.core.results import Results
 from vlab.core.stats import ratio_ci, summarize_frame
@@ -28,8 +29,8 @@ from vlab.core.validate import whole_number
 from vlab.labs.vm import recorded
 
 __all__ = [
-    "Comparison", "KIND", "METRIC", "MICROVM_EXAMPLE", "PHASES", "REPORT", "compare", "container_starts", "explain",
-    "lifecycle", "medians", "parse_report", "run_container_starts"
+    "CONTAINER_RULE", "Comparison", "KIND", "METRIC", "MICROVM_EXAMPLE", "PHASES", "REPORT", "compare",
+    "container_starts", "explain", "lifecycle", "medians", "parse_report", "run_container_starts"
 ]
 
 KIND = "vm_container_start"
@@ -37,6 +38,8 @@ PHASES = ("create", "start", "wait", "remove", "total")
 REPORT = "echo \"pid=$$|kernel=$(uname -r)|procs=$(ls /proc | grep -c '^[0-9]')\""
 METRIC = ("Docker SDK create → start → wait until the command (busybox sh printing uname -r) exited, "
           "host perf_counter_ns; removal timed separately")
+#: Default stopping rule: the median total lifecycle within ±5 %, or 6 s spent (warm-up included).
+CONTAINER_RULE = StopRule(precision=0.05, budget_s=6.0, min_trials=6, max_trials=100)
 _REPORT_RE = re.compile(r"pid=(\d+)\|kernel=([^|]+)\|procs=(\d+)")
 
 
@@ -48,24 +51,39 @@ def parse_report(text: str) -> dict | None:
     return {"pid": int(m.group(1)), "kernel": m.group(2).strip(), "procs": int(m.group(3))}
 
 
-def container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = True) -> Results:
-    """Time ``trials`` container lifecycles (after ``warmup`` unrecorded ones). Replay mode: the recording."""
-    _check(trials, warmup)
-    return _starts(trials, warmup=warmup, progress=progress)
+def container_starts(trials: int | None = None, *, warmup: int = 1, progress: bool = True,
+                     budget: float | None = None, precision: float | None = None, min_trials: int | None = None,
+                     max_trials: int | None = None) -> Results:
+    """Time container lifecycles (after ``warmup`` unrecorded ones). Replay mode: the recording.
+
+    ``trials=N`` times exactly N; otherwise ``CONTAINER_RULE`` (the median total within ±5 %, or
+    6 s spent, warm-up included; quick mode: exactly 3), changed by ``budget`` (s), ``precision``
+    (fraction), ``min_trials``, ``max_trials``; ``extra["stopping"]`` says how it ended.
+    """
+    opts = dict(budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
+    _check(trials, warmup, **opts)
+    return _starts(trials, warmup=warmup, progress=progress, **opts)
 
 
-def _check(trials: int, warmup: int) -> None:
-    whole_number("trials", trials, 1, 500, "For example trials=5.")
+def _check(trials: int | None, warmup: int, **opts) -> StopRule:
+    if trials is not None:
+        whole_number("trials", trials, 1, 500, "For example trials=5.")
     whole_number("warmup", warmup, 0, 10)
+    return rule_for(CONTAINER_RULE, trials, quick_trials=3, **opts)
 
 
-def _check_starts(trials: int, *, warmup: int = 1, progress: bool = True) -> None:
-    _check(trials, warmup)
+def _check_starts(trials: int | None = None, *, warmup: int = 1, progress: bool = True,
+                  budget: float | None = None, precision: float | None = None, min_trials: int | None = None,
+                  max_trials: int | None = None) -> None:
+    _check(trials, warmup, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
 
 
 @replay.replayable(KIND, check=_check_starts)
-def _starts(trials: int, *, warmup: int = 1, progress: bool = True) -> Results:
-    return run_container_starts(trials, warmup=warmup, progress=progress)
+def _starts(trials: int | None = None, *, warmup: int = 1, progress: bool = True,
+            budget: float | None = None, precision: float | None = None, min_trials: int | None = None,
+            max_trials: int | None = None) -> Results:
+    return run_container_starts(trials, warmup=warmup, progress=progress, budget=budget, precision=precision,
+                                min_trials=min_trials, max_trials=max_trials)
 
 
 def lifecycle(client=None) -> tuple[dict[str, float], dict | None]:
@@ -87,35 +105,41 @@ def lifecycle(client=None) -> tuple[dict[str, float], dict | None]:
     return times, parse_report(lc.output)
 
 
-def run_container_starts(trials: int = 5, *, warmup: int = 1, progress: bool = False) -> Results:
+def run_container_starts(trials: int | None = None, *, warmup: int = 1, progress: bool = False,
+                         budget: float | None = None, precision: float | None = None, min_trials: int | None = None,
+                         max_trials: int | None = None) -> Results:
     """Measure live (no replay). Interrupted runs return ``partial=True`` with the trials done."""
-    from tqdm.auto import tqdm
-
-    _check(trials, warmup)
+    rule = _check(trials, warmup, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     client = connect()
     info = describe(client)
     rows: list[dict] = []
     report: dict | None = None
     partial = False
+    runs = Rounds(["container"], rule, 0, warmup=warmup, progress=progress, desc="container lifecycles")
     try:
-        for i in tqdm(range(warmup + trials), desc="container lifecycles", disable=not progress, leave=False):
+        for i, _slot, _item in runs:
             times, rep = lifecycle(client)
             report = rep or report
-            if i >= warmup:
-                rows.extend({"config": "container", "runtime": info.default_runtime, "trial": i - warmup,
+            if i >= 0:
+                rows.extend({"config": "container", "runtime": info.default_runtime, "trial": i,
                              "phase": p, "ms": times[p], "clock": "host"} for p in PHASES)
+                runs.add("total", times["total"])
     except KeyboardInterrupt:
         partial = True
+        runs.interrupted()
     except VlabError as exc:
-        exc.partial = _results(trials, warmup, info, rows, report, True)
+        runs.failed()
+        exc.partial = _results(rule, warmup, info, rows, report, True, runs.report())
         raise
-    return _results(trials, warmup, info, rows, report, partial)
+    return _results(rule, warmup, info, rows, report, partial, runs.report())
 
 
-def _results(trials: int, warmup: int, info, rows: list[dict], report: dict | None, partial: bool) -> Results:
+def _results(rule: StopRule, warmup: int, info, rows: list[dict], report: dict | None, partial: bool,
+             stopping: dict) -> Results:
     samples = pd.DataFrame(rows, columns=["config", "runtime", "trial", "phase", "ms", "clock"])
     summary = summarize_frame(samples, by=["config", "phase"], value="ms")
-    prov = provenance.collect({"trials": trials, "warmup": warmup, "image": "vlab/busybox:1",
+    prov = provenance.collect({"trials": rule.max_trials if rule.fixed else None, "stop_rule": rule.to_dict(),
+                               "warmup": warmup, "image": "vlab/busybox:1",
                                "limits": {"memory": "64m", "pids": 16, "network": "none"}})
     extra = {
         "metric": METRIC,
@@ -123,6 +147,7 @@ def _results(trials: int, warmup: int, info, rows: list[dict], report: dict | No
         "host_kernel": info.kernel,
         "same_kernel_as_host": bool(report and report["kernel"] == info.kernel),
         "engine_in_vm": info.in_vm,
+        "stopping": stopping,
     }
     return Results(KIND, samples, summary, prov, extra, partial=partial)
 
