@@ -43,11 +43,45 @@ def test_table_and_ratios():
     t = spectrum.table(res)
     assert list(t.index) == [spectrum.LABELS[p] for p in spectrum.PLACES]
     assert t.loc["gVisor sandbox", "kernel it sees"] == "4.4.0"
-    assert t.loc["QEMU VM", spectrum.WHAT["syscall"]] == "—"  # not measured there, and said so
+    assert t.loc["QEMU VM", spectrum.WHAT["syscall"]] == "— ¹"  # not measured there, and said so under the table
     r = spectrum.ratios(res.samples)
     g = r[(r.metric == "syscall") & (r.place == "gvisor") & (r.vs == "runc")].iloc[0]
     assert g.ratio == pytest.approx(41_000 / 440, rel=1e-6)
     assert spectrum.factor(res, "memory", "gvisor", "runc") == pytest.approx(50.833, rel=1e-3)
+
+
+@pytest.mark.parametrize("vm, expect", [
+    ({"measured": True, "accel": "tcg", "memory_how": "rss_at_marker", "memory_assigned_mib": 256,
+      "memory_note": "x"}, ["TCG", "time the emulator", "when the guest's /init reported", "256 MiB"]),
+    ({"measured": True, "accel": "kvm", "memory_how": "rss_at_marker", "memory_assigned_mib": 512,
+      "memory_note": "x"}, ["with KVM", "not built yet", "512 MiB"]),
+    ({"measured": True, "accel": "tcg", "memory_note": spectrum.VM_NOTES["peak"]}, ["TCG", "peak RSS while booting"]),
+    ({"measured": False, "why": "QEMU is not installed"}, ["not booted", "QEMU is not installed"]),
+])
+def test_vm_cells_say_why_for_each_case(vm, expect):
+    """Every empty or special VM cell carries a mark, and the notes under the table say why (TCG, KVM, no VM)."""
+    res = _res()
+    res.extra["vm"] = vm
+    if vm["measured"]:
+        res.samples = pd.concat([res.samples, pd.DataFrame([{"metric": "memory", "place": "vm", "trial": 0,
+                                                              "value": 214.7, "unit": "MiB"}])])
+    t, notes = spectrum.table(res), "\n".join(spectrum.table_notes(res))
+    assert t.loc["QEMU VM", spectrum.WHAT["syscall"]] == "— ¹" and t.loc["QEMU VM", spectrum.WHAT["cpu"]] == "— ¹"
+    assert notes.startswith("¹ ") and all(e in notes for e in expect), notes
+    assert ("² " in notes) == vm["measured"]
+    if vm["measured"]:
+        assert t.loc["QEMU VM", spectrum.WHAT["memory"]] == "214.7 ²"
+
+
+def test_shipped_recording_shows_its_vm_notes():
+    from vlab.core import replay
+
+    if "spectrum" not in replay.available():
+        pytest.skip("no spectrum recording shipped")
+    res = replay.load("spectrum")
+    notes = spectrum.table_notes(res)
+    assert notes[0].startswith("¹ ") and ("TCG" in notes[0] or "KVM" in notes[0])
+    assert len(notes) == 2 and res.extra["vm"]["memory_note"].split(" (")[0] in notes[1]
 
 
 @pytest.mark.parametrize("kw", [{"trials": 0}, {"trials": True}, {"runtime": ""}, {"runtime": "a/b"},

@@ -162,15 +162,20 @@ if note:
     print(note)
 print(course.tr("gVisor platform: {platform} · VM: {vm}").format(
     platform=res.extra.get("platform"), vm=res.extra.get("vm", {}).get("accel", course.tr("not measured"))))
-spectrum.table(res)
+display(spectrum.table(res))
+print("\n".join(spectrum.table_notes(res)))  # why the VM cells marked ¹ are empty; what its memory ² is
 
 # %% [markdown]
-# Each number is a median. `—` means not measured in that place (a VM's system-call loop under software
-# emulation would time the emulator, not the design). Now compare with your guesses:
+# Each number is a median. `—` means not measured in that place, and the notes under the table say why for the
+# VM (¹): under TCG software emulation a loop in the guest would time the emulator, not the design. The VM's
+# memory (²) is QEMU's resident memory seen from the host (note ² says when it was read), not the memory
+# assigned to the VM. Now compare with your guesses:
 
 # %% [markdown] lang="ko"
-# 각 수치는 중앙값(median)입니다. `—`는 그 방식에서는 측정하지 않았다는 뜻입니다(소프트웨어 에뮬레이션에서 VM의 시스템 콜
-# 반복문을 재면 설계가 아니라 에뮬레이터의 시간을 재게 됩니다). 이제 여러분의 예측과 비교해 보세요.
+# 각 수치는 중앙값(median)입니다. `—`는 그 방식에서는 측정하지 않았다는 뜻이며, 표 아래의 주석이 VM(¹)의 경우 그 이유를
+# 알려 줍니다. TCG 소프트웨어 에뮬레이션에서 게스트 안의 반복문을 재면 설계가 아니라 에뮬레이터의 시간을 재게 됩니다.
+# VM의 메모리(²)는 호스트에서 본 QEMU의 상주 메모리(RSS)이며(언제 읽었는지는 주석 ²에 있습니다), VM에 할당한
+# 메모리가 아닙니다. 이제 여러분의 예측과 비교해 보세요.
 
 # %%
 ratios = {

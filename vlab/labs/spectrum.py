@@ -8,7 +8,8 @@ One interleaved run (kind ``spectrum``) sets the four side by side on this machi
 - ``syscall``: ns per system call: ``dd bs=1`` (one ``read`` + one ``write`` per byte), pinned to one CPU;
 - ``cpu``: ms for a busybox ``awk`` loop (no system calls), pinned to the same CPU;
 - ``memory``: MiB per idle instance seen from the host: a process's RSS; every process below the
-  container's shim (runc: the container; gVisor: the Sentry + the Gofer); the QEMU process's peak RSS;
+  container's shim (runc: the container; gVisor: the Sentry + the Gofer); the QEMU process's RSS when the
+  guest's ``/init`` reports (just booted; recordings made before this: QEMU's peak RSS while booting);
 - what each one *sees*: kernel release, ``/proc/version``, ``dmesg``, ``/proc`` entries, and which
   system calls fail (the same commands in every place).
 
@@ -25,6 +26,7 @@ import random
 import resource
 import subprocess
 import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -36,8 +38,8 @@ from vlab.core.results import Results
 
 __all__ = [
     "BETWEEN", "DEFAULT_RUNTIME", "KIND", "LABELS", "METRICS", "PLACES", "PROBES", "PUBLISHED", "PURPOSE",
-    "RECORDINGS", "SANDBOX_ONLY", "WHAT", "factor", "how_to_go_live", "measure_or_recording", "measure_spectrum",
-    "published", "ratios", "sees_table", "self_check", "sizes", "summary", "table",
+    "RECORDINGS", "SANDBOX_ONLY", "VM_NOTES", "WHAT", "factor", "how_to_go_live", "measure_or_recording",
+    "measure_spectrum", "published", "ratios", "sees_table", "self_check", "sizes", "summary", "table", "table_notes",
 ]
 
 KIND = "spectrum"
@@ -79,6 +81,20 @@ PROBES = (
 SANDBOX_ONLY = {"sethostname (privileged)"}
 # Not probed: under gVisor (runsc 2022-12-19, ptrace) ``mount`` and ``swapoff`` left ``docker exec`` hanging.
 DEFAULT_RUNTIME = "runsc"
+#: Why cells of the VM row are empty or differ, shown under the table (``table_notes``). Keys: the case.
+VM_NOTES = {
+    "tcg": N_("VM system-call and CPU cost: not measured. This VM ran under TCG (KVM did not work where it was "
+              "measured), QEMU's software emulation of the CPU: a loop in the guest would time the emulator (many "
+              "times slower than any real VM), not the virtual-machine design."),
+    "kvm": N_("VM system-call and CPU cost: not measured. vlab's guest only boots and reports its kernel; with KVM "
+              "the loops would run at nearly native speed (a system call stays inside the guest kernel, the host "
+              "never sees it), but running them in the guest is not built yet."),
+    "not_booted": N_("VM: not booted in this run ({why}), so its row is empty."),
+    "rss_at_marker": N_("QEMU's resident memory (RSS) read from the host when the guest's /init reported, just "
+                        "after boot: the guest kernel and the pages QEMU has touched, not the whole memory assigned "
+                        "({assigned} MiB) and not a long-idle steady state"),
+    "peak": N_("QEMU's peak RSS while booting (getrusage), not an idle steady state"),
+}
 
 
 # ---------------------------------------------------------------- settings
@@ -309,22 +325,47 @@ def _idle_limits(runtime: str | None):
     return sandbox.Limits(runtime=runtime, pids=SANDBOX_PIDS) if runtime else sandbox.Limits()
 
 
+def _qemu_children() -> list[int]:
+    """This process's QEMU children (the VM being booted)."""
+    out = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        with contextlib.suppress(OSError):
+            for pid in (task / "children").read_text().split():
+                with contextlib.suppress(OSError):
+                    if Path(f"/proc/{pid}/comm").read_text().startswith("qemu"):
+                        out.append(int(pid))
+    return out
+
+
 def _vm(trials: int, add, kernels: dict) -> dict:
-    """Boot the marker VM ``trials`` times; its start time, kernel and QEMU's peak RSS."""
-    from vlab.labs.vm import boot
+    """Boot the marker VM ``trials`` times; its start time, kernel and QEMU's RSS when the guest reports."""
+    from vlab.labs.vm import boot, qemu
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    rss: list[float] = []
+
+    def at_marker(text: str, _ms: float) -> None:  # the guest has booted: QEMU's RSS now, before it powers off
+        if qemu.parse_marker(text):
+            rss.extend(v for v in (rss_mib(pid) for pid in _qemu_children()) if v == v)
+
     with boot.prepare("auto") as guest:
         for t in range(trials):
-            run = guest.boot(120.0)
+            run = guest.boot(120.0, on_line=at_marker)
             add("start", "vm", t, run.launch_to_marker_ms)
             kernels["vm"] = run.marker.kernel
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        if after > before:  # the largest child so far is QEMU: its peak RSS (KiB on Linux)
+        if rss:
+            for i, v in enumerate(rss):
+                add("memory", "vm", i, v)
+            note, how = VM_NOTES["rss_at_marker"], "rss_at_marker"
+        elif after > before:  # the largest child so far is QEMU: its peak RSS (KiB on Linux)
             add("memory", "vm", 0, after / 1024)
+            note, how = VM_NOTES["peak"], "peak"
+        else:
+            note, how = "", ""
         return {"measured": True, "accel": guest.accel, "emulated": guest.accel == "tcg",
                 "memory_assigned_mib": guest.memory_mib, "qemu_version": guest.qemu_version,
-                "memory_note": "QEMU's peak RSS while booting (getrusage), not an idle steady state"}
+                "memory_how": how, "memory_note": note.format(assigned=guest.memory_mib)}
 
 
 # ---------------------------------------------------------------- analysis
@@ -349,19 +390,49 @@ def ratios(samples: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(res: Results) -> pd.DataFrame:
-    """One row per place: median start, syscall, CPU, memory, the kernel it sees, what stands between."""
+    """One row per place: median start, syscall, CPU, memory, the kernel it sees, what stands between.
+
+    A cell of the VM row marked ``¹`` or ``²`` has its reason in :func:`table_notes` (print them under it)."""
     s = res.samples
     med = s.groupby(["place", "metric"])["value"].median().unstack() if not s.empty else pd.DataFrame()
     kernels = res.extra.get("kernels", {})
+    marks = _vm_marks(res)
     out = []
     for p in PLACES:
         row = {"": LABELS[p]}
         for m in ("start", "syscall", "cpu", "memory"):
             v = med.loc[p, m] if p in med.index and m in med.columns else float("nan")
-            row[WHAT[m]] = round(float(v), 1) if v == v else "—"
+            cell = round(float(v), 1) if v == v else "—"
+            mark = marks.get(m, "") if p == "vm" else ""
+            row[WHAT[m]] = f"{cell} {mark}" if mark else cell
         row["kernel it sees"] = kernels.get("host" if p == "process" else p, "—")
         out.append(row)
     return pd.DataFrame(out).set_index("")
+
+
+def _vm_marks(res: Results) -> dict[str, str]:
+    vm = res.extra.get("vm") or {}
+    if not vm.get("measured"):
+        return {m: "¹" for m in ("start", "syscall", "cpu", "memory")}
+    marks = {"syscall": "¹", "cpu": "¹"}
+    if vm.get("memory_note"):
+        marks["memory"] = "²"
+    return marks
+
+
+def table_notes(res: Results) -> list[str]:
+    """Why the VM row's marked cells are empty or what its memory figure is, in the learner's language."""
+    vm = res.extra.get("vm") or {}
+    if not vm.get("measured"):
+        return ["¹ " + _(VM_NOTES["not_booted"]).format(why=vm.get("why") or _("vm=False"))]
+    notes = ["¹ " + _(VM_NOTES["kvm" if vm.get("accel") == "kvm" else "tcg"])]
+    how = vm.get("memory_how") or ("peak" if vm.get("memory_note") == VM_NOTES["peak"] else "")
+    if how:
+        notes.append("² " + _("VM memory: {note}.").format(
+            note=_(VM_NOTES[how]).format(assigned=vm.get("memory_assigned_mib", "?"))))
+    elif vm.get("memory_note"):
+        notes.append("² " + _("VM memory: {note}.").format(note=vm["memory_note"]))
+    return notes
 
 
 def factor(res: Results, metric: str, place: str, vs: str = "process") -> float:
