@@ -92,6 +92,7 @@ BAD_CALLS: list[tuple[str, dict]] = [
     ("labs.start_time.measure_concurrency", {"levels": 8}),
     ("labs.start_time.measure_concurrency", {"levels": [1000]}),
     ("labs.start_time.measure_concurrency", {"rounds": 0}),
+    ("labs.start_time.measure_concurrency", {"budget": 0}),
     ("labs.overhead.measure", {"trials": 0}),
     ("labs.overhead.measure", {"only": ["gpu"]}),
     ("labs.overhead.measure", {"only": 5}),
@@ -112,10 +113,14 @@ BAD_CALLS: list[tuple[str, dict]] = [
     ("labs.vm.boot.boot_vm", {"save_to": "/nonexistent/dir/x.json"}),
     ("labs.vm.versus.container_starts", {"trials": 0}),
     ("labs.vm.versus.container_starts", {"warmup": 11}),
+    ("labs.vm.versus.container_starts", {"budget": -1}),
+    ("labs.vm.versus.container_starts", {"trials": 3, "budget": 5}),
     ("labs.vm.versus._starts", {"trials": -1}),
     ("labs.spectrum.measure_spectrum", {"trials": 0}),
     ("labs.spectrum.measure_spectrum", {"runtime": "run sc"}),
     ("labs.spectrum.measure_spectrum", {"vm": "yes"}),
+    ("labs.spectrum.measure_spectrum", {"budget": 0}),
+    ("labs.spectrum.measure_spectrum", {"trials": 3, "precision": 0.1}),
 ]
 
 #: Replayable measurements that take no arguments (nothing to get wrong, but replay must not measure).

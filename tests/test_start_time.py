@@ -245,6 +245,16 @@ def test_concurrency_sweep_measures_each_container(engine):
     st_ = s[s["metric"] == "start_ms"].set_index(["level", "container"])["value"]
     assert ((create + st_) - lat.set_index(["level", "container"])["value"]).abs().max() < 1e-9
     assert list(res.summary["level"]) == [1, 2]
+    assert res.extra["sweep"]["reason"] == "complete" and res.extra["sweep"]["levels_skipped"] == []
+
+
+def test_concurrency_sweep_leaves_out_levels_that_would_not_fit(engine):
+    # a budget smaller than any level: the first level still runs, the others are left out and named
+    res = start.measure_concurrency([1, 2, 4], progress=False, budget=0.001)
+    sw = res.extra["sweep"]
+    assert sw["reason"] == "budget" and sw["levels_done"] == [1] and sw["levels_skipped"] == [2, 4]
+    assert sorted(set(res.samples["level"])) == [1]
+    assert "2, 4" in start.describe_sweep(res)
 
 
 # ---------------------------------------------------------------- engine: Ctrl-C in the CLI

@@ -50,6 +50,7 @@ from vlab.labs.start_time.concurrency import (
     check_levels,
     concurrency_summary,
     default_levels,
+    describe_sweep,
     measure_concurrency,
 )
 from vlab.labs.start_time.ladder import LADDER, RuncBundle, cli_command, measure_ladder, time_subprocess
@@ -73,7 +74,7 @@ __all__ = [
     "DAEMON_PHASES", "DAEMON_SLACK_MS", "HOST_PHASES", "LADDER", "MARKER_CMD", "MARKER_PHASE", "MAX_LEVEL",
     "MAX_TRIALS", "PHASE_DOC", "RECORDINGS", "SUM_TOLERANCE_MS", "TOTAL", "VARIANTS", "RuncBundle", "StartConfig",
     "add_cli_arguments", "check_levels", "check_seed", "check_trials", "check_warmup", "cli_command",
-    "concurrency_summary", "configurations", "daemon_phases", "default_levels", "format_summary", "host_phases",
-    "measure_concurrency", "measure_ladder", "measure_start", "parse_adjtimex", "phase_sums", "ratios",
+    "concurrency_summary", "configurations", "daemon_phases", "default_levels", "describe_sweep", "format_summary",
+    "host_phases", "measure_concurrency", "measure_ladder", "measure_start", "parse_adjtimex", "phase_sums", "ratios",
     "run_cli", "run_lifecycle", "self_check", "side_path", "time_subprocess",
 ]

@@ -14,6 +14,7 @@ from vlab.core.i18n import _
 from vlab.core.lifecycle import HOST_PHASES, TOTAL
 from vlab.core.results import Results
 from vlab.core.runtimes import gvisor_if_working, not_in_recording
+from vlab.core.validate import number
 from vlab.labs.start_time.concurrency import default_levels, measure_concurrency
 from vlab.labs.start_time.ladder import measure_ladder
 from vlab.labs.start_time.phases import (
@@ -43,7 +44,7 @@ RECORDINGS: dict[str, Callable[[bool], Results]] = {
     "start": _record_start,
     "ladder": lambda quick: measure_ladder(10 if quick else 30, progress=False),
     "concurrency": lambda quick: measure_concurrency([1, 2, 4, 8, 16] if quick else default_levels(False),
-                                                     rounds=1 if quick else 3, progress=False),
+                                                     rounds=1 if quick else 3, progress=False, budget=None),
 }
 
 
@@ -69,6 +70,9 @@ def add_cli_arguments(parser) -> None:
     parser.add_argument("--concurrency", action="store_true",
                         help="also run the concurrency sweep (k = 1, 2, 4 … 64; 1, 2, 4 with --quick); "
                              "saved as PATH-stem.concurrency.json")
+    parser.add_argument("--concurrency-budget", type=float, default=60.0, metavar="SECONDS",
+                        help="time budget of the concurrency sweep: a level that would not fit is left out and "
+                             "named in the JSON (default 60)")
     parser.add_argument("--quick", action="store_true", help="few trials, for a fast look or CI")
     parser.add_argument("--seed", type=int, default=0, help="seed of the interleaving order (default 0)")
     parser.add_argument("--json", metavar="PATH", default=None,
@@ -95,6 +99,9 @@ def run_cli(args) -> int:
     stop_rule(trials, START_RULE, **opts)  # check before any container starts
     check_warmup(args.warmup)
     check_seed(args.seed)
+    if getattr(args, "concurrency_budget", None) is not None:
+        number("--concurrency-budget", args.concurrency_budget, 0, 86_400, "For example --concurrency-budget 30.",
+               lo_open=True)
     path = check_output_path(args.json) if args.json else None
     variants = args.configs
     if getattr(args, "runtime", None):
@@ -126,7 +133,7 @@ def run_cli(args) -> int:
         finish(measure_ladder(trials, seed=args.seed, warmup=args.warmup, progress=progress, **opts),
                side_path(path, "ladder") if path else None)
     if args.concurrency and not interrupted:
-        finish(measure_concurrency(default_levels(quick), progress=progress),
+        finish(measure_concurrency(default_levels(quick), progress=progress, budget=args.concurrency_budget),
                side_path(path, "concurrency") if path else None)
     return 130 if interrupted else 0
 

@@ -21,17 +21,21 @@ from vlab.core.lifecycle import progress_bar, sweep
 from vlab.core.provenance import collect
 from vlab.core.replay import replayable
 from vlab.core.results import Results
-from vlab.core.validate import whole_number
+from vlab.core.validate import number, whole_number
 from vlab.labs.start_time.phases import check_trials
 
 __all__ = [
-    "CONC_LIMITS", "CONC_PURPOSE", "MAX_LEVEL", "cgroup_memory_bytes", "check_levels", "concurrency_summary",
-    "default_levels", "measure_concurrency", "mem_available_bytes", "shim_memory_bytes"
+    "CONC_BUDGET_S", "CONC_LIMITS", "CONC_PURPOSE", "MAX_LEVEL", "cgroup_memory_bytes", "check_levels",
+    "concurrency_summary", "default_levels", "describe_sweep", "measure_concurrency", "mem_available_bytes",
+    "shim_memory_bytes"
 ]
 
 CONC_PURPOSE = "start-concurrency"
 MAX_LEVEL = 64
 CONC_LIMITS = dict(memory="16m", pids=8, cpus=None)
+#: Default time budget of the sweep (s): a level that would not fit (estimated from the last level, scaled by k)
+#: is not started; the levels left out are recorded and shown.
+CONC_BUDGET_S = 10.0
 
 
 def check_levels(levels: Sequence[int]) -> list[int]:
@@ -116,22 +120,31 @@ def _start_one(client, kw: dict) -> tuple[str, float, float]:
 
 
 def _concurrency_args(levels: Sequence[int] | None = None, *, rounds: int = 1,
-                      progress: bool = True) -> tuple[list[int], int]:
+                      progress: bool = True, budget: float | None = CONC_BUDGET_S) -> tuple[list[int], int]:
     """measure_concurrency's arguments, checked: (levels, rounds)."""
     levels = check_levels(levels if levels is not None else default_levels(settings.quick()))
+    if budget is not None:
+        number("budget", budget, 0, 86_400, _("For example budget=10 (seconds), or None for the whole sweep."),
+               lo_open=True)
     return levels, check_trials(rounds)
 
 
 @replayable("concurrency", check=_concurrency_args)
-def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1, progress: bool = True) -> Results:
+def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1, progress: bool = True,
+                        budget: float | None = CONC_BUDGET_S) -> Results:
     """Start k idle containers at once for each k; report containers/s, latency and memory per container.
+
+    Levels run from the smallest up, and a level is started only when it fits in ``budget`` seconds
+    (its time estimated from the last level's, scaled by k); the first level always runs. The levels
+    left out are in ``extra["sweep"]`` (``levels_skipped``, ``reason``: "complete", "budget" or
+    "interrupt"). ``budget=None`` runs every level.
 
     Samples are tidy rows ``(level, round, container, metric, value, unit)``: per container
     ``create_ms``, ``start_ms``, ``latency_ms`` (create sent → start reply), ``cgroup_kib`` and
     ``shim_kib`` (read from the host); per batch ``batch_ms`` (first request → last reply),
     ``host_delta_kib`` (MemAvailable drop ÷ k: noisy on a shared machine) and ``remove_ms``.
     """
-    levels, rounds = _concurrency_args(levels, rounds=rounds, progress=progress)
+    levels, rounds = _concurrency_args(levels, rounds=rounds, progress=progress, budget=budget)
     import docker
 
     with guarded(N_("connecting for the concurrency sweep")):
@@ -141,21 +154,53 @@ def measure_concurrency(levels: Sequence[int] | None = None, *, rounds: int = 1,
     kw = sandbox.create_kwargs(base_client, ["sleep", "600"], limits=limits, purpose=CONC_PURPOSE)
     rows: list[dict] = []
     partial = False
+    t0 = time.monotonic()
+    last: tuple[int, float] | None = None  # (k, seconds) of the last level run
+    done: list[tuple[int, int]] = []
+    reason = "complete"
     try:
         with progress_bar(rounds * len(levels), "concurrency", progress) as bar, \
                 ThreadPoolExecutor(max_workers=max(levels), thread_name_prefix="vlab-start") as pool:
             for rnd in range(rounds):
                 for k in levels:
+                    if budget is not None and last is not None \
+                            and time.monotonic() - t0 + last[1] * k / last[0] > budget:
+                        reason = "budget"
+                        break
+                    started = time.monotonic()
                     rows.extend(_one_level(client, pool, kw, k, rnd))
+                    last = (k, time.monotonic() - started)
+                    done.append((rnd, k))
                     bar.update(1)
+                if reason == "budget":
+                    break
     except KeyboardInterrupt:
-        partial = True
+        partial, reason = True, "interrupt"
     finally:
         sweep(base_client, [CONC_PURPOSE], engine_gone_ok=sys.exc_info()[0] is not None or partial)
         client.close()
     samples = pd.DataFrame(rows)
-    cfg = {"levels": levels, "rounds": rounds, "limits": CONC_LIMITS, "command": ["sleep", "600"]}
-    return Results("concurrency", samples, concurrency_summary(samples), collect(cfg), partial=partial)
+    cfg = {"levels": levels, "rounds": rounds, "budget_s": budget, "limits": CONC_LIMITS, "command": ["sleep", "600"]}
+    skipped = [k for k in levels if all(d[1] != k for d in done)]
+    stopping = {"reason": reason, "budget_s": budget, "seconds": round(time.monotonic() - t0, 3),
+                "levels_done": sorted({k for _r, k in done}), "levels_skipped": skipped, "batches": len(done)}
+    return Results("concurrency", samples, concurrency_summary(samples), collect(cfg), partial=partial,
+                   extra={"sweep": stopping})
+
+
+def describe_sweep(res: Results) -> str:
+    """One line: which levels ran, in how long, and which the budget left out ("" for old recordings)."""
+    sw = (getattr(res, "extra", None) or {}).get("sweep")
+    if not sw:
+        return ""
+    done = ", ".join(str(k) for k in sw.get("levels_done") or [])
+    line = _("concurrency levels run: {done} in {s:.0f} s").format(done=done, s=float(sw.get("seconds") or 0))
+    if sw.get("levels_skipped"):
+        line += _("; left out by the {budget:g} s budget: {skipped} (give budget=None for every level)").format(
+            budget=float(sw.get("budget_s") or 0), skipped=", ".join(str(k) for k in sw["levels_skipped"]))
+    elif sw.get("reason") == "interrupt":
+        line += _(" (interrupted)")
+    return line
 
 
 def _one_level(client, pool, kw: dict, k: int, rnd: int) -> list[dict]:
