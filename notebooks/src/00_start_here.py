@@ -161,10 +161,15 @@ import docker
 if mode.live:
     client = docker.from_env()
     t0 = time.perf_counter()
-    out = client.containers.run("vlab/busybox:1", ["sh", "-c", "echo $$; uname -r"], remove=True,
-                                labels={"vlab": "1", "vlab.purpose": "glass-box-first"}, mem_limit="32m",
-                                pids_limit=16, cap_drop=["ALL"], network_mode="none")
-    measured_ms = (time.perf_counter() - t0) * 1000
+    try:  # ulimits: explicit nofile/nproc, as with no capabilities Podman could not raise its own defaults
+        out = client.containers.run("vlab/busybox:1", ["sh", "-c", "echo $$; uname -r"], remove=True,
+                                    labels={"vlab": "1", "vlab.purpose": "glass-box-first"}, mem_limit="32m",
+                                    pids_limit=16, cap_drop=["ALL"], network_mode="none", ulimits=course.ulimits())
+        measured_ms = (time.perf_counter() - t0) * 1000
+    finally:  # a container that failed to start stays "created" (remove=True never ran): remove it
+        for box in client.containers.list(all=True, filters={"label": "vlab.purpose=glass-box-first",
+                                                            "status": "created"}):
+            box.remove(force=True)
     print(out.decode(), course.tr("{ms:.0f} ms from create to remove").format(ms=measured_ms))
 else:
     from vlab.labs.first_container import recorded_run_ms
@@ -327,7 +332,13 @@ verdict
 import platform
 
 if verdict and mode.live:
-    kernel = client.containers.run("vlab/busybox:1", ["uname", "-r"], **run_kwargs).decode().strip()
+    try:  # ulimits: explicit nofile/nproc (see the first container above)
+        kernel = client.containers.run("vlab/busybox:1", ["uname", "-r"], ulimits=course.ulimits(),
+                                       **run_kwargs).decode().strip()
+    finally:  # if it failed to start, it stays "created": remove it
+        for box in client.containers.list(all=True, filters={"label": "vlab.purpose=my-first-container",
+                                                            "status": "created"}):
+            box.remove(force=True)
     print(course.tr("your container's kernel: {kernel}; this machine's: {host}; the same: {same}")
           .format(kernel=kernel, host=platform.release(), same=kernel == platform.release()))
 elif verdict:

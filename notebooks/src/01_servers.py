@@ -77,11 +77,12 @@ import urllib.request
 import docker
 
 if mode.live:
-    box = docker.from_env().containers.run(
+    box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
         "vlab/busybox:1", ["sh", "-c", "mkdir /tmp/w && echo hello from a server > /tmp/w/index.html && "
-                           "httpd -f -p 8080 -h /tmp/w"], detach=True, mem_limit="32m", pids_limit=16,
-        cap_drop=["ALL"], labels={"vlab": "1", "vlab.purpose": "glass-box-http"})
+                           "httpd -f -p 8080 -h /tmp/w"], mem_limit="32m", pids_limit=16,
+        cap_drop=["ALL"], ulimits=course.ulimits(), labels={"vlab": "1", "vlab.purpose": "glass-box-http"})
     try:
+        box.start()
         box.reload()
         url = f"http://{box.attrs['NetworkSettings']['IPAddress']}:8080/index.html"
         direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy for a local address

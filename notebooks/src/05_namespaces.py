@@ -75,10 +75,11 @@ import docker
 
 print(course.tr("this notebook:").ljust(24), os.readlink("/proc/self/ns/pid"))
 if mode.live:
-    box = docker.from_env().containers.run(
-        "vlab/busybox:1", ["sleep", "30"], detach=True, labels={"vlab": "1", "vlab.purpose": "glass-box-ns"},
-        mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none")
+    box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
+        "vlab/busybox:1", ["sleep", "30"], labels={"vlab": "1", "vlab.purpose": "glass-box-ns"},
+        mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none", ulimits=course.ulimits())
     try:
+        box.start()
         box.reload()
         host_pid = box.attrs["State"]["Pid"]
         inside = box.exec_run(["readlink", "/proc/self/ns/pid"]).output.decode().strip()

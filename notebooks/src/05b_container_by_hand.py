@@ -95,7 +95,8 @@ import docker
 if mode.live:
     client = docker.from_env()
     box = client.containers.create("vlab/busybox:1", ["true"], labels={"vlab": "1", "vlab.purpose": "glass-box-export"},
-                                   mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none")
+                                   mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none",
+                                   ulimits=course.ulimits())  # explicit nofile/nproc, as Podman needs them
     try:
         tar = tarfile.open(fileobj=io.BytesIO(b"".join(box.export())))
         names = sorted(tar.getnames())

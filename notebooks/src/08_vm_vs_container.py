@@ -105,10 +105,11 @@ from vlab.core import images, sandbox
 from vlab.labs.vm import exercises
 
 if mode.live:
-    box = docker.from_env().containers.run(
-        images.ensure(), ["uname", "-r"], detach=True, mem_limit="32m", pids_limit=16, cap_drop=["ALL"],
-        network_mode="none", labels=sandbox.labels("glass box: uname"))
+    box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
+        images.ensure(), ["uname", "-r"], mem_limit="32m", pids_limit=16, cap_drop=["ALL"],
+        network_mode="none", ulimits=course.ulimits(), labels=sandbox.labels("glass box: uname"))
     try:
+        box.start()
         box.wait(timeout=60)
         kernels = {"container": box.logs().decode().strip(), "host": platform.release()}
     finally:

@@ -65,10 +65,11 @@ from vlab.core import images, sandbox
 from vlab.labs import security
 
 if mode.live:
-    box = docker.from_env().containers.run(
-        images.ensure(), ["sh", "-c", security.GLASS_BOX_SCRIPT], detach=True, mem_limit="32m", pids_limit=16,
-        cap_drop=["ALL"], network_mode="none", labels=sandbox.labels("glass box: kernel and CapEff"))
+    box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
+        images.ensure(), ["sh", "-c", security.GLASS_BOX_SCRIPT], mem_limit="32m", pids_limit=16, cap_drop=["ALL"],
+        network_mode="none", ulimits=course.ulimits(), labels=sandbox.labels("glass box: kernel and CapEff"))
     try:
+        box.start()
         box.wait(timeout=60)
         out = box.logs().decode().split()   # uname -r, then "CapEff:" and the mask
     finally:

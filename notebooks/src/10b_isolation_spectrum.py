@@ -86,15 +86,21 @@ from vlab.labs import spectrum
 if mode.live:
     client = docker.from_env()
     for runtime in ("runc", "runsc"):
-        try:
+        labels = sandbox.labels(f"glass box: {runtime}")
+        try:  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
             out = client.containers.run(
                 images.ensure(), ["sh", "-c", "uname -r; dmesg 2>&1 | head -n 1"], runtime=runtime, remove=True,
-                mem_limit="64m", pids_limit=512, cap_drop=["ALL"], network_mode="none",
-                labels=sandbox.labels(f"glass box: {runtime}"))
+                mem_limit="64m", pids_limit=512, cap_drop=["ALL"], network_mode="none", ulimits=course.ulimits(),
+                labels=labels)
             print(f"{runtime:6s} →", " | ".join(out.decode().split("\n")[:2]))
         except docker.errors.APIError as exc:
             print(course.tr("{runtime:6s} → does not run here: {explanation}").format(
                 runtime=runtime, explanation=exc.explanation))
+        finally:  # a container that failed to start stays "created" (remove=True never ran): remove it
+            left = client.containers.list(all=True, filters={"label": [f"{k}={v}" for k, v in labels.items()],
+                                                             "status": "created"})
+            for box in left:
+                box.remove(force=True)
 else:
     print(course.tr("Replay mode: no engine here; the measurements below are recorded ones."))
 
