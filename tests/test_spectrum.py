@@ -162,7 +162,18 @@ def test_spectrum_live_self_checks_hold_here(engine):
     assert check["gvisor_syscalls_costlier"]
     assert res.provenance["gvisor_platform"] in ("ptrace", "systrap", "kvm")
     assert set(res.samples.place) == {"process", "runc", "gvisor"}
+    assert res.extra["stopping"]["reason"] == "fixed" and res.extra["stopping"]["rounds"] == 1
     assert not leftovers(this_run=True)
+
+
+def test_spectrum_stops_by_its_budget(engine):
+    _gvisor_or_skip()
+    res = spectrum.measure_spectrum(vm=False, progress=False, budget=0.5)  # less than one round: exactly one
+    stop = res.extra["stopping"]
+    assert stop["reason"] == "budget" and stop["rounds"] == 1 and stop["warmup_skipped"] == 1
+    assert stop["worst_precision"] is None  # one value per median: no 95 % interval is claimed
+    starts = res.samples[res.samples.metric == "start"]
+    assert starts.groupby("place").size().to_dict() == {"process": 1, "runc": 1, "gvisor": 1}
 
 
 def test_start_lab_takes_any_runtime_as_a_configuration():

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import random
 import resource
 import subprocess
 import time
@@ -30,16 +29,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from vlab.core import replay, settings, stats
+from vlab.core import interleave, replay, settings, stats
 from vlab.core.errors import BadParameter, DataError, VlabError
 from vlab.core.hostprobe import parent_pid, rss_mib, tree_rss_mib
 from vlab.core.i18n import N_, _
 from vlab.core.results import Results
+from vlab.core.validate import flag, whole_number
 
 __all__ = [
     "BETWEEN", "DEFAULT_RUNTIME", "KIND", "LABELS", "METRICS", "PLACES", "PROBES", "PUBLISHED", "PURPOSE",
-    "RECORDINGS", "SANDBOX_ONLY", "VM_NOTES", "WHAT", "factor", "how_to_go_live", "measure_or_recording",
-    "measure_spectrum", "published", "ratios", "sees_table", "self_check", "sizes", "summary", "table", "table_notes",
+    "RECORDINGS", "SANDBOX_ONLY", "SPECTRUM_RULE", "VM_NOTES", "WHAT", "factor", "how_to_go_live",
+    "measure_or_recording", "measure_spectrum", "published", "ratios", "sees_table", "self_check", "sizes", "summary",
+    "table", "table_notes",
 ]
 
 KIND = "spectrum"
@@ -81,6 +82,9 @@ PROBES = (
 SANDBOX_ONLY = {"sethostname (privileged)"}
 # Not probed: under gVisor (runsc 2022-12-19, ptrace) ``mount`` and ``swapoff`` left ``docker exec`` hanging.
 DEFAULT_RUNTIME = "runsc"
+#: Default stopping rule: every median within ±5 %, or 25 s spent on the interleaved rounds (warm-up included)
+#: and the VM boots together; the rounds leave room for one VM boot (``_vm_reserve_s``).
+SPECTRUM_RULE = interleave.StopRule(precision=0.05, budget_s=25.0, min_trials=6, max_trials=50)
 #: Why cells of the VM row are empty or differ, shown under the table (``table_notes``). Keys: the case.
 VM_NOTES = {
     "tcg": N_("VM system-call and CPU cost: not measured. This VM ran under TCG (KVM did not work where it was "
@@ -99,18 +103,18 @@ VM_NOTES = {
 
 # ---------------------------------------------------------------- settings
 def _check(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIME, vm: bool = True, seed: int = 0,
-           progress: bool = True) -> None:
-    """measure_spectrum's arguments (BadParameter before any work, live and replay alike)."""
-    if trials is not None and (isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 200):
-        raise BadParameter(_("trials={trials!r} must be a whole number from 1 to 200 (or None for the default)").format(
-            trials=trials), _("Use 10 for a good look, 3 for a quick one."))
+           progress: bool = True, budget: float | None = None, precision: float | None = None,
+           min_trials: int | None = None, max_trials: int | None = None) -> interleave.StopRule:
+    """measure_spectrum's arguments (BadParameter before any work, live and replay alike); returns the rule."""
+    if trials is not None:
+        whole_number("trials", trials, 1, 200, _("Use 10 for a good look, 3 for a quick one, or None for the default."))
     if not isinstance(runtime, str) or not runtime or not all(c.isalnum() or c in "._-" for c in runtime):
         raise BadParameter(_("runtime={runtime!r} is not a runtime name").format(runtime=runtime),
                            _("Use 'runsc' (gVisor)."))
-    if not isinstance(vm, bool):
-        raise BadParameter(_("vm={vm!r} must be True or False").format(vm=vm))
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise BadParameter(_("seed={seed!r} must be a whole number from 0 to 2**32 - 1").format(seed=seed))
+    flag("vm", vm, _("vm=False skips the VM; vm=True measures it too."))
+    whole_number("seed", seed, 0, 2**32 - 1)
+    return interleave.rule_for(SPECTRUM_RULE, trials, quick_trials=sizes(True)["trials"], budget=budget,
+                               precision=precision, min_trials=min_trials, max_trials=max_trials)
 
 
 def sizes(quick: bool) -> dict:
@@ -123,15 +127,19 @@ def sizes(quick: bool) -> dict:
 # ---------------------------------------------------------------- the measurement
 @replay.replayable(KIND, check=_check)
 def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIME, vm: bool = True, seed: int = 0,
-                     progress: bool = True) -> Results:
+                     progress: bool = True, budget: float | None = None, precision: float | None = None,
+                     min_trials: int | None = None, max_trials: int | None = None) -> Results:
     """Measure process, runc container, gVisor sandbox and QEMU VM side by side (see the module doc).
+
+    ``trials=N`` runs exactly N interleaved rounds; otherwise ``SPECTRUM_RULE`` (every median within
+    ±5 %, or 25 s for the rounds and the VM boots together; quick mode: exactly 3 rounds), changed by
+    ``budget`` (s), ``precision`` (fraction), ``min_trials``, ``max_trials``; ``extra["stopping"]``
+    says how it ended. The VM boots once, and a second time only if the budget has room for it.
 
     ``runtime`` is the gVisor runtime's name in the engine (``runsc``); it must start a container
     here (``vlab doctor``), else RuntimeUnavailable says why and how to install it. ``vm=False`` skips
     the VM. In replay mode the recording shipped with vlab is returned.
     """
-    from tqdm.auto import tqdm
-
     from vlab.core import runtimes as rt
     from vlab.core import sandbox
     from vlab.core.engine import connect
@@ -139,6 +147,9 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     from vlab.core.provenance import collect
     from vlab.labs import overhead as oh
 
+    rule = _check(trials, runtime=runtime, vm=vm, seed=seed, progress=progress, budget=budget, precision=precision,
+                  min_trials=min_trials, max_trials=max_trials)
+    t_start = time.monotonic()
     quick = settings.quick()
     sz = sizes(quick)
     if trials is not None:
@@ -157,6 +168,7 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     kernels: dict[str, str] = {"host": describe(client).kernel or platform.release()}
     vm_info: dict = {"measured": False}
     partial = False
+    runs: interleave.Rounds | None = None
 
     def add(metric: str, place: str, trial: int, value: float) -> None:
         rows.append({"metric": metric, "place": place, "trial": trial, "value": float(value),
@@ -206,29 +218,43 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
             for place in ("runc", "gvisor"):
                 kernels[place] = next(r[place] for r in sees if r["what"] == "kernel release")
             pairs = [(m, p) for m in ("start", "syscall", "cpu") for p in ("process", "runc", "gvisor")]
-            for m, p in pairs:  # warm-up, discarded
-                timed_start(p) if m == "start" else timed_work(m, p, boxes)
-            order = [(m, p, t) for t in range(sz["trials"]) for m, p in pairs]
-            random.Random(seed).shuffle(order)
-            for m, p, t in tqdm(order, desc="spectrum", disable=not progress, leave=False):
-                add(m, p, t, timed_start(p) if m == "start" else timed_work(m, p, boxes))
+            # every pair once per round, shuffled per round, after one discarded warm-up round
+            runs = interleave.Rounds(pairs, _rounds_rule(rule, vm), seed, warmup=1, progress=progress,
+                                     desc="spectrum rounds")
+            try:
+                for t, _slot, (m, p) in runs:
+                    value = timed_start(p) if m == "start" else timed_work(m, p, boxes)
+                    if t >= 0:
+                        add(m, p, t, value)
+                        runs.add((m, p), value)
+            except KeyboardInterrupt:
+                runs.interrupted()
+                raise
+            except VlabError:
+                runs.failed()
+                raise
             _memory(stack, bb, runtime, add)
         except KeyboardInterrupt:
             partial = True
     if vm and not partial:
+        left = None if rule.budget_s is None else rule.budget_s - (time.monotonic() - t_start)
         try:
-            vm_info = _vm(sz["vm_trials"], add, kernels)
+            vm_info = _vm(sz["vm_trials"], add, kernels, budget_left=left)
         except KeyboardInterrupt:
             partial = True
         except VlabError as exc:
             vm_info = {"measured": False, "why": exc.message}
+    stopping = {**runs.report(), "rule": rule.to_dict(), "rounds_budget_s": runs.rule.budget_s,
+                "seconds_with_vm": round(time.monotonic() - t_start, 3)} if runs is not None else None
     samples = pd.DataFrame(rows, columns=["metric", "place", "trial", "value", "unit"])
-    cfg = {"trials": sz["trials"], "seed": seed, "sizes": sz, "cpu_pinned": cpu, "runtime": runtime}
+    cfg = {"trials": rule.max_trials if rule.fixed else None, "stop_rule": rule.to_dict(), "seed": seed, "sizes": sz,
+           "cpu_pinned": cpu, "runtime": runtime}
     prov = collect(cfg, runtime={"name": runtime, "path": probe.path, "args": list(probe.args),
                                  "platform": probe.platform},
                    gvisor_platform=probe.platform, accelerator=vm_info.get("accel"))
     res = Results(KIND, samples, summary(samples), prov, partial=partial, extra={
-        "kernels": kernels, "sees": sees, "between": BETWEEN, "labels": LABELS, "what": WHAT, "vm": vm_info,
+        "stopping": stopping, "kernels": kernels, "sees": sees, "between": BETWEEN, "labels": LABELS, "what": WHAT,
+        "vm": vm_info,
         "platform": probe.platform, "ratios": ratios(samples).to_dict(orient="records"),
         "workloads": {"syscall": f"busybox dd bs=1 count={s.syscall_bytes:,} (read+write per byte), CPU {cpu}",
                       "cpu": f"busybox awk loop, {s.cpu_iterations:,} iterations, CPU {cpu}",
@@ -337,8 +363,26 @@ def _qemu_children() -> list[int]:
     return out
 
 
-def _vm(trials: int, add, kernels: dict) -> dict:
-    """Boot the marker VM ``trials`` times; its start time, kernel and QEMU's RSS when the guest reports."""
+def _vm_reserve_s() -> float:
+    """Seconds the rounds leave in the budget for one VM boot: a TCG boot's, since whether KVM really works
+    is only known after a test boot (/dev/kvm can be present where KVM fails, as on the course machine)."""
+    from vlab.labs.vm.boot import BOOT_ESTIMATE_S
+
+    return BOOT_ESTIMATE_S["tcg"]
+
+
+def _rounds_rule(rule: interleave.StopRule, vm: bool) -> interleave.StopRule:
+    """The rule of the interleaved rounds: ``rule`` with room left in its budget for one VM boot."""
+    if rule.budget_s is None or not vm:
+        return rule
+    budget = max(rule.budget_s - _vm_reserve_s(), rule.budget_s / 4)
+    return interleave.StopRule(**{**rule.to_dict(), "budget_s": budget})
+
+
+def _vm(trials: int, add, kernels: dict, *, budget_left: float | None = None) -> dict:
+    """Boot the marker VM up to ``trials`` times; its start time, kernel and QEMU's RSS when the guest reports.
+
+    The first boot always runs; another only when the last one would fit in ``budget_left`` seconds."""
     from vlab.labs.vm import boot, qemu
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -348,11 +392,16 @@ def _vm(trials: int, add, kernels: dict) -> dict:
         if qemu.parse_marker(text):
             rss.extend(v for v in (rss_mib(pid) for pid in _qemu_children()) if v == v)
 
+    t0 = time.monotonic()
     with boot.prepare("auto") as guest:
         for t in range(trials):
+            started = time.monotonic()
             run = guest.boot(120.0, on_line=at_marker)
             add("start", "vm", t, run.launch_to_marker_ms)
             kernels["vm"] = run.marker.kernel
+            last = time.monotonic() - started
+            if budget_left is not None and time.monotonic() - t0 + last > budget_left:
+                break
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if rss:
             for i, v in enumerate(rss):
