@@ -117,7 +117,8 @@ from vlab.labs.start_time import exercises
 
 if mode.live:
     api, image = docker.from_env().api, images.ensure()
-    host = api.create_host_config(mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none")
+    host = api.create_host_config(mem_limit="32m", pids_limit=16, cap_drop=["ALL"], network_mode="none",
+                                  ulimits=course.ulimits())  # explicit nofile/nproc, needed by Podman
     t = [time.perf_counter_ns()]
     box = api.create_container(image, ["true"], host_config=host, labels=sandbox.labels("glass box: start phases"))
     try:

@@ -126,10 +126,11 @@ loop = syscalls.timed_loop(50_000)   # busybox: clock, dd of 50 000 single bytes
 if mode.live:
     bb = str(images.find_busybox())
     native = subprocess.run([bb, "sh", "-c", loop], env={"BB": bb}, capture_output=True, text=True, check=True)
-    box = docker.from_env().containers.run(
-        images.ensure(), ["sh", "-c", loop], environment={"BB": "/bin/busybox"}, detach=True, mem_limit="32m",
-        pids_limit=16, cap_drop=["ALL"], network_mode="none", labels=sandbox.labels("glass box: syscall loop"))
+    box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
+        images.ensure(), ["sh", "-c", loop], environment={"BB": "/bin/busybox"}, mem_limit="32m", pids_limit=16,
+        cap_drop=["ALL"], network_mode="none", ulimits=course.ulimits(), labels=sandbox.labels("glass box: syscall loop"))
     try:
+        box.start()
         box.wait(timeout=120)
         loop_ms = {"native": int(native.stdout) / 1e3, "container": int(box.logs().decode()) / 1e3}
     finally:
