@@ -61,8 +61,8 @@ CGROUP_FILES = {
           "pids": "pids/pids.max"},
     "2": {"memory": "memory.max", "cpu": "cpu.max", "pids": "pids.max"},
 }
-#: Stopping rule of the CPU sweep and the noisy neighbour (each): medians within ±5 %, or 15 s spent.
-SWEEP_RULE = StopRule(precision=0.05, budget_s=15.0, min_trials=3, max_trials=20)
+#: Stopping rule of the CPU sweep and the noisy neighbour (each): medians within ±5 %, or 10 s spent.
+SWEEP_RULE = StopRule(precision=0.05, budget_s=10.0, min_trials=3, max_trials=20)
 UNLIMITED_V1 = 2**62  # v1 writes a huge page-rounded number for "no limit"
 
 LIMIT_SCRIPT = r"""
@@ -304,7 +304,7 @@ def _sweep_args(quotas=DEFAULT_QUOTAS, *, workers: int = 2, iterations: int | No
     qs = check_quotas(quotas)
     workers = whole_number("workers", workers, 1, 8)
     if iterations is None:
-        iterations = 200_000  # short runs: the stopping rule then gets more rounds within its budget
+        iterations = 100_000  # short runs: the stopping rule then gets more rounds within its budget
     iterations = whole_number("iterations", iterations, 1_000, 10_000_000)
     rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     seed = whole_number("seed", seed, 0, 2**32 - 1)
@@ -421,7 +421,7 @@ def _noisy_args(*, hog_cpus: float = 0.2, rounds: int | None = None, work: int =
     if hog_cpus >= 1:
         raise BadParameter(_("hog_cpus={hog_cpus} does not limit the hog on one CPU").format(hog_cpus=hog_cpus),
                            _("Use a value below 1, e.g. 0.2."))
-    rounds = whole_number("rounds", settings.trials(40, 15) if rounds is None else rounds, 1, 1000)
+    rounds = whole_number("rounds", settings.trials(20, 10) if rounds is None else rounds, 1, 1000)
     rule = _rule(repeats, budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
     work = whole_number("work", work, 100, 1_000_000)
     cpuset = check_cpuset(cpuset)

@@ -82,9 +82,9 @@ PROBES = (
 SANDBOX_ONLY = {"sethostname (privileged)"}
 # Not probed: under gVisor (runsc 2022-12-19, ptrace) ``mount`` and ``swapoff`` left ``docker exec`` hanging.
 DEFAULT_RUNTIME = "runsc"
-#: Default stopping rule: every median within ±5 %, or 25 s spent on the interleaved rounds (warm-up included)
+#: Default stopping rule: every median within ±5 %, or 20 s spent on the interleaved rounds (warm-up included)
 #: and the VM boots together; the rounds leave room for one VM boot (``_vm_reserve_s``).
-SPECTRUM_RULE = interleave.StopRule(precision=0.05, budget_s=25.0, min_trials=6, max_trials=50)
+SPECTRUM_RULE = interleave.StopRule(precision=0.05, budget_s=20.0, min_trials=6, max_trials=50)
 #: Why cells of the VM row are empty or differ, shown under the table (``table_notes``). Keys: the case.
 VM_NOTES = {
     "tcg": N_("VM system-call and CPU cost: not measured. This VM ran under TCG (KVM did not work where it was "
@@ -132,7 +132,7 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     """Measure process, runc container, gVisor sandbox and QEMU VM side by side (see the module doc).
 
     ``trials=N`` runs exactly N interleaved rounds; otherwise ``SPECTRUM_RULE`` (every median within
-    ±5 %, or 25 s for the rounds and the VM boots together; quick mode: exactly 3 rounds), changed by
+    ±5 %, or 20 s for the rounds and the VM boots together; quick mode: exactly 3 rounds), changed by
     ``budget`` (s), ``precision`` (fraction), ``min_trials``, ``max_trials``; ``extra["stopping"]``
     says how it ended. The VM boots once, and a second time only if the budget has room for it.
 

@@ -55,8 +55,8 @@ WHAT = {
     "net_latency": N_("network latency: one small HTTP request"),
     "memory": N_("memory per idle container"),
 }
-#: Default stopping rule of the timed workloads: each median within ±5 %, or 15 s spent (warm-up round included).
-OVERHEAD_RULE = StopRule(precision=0.05, budget_s=15.0, min_trials=5, max_trials=200)
+#: Default stopping rule of the timed workloads: each median within ±5 %, or 12 s spent (warm-up round included).
+OVERHEAD_RULE = StopRule(precision=0.05, budget_s=12.0, min_trials=6, max_trials=200)
 BB_IN_CONTAINER = "/bin/busybox"
 HTTP_PORT = 8080
 _STAMP = re.compile(r"time\.tv_sec:\s*(\d+)\s*\n\s*time\.tv_usec:\s*(\d+)")

@@ -35,7 +35,7 @@ MAX_LEVEL = 64
 CONC_LIMITS = dict(memory="16m", pids=8, cpus=None)
 #: Default time budget of the sweep (s): a level that would not fit (estimated from the last level, scaled by k)
 #: is not started; the levels left out are recorded and shown.
-CONC_BUDGET_S = 10.0
+CONC_BUDGET_S = 6.0
 
 
 def check_levels(levels: Sequence[int]) -> list[int]:

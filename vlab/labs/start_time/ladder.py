@@ -30,8 +30,8 @@ from vlab.labs.start_time.phases import as_names, check_seed, check_warmup, stop
 __all__ = ["LADDER", "LADDER_PURPOSE", "LADDER_RULE", "RuncBundle", "cli_command", "measure_ladder", "time_subprocess"]
 
 LADDER_PURPOSE = "start-ladder"
-#: Default stopping rule: every rung's median within ±5 %, or 12 s spent (warm-up included).
-LADDER_RULE = StopRule(precision=0.05, budget_s=12.0, min_trials=5, max_trials=1000)
+#: Default stopping rule: every rung's median within ±5 %, or 8 s spent (warm-up included).
+LADDER_RULE = StopRule(precision=0.05, budget_s=8.0, min_trials=6, max_trials=1000)
 
 
 # ---------------------------------------------------------------- 2. the latency ladder

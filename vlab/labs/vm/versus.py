@@ -38,8 +38,8 @@ PHASES = ("create", "start", "wait", "remove", "total")
 REPORT = "echo \"pid=$$|kernel=$(uname -r)|procs=$(ls /proc | grep -c '^[0-9]')\""
 METRIC = ("Docker SDK create → start → wait until the command (busybox sh printing uname -r) exited, "
           "host perf_counter_ns; removal timed separately")
-#: Default stopping rule: the median total lifecycle within ±5 %, or 6 s spent (warm-up included).
-CONTAINER_RULE = StopRule(precision=0.05, budget_s=6.0, min_trials=6, max_trials=100)
+#: Default stopping rule: the median total lifecycle within ±5 %, or 4 s spent (warm-up included).
+CONTAINER_RULE = StopRule(precision=0.05, budget_s=4.0, min_trials=6, max_trials=100)
 _REPORT_RE = re.compile(r"pid=(\d+)\|kernel=([^|]+)\|procs=(\d+)")
 
 
@@ -57,7 +57,7 @@ def container_starts(trials: int | None = None, *, warmup: int = 1, progress: bo
     """Time container lifecycles (after ``warmup`` unrecorded ones). Replay mode: the recording.
 
     ``trials=N`` times exactly N; otherwise ``CONTAINER_RULE`` (the median total within ±5 %, or
-    6 s spent, warm-up included; quick mode: exactly 3), changed by ``budget`` (s), ``precision``
+    4 s spent, warm-up included; quick mode: exactly 3), changed by ``budget`` (s), ``precision``
     (fraction), ``min_trials``, ``max_trials``; ``extra["stopping"]`` says how it ended.
     """
     opts = dict(budget=budget, precision=precision, min_trials=min_trials, max_trials=max_trials)
