@@ -419,7 +419,7 @@ def summary_line(worst: float | None, rounds_done: int, seconds: float, reason: 
     In the learner's language; results files keep English (``tr=str``).
     """
     prec = f"±{worst * 100:.1f} %" if worst is not None and math.isfinite(worst) else \
-        tr("± ? (too few trials for a 95 % interval)")
+        tr("± ? (too few trials for a 95 % CI)")
     if reason == "budget":
         after = tr("{s:.0f} s ({n} rounds)").format(s=seconds, n=rounds_done)
     else:
