@@ -494,6 +494,47 @@ def test_number_check(value):
 
 
 @FAST
+@given(anything)
+def test_number_check_open_ends_and_no_upper_bound(value):
+    """hi_open refuses hi itself; hi=None has no upper bound but still refuses inf and nan."""
+    from vlab.core import validate
+
+    finite = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    finite = finite and not isinstance(value, bool)
+    for lo_open, hi_open, hi in ((True, True, 1), (False, True, 1), (True, False, None), (False, False, None)):
+        inside = finite and (0 < value if lo_open else 0 <= value) and (
+            hi is None or (value < hi if hi_open else value <= hi))
+        try:
+            got = validate.number("x", value, 0, hi, lo_open=lo_open, hi_open=hi_open)
+        except BadParameter as exc:
+            assert not inside and exc.hint and "\n" not in exc.message
+            continue
+        assert inside and got is value
+    try:
+        validate.whole_number("n", value, 1, None)
+    except BadParameter:
+        assert isinstance(value, bool) or not isinstance(value, int) or value < 1
+    else:
+        assert isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def test_validate_speaks_the_learners_language():
+    from vlab.core import i18n, validate
+
+    for lang, word in (("en", "must be a whole number from 1 to 200"), ("ko", "정수")):
+        i18n.set_language(lang)
+        try:
+            with pytest.raises(BadParameter) as exc:
+                validate.whole_number("trials", 0, 1, 200)
+            assert "trials=0" in exc.value.message and word in exc.value.message
+            with pytest.raises(BadParameter) as exc:
+                validate.flag("vm", "yes")
+            assert "vm='yes'" in exc.value.message and "vm=True" in exc.value.hint
+        finally:
+            i18n.set_language(None)
+
+
+@FAST
 @given(st.floats(0.01, 64) | st.integers(1, 64))
 def test_number_check_accepts_values_in_range(value):
     from vlab.core import validate

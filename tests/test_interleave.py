@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -32,6 +34,27 @@ def test_rounds_start_at_warmup_and_drop_removed_items():
             del items["b"]  # a probe round may drop an item the engine cannot run
     assert [r for r, _ in seen][0] == -1 and max(r for r, _ in seen) == 1
     assert [i for r, i in seen if r >= 0].count("b") == 0 and len([1 for r, _ in seen if r >= 0]) == 4
+
+
+def own_orderings(source: str) -> list[int]:
+    """Lines of ``source`` that shuffle or seed a ``random.Random`` themselves (an order of their own)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in ("shuffle", "Random", "permutation"):
+                found.append(node.lineno)
+    return found
+
+
+def test_every_measurement_order_comes_from_the_one_helper():
+    """No module but vlab.core.interleave shuffles a run order itself (spectrum used to: one shuffle of all trials)."""
+    vlab_dir = Path(interleave.__file__).resolve().parents[1]
+    found = [f"{path.relative_to(vlab_dir.parent)}:{line}" for path in sorted(vlab_dir.rglob("*.py"))
+             if path.name != "interleave.py" for line in own_orderings(path.read_text(encoding="utf-8"))]
+    assert not found, "use vlab.core.interleave.rounds / Rounds instead:\n" + "\n".join(found)
+    assert own_orderings("import random\norder = list(x)\nrandom.Random(0).shuffle(order)\n") == [3, 3]
 
 
 def test_cpu_sweep_keeps_rows_when_the_engine_dies(monkeypatch):

@@ -29,7 +29,7 @@ from typing import Generic, TypeVar
 from vlab.core.errors import BadParameter
 from vlab.core.i18n import N_, _
 from vlab.core.stats import bootstrap_ci
-from vlab.core.validate import whole_number
+from vlab.core.validate import number, whole_number
 
 __all__ = [
     "MAX_ROUNDS", "MIN_ROUNDS_FOR_BUDGET", "MIN_VALUES_FOR_CI", "N_BOOT", "REASONS", "Rounds", "StopRule", "T",
@@ -93,16 +93,12 @@ class StopRule:
     fixed: bool = False
 
     def __post_init__(self) -> None:
-        if self.precision is not None and (isinstance(self.precision, bool)
-                                           or not isinstance(self.precision, int | float)
-                                           or not 0 < self.precision < 1):
-            raise BadParameter(f"precision={self.precision!r} must be a fraction between 0 and 1",
-                               "For ±5 % use precision=0.05 (on the command line: --precision 5).")
-        if self.budget_s is not None and (isinstance(self.budget_s, bool)
-                                          or not isinstance(self.budget_s, int | float)
-                                          or not 0 < self.budget_s <= 86_400 or math.isnan(self.budget_s)):
-            raise BadParameter(f"budget={self.budget_s!r} must be a number of seconds above 0 (at most a day)",
-                               "For example budget=30, or None for no time limit.")
+        if self.precision is not None:
+            number("precision", self.precision, 0, 1, _("For ±5 %, use precision=0.05 (on the command line: "
+                                                         "--precision 5)."), lo_open=True, hi_open=True)
+        if self.budget_s is not None:
+            number("budget", self.budget_s, 0, 86_400, _("A number of seconds, at most a day: for example budget=30, "
+                                                         "or None for no time limit."), lo_open=True)
         whole_number("min_trials", self.min_trials, 1, MAX_ROUNDS)
         whole_number("max_trials", self.max_trials, 1, MAX_ROUNDS)
         if self.min_trials > self.max_trials:
@@ -234,11 +230,9 @@ class Rounds(Generic[T]):
         self._round_s: list[float] = []
         self._warm_s: list[float] = []
         self.warmup_skipped = 0  # warm-up rounds left out because the budget had no room for them
-        if round_estimate_s is not None and (isinstance(round_estimate_s, bool)
-                                             or not isinstance(round_estimate_s, int | float)
-                                             or not 0 < round_estimate_s < math.inf):
-            raise BadParameter(f"round_estimate_s={round_estimate_s!r} must be a number of seconds above 0",
-                               "Give the expected seconds of one round, or None when unknown.")
+        if round_estimate_s is not None:
+            number("round_estimate_s", round_estimate_s, 0, None,
+                   _("Give the expected seconds of one round, or None when unknown."), lo_open=True)
         self.round_estimate_s = round_estimate_s
         self._progress = progress
         self._desc = desc
@@ -486,8 +480,7 @@ def add_cli_arguments(parser, default: StopRule) -> None:
 def cli_options(args) -> dict:
     """The stopping-rule options given on the command line, as keyword arguments (precision as a fraction)."""
     pct = getattr(args, "precision", None)
-    if pct is not None and (isinstance(pct, bool) or not 0 < pct < 100):
-        raise BadParameter(f"--precision {pct:g} is not a percentage above 0 and below 100",
-                           "For ±5 % use --precision 5.")
+    if pct is not None:
+        number("--precision", pct, 0, 100, _("A percentage: for ±5 %, use --precision 5."), lo_open=True, hi_open=True)
     return {"budget": getattr(args, "budget", None), "precision": None if pct is None else pct / 100,
             "min_trials": getattr(args, "min_trials", None), "max_trials": getattr(args, "max_trials", None)}

@@ -16,6 +16,7 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter
 from vlab.core.i18n import N_, _
+from vlab.core.validate import number, whole_number
 
 __all__ = ["APPROACHES", "Assumptions", "assumptions_dict", "plan", "summary_line"]
 
@@ -46,14 +47,10 @@ class Assumptions:
     container_mem_gib: float = 0.01  # runtime shim and bookkeeping per container (~10 MiB)
 
     def __post_init__(self) -> None:
+        sizes = ("small_cores", "small_mem_gib", "big_cores", "big_mem_gib")  # a machine has some of each
         for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
-                raise BadParameter(_("assumption {name}={value!r} must be a finite number >= 0").format(
-                    name=f.name, value=v))
-        for name in ("small_cores", "small_mem_gib", "big_cores", "big_mem_gib"):
-            if getattr(self, name) <= 0:
-                raise BadParameter(_("assumption {name} must be > 0").format(name=name))
+            number(f.name, getattr(self, f.name), 0, None, _("Assumptions are finite numbers, 0 or more; a machine's "
+                                                             "cores and memory above 0."), lo_open=f.name in sizes)
         if self.hypervisor_cores >= self.big_cores or self.hypervisor_mem_gib >= self.big_mem_gib:
             raise BadParameter(_("the hypervisor reserve must leave room on a host"))
         if self.engine_cores >= self.big_cores or self.engine_mem_gib >= self.big_mem_gib:
@@ -80,12 +77,6 @@ class Assumptions:
         ]
 
 
-def _check_need(name: str, value, low: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < low:
-        raise BadParameter(_("{name}={value!r} must be a number >= {low:g}").format(name=name, value=value, low=low))
-    return float(value)
-
-
 def _per_host(free_cores: float, free_mem: float, unit_cores: float, unit_mem: float) -> int:
     by_cpu = math.floor(free_cores / unit_cores + 1e-9) if unit_cores > 0 else math.inf
     by_mem = math.floor(free_mem / unit_mem + 1e-9) if unit_mem > 0 else math.inf
@@ -101,10 +92,9 @@ def plan(services: int, cpu: float, mem_gib: float, assumptions: Assumptions | N
     anything but the services), util_cpu (fraction of bought cores the services use), cost, rack_units, kw.
     """
     a = assumptions or Assumptions()
-    if isinstance(services, bool) or not isinstance(services, int) or services < 1:
-        raise BadParameter(_("services={services!r} must be a whole number >= 1").format(services=services))
-    cpu = _check_need("cpu", cpu, 0.01)
-    mem_gib = _check_need("mem_gib", mem_gib, 0.01)
+    whole_number("services", services, 1, None)
+    cpu = float(number("cpu", cpu, 0.01, None, _("Cores per service, for example cpu=1.")))
+    mem_gib = float(number("mem_gib", mem_gib, 0.01, None, _("GiB of memory per service, for example mem_gib=2.")))
 
     rows = []
     # Bare metal: one service per machine (isolation); a big service takes several small machines.

@@ -35,6 +35,7 @@ import pandas as pd
 
 from vlab.core.errors import BadParameter, DataError
 from vlab.core.i18n import _
+from vlab.core.validate import flag
 
 __all__ = [
     "BIBLIOGRAPHY_FILE", "BIB_COLUMNS", "BOUNDS", "CLOCKS", "COLUMNS", "FIGURES_FILE", "KEY_BOOT_GROUPS", "KINDS",
@@ -362,8 +363,7 @@ def boot_figures(groups: list[str] | tuple[str, ...] | None = None, *, include_u
     ``groups`` limits the result to some boot metric groups (default: all of them). Figures not verified
     against their source (``verified == "no"``) are left out unless ``include_unverified=True``.
     """
-    if not isinstance(include_unverified, bool):
-        raise BadParameter(_("include_unverified={value!r} must be True or False.").format(value=include_unverified))
+    flag("include_unverified", include_unverified)
     boot = [g.id for g in METRIC_GROUPS.values() if g.boot]
     if groups is not None:
         if isinstance(groups, str) or not isinstance(groups, list | tuple | set | frozenset):
