@@ -86,12 +86,13 @@ import docker
 from vlab.core import images, sandbox
 from vlab.labs import cgroups
 
-if mode.live:
-    box = docker.from_env().containers.run(
-        images.ensure(), ["sh", "-c", cgroups.GLASS_BOX_SCRIPT], detach=True, mem_limit="32m", memswap_limit="32m",
-        nano_cpus=500_000_000, pids_limit=16, cap_drop=["ALL"], network_mode="none",
+if mode.live and cgroups.enforced_here():   # an engine with CgroupDriver none would write no limits at all
+    box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
+        images.ensure(), ["sh", "-c", cgroups.GLASS_BOX_SCRIPT], mem_limit="32m", memswap_limit="32m",
+        nano_cpus=500_000_000, pids_limit=16, cap_drop=["ALL"], network_mode="none", ulimits=course.ulimits(),
         labels=sandbox.labels("glass box: cgroup files"))
     try:
+        box.start()
         box.wait(timeout=60)
         words = box.logs().decode().split()   # memory limit, CPU quota, CPU period
     finally:
@@ -252,12 +253,16 @@ cgroups.check_exit_signal(signal_number, signal_name, oom)
 # %% [markdown]
 # The kernel's **OOM killer** (Out Of Memory, 메모리 부족 강제 종료) chose a process *inside the full cgroup* and
 # sent it a signal that no program can catch; Docker records `OOMKilled`. The rest of the machine, including the
-# heartbeat, never noticed.
+# heartbeat, never noticed. (Podman leaves `OOMKilled` false, so vlab asks the kernel too: the cgroup counts its
+# own OOM kills, `oom_kill` in `memory.events` on v2 or `memory.oom_control` on v1; see
+# `oom.samples["oom_kill_count"]`.)
 
 # %% [markdown] lang="ko"
 # 커널의 **OOM 킬러**(OOM killer, Out Of Memory: 메모리 부족 강제 종료)는 *가득 찬 cgroup 안에서* 프로세스 하나를
 # 골라, 어떤 프로그램도 가로챌 수 없는 시그널을 보냈습니다. Docker는 이를 `OOMKilled`로 기록합니다. 하트비트를
-# 포함해 머신의 나머지 부분은 아무것도 알아차리지 못했습니다.
+# 포함해 머신의 나머지 부분은 아무것도 알아차리지 못했습니다. (Podman은 `OOMKilled`를 false로 남기므로 vlab은 커널에게도
+# 묻습니다. cgroup은 자신의 OOM 강제 종료 횟수를 셉니다. v2에서는 `memory.events`, v1에서는 `memory.oom_control`의
+# `oom_kill`입니다. `oom.samples["oom_kill_count"]`를 보세요.)
 
 # %% [markdown]
 # ## CPU: a quota sweep
