@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 
@@ -34,6 +35,11 @@ def totals(res: Results) -> dict[str, list[float]]:
     s = res.samples
     s = s[(s["phase"] == TOTAL) & (s["clock"] == "host") & (~s["warmup"].astype(bool))]
     return {str(k): list(g["ms"]) for k, g in s.groupby("config", sort=False)}
+
+
+def _finite(x: float) -> float | None:
+    """Rounded, or None when unknown (fewer than six values give no 95 % interval)."""
+    return round(x, 4) if math.isfinite(x) else None
 
 
 def run(configs: list[str], fixed: int, budget: float | None, seed: int) -> dict:
@@ -54,7 +60,7 @@ def run(configs: list[str], fixed: int, budget: float | None, seed: int) -> dict
             "rounds": stop.get("rounds"),
             "seconds_measuring": stop.get("seconds"),
             "seconds_total": round(seconds, 2),
-            "precision": {k: round(interleave.relative_half_width(v), 4) for k, v in vals.items()},
+            "precision": {k: _finite(interleave.relative_half_width(v)) for k, v in vals.items()},
             "summary": stop.get("summary"),
         }
     out["ratio_rule_over_fixed"] = {}
@@ -72,7 +78,8 @@ def report(out: dict) -> str:
              f"{', '.join(out['configs'])}"]
     for label in ("rule", "fixed"):
         r = out[label]
-        prec = ", ".join(f"{k} ±{v * 100:.1f} %" for k, v in r["precision"].items())
+        prec = ", ".join(f"{k} ±{v * 100:.1f} %" if v is not None else f"{k} ± ? (under 6 trials)"
+                         for k, v in r["precision"].items())
         lines.append(f"  {label:5s} {r['rounds']:>4} rounds  {r['seconds_total']:6.1f} s  "
                      f"({r['reason']}; {r['rule']})")
         lines.append(f"        precision reached: {prec}")
