@@ -54,7 +54,7 @@ def test_table_and_ratios():
     ({"measured": True, "accel": "tcg", "memory_how": "rss_at_marker", "memory_assigned_mib": 256,
       "memory_note": "x"}, ["TCG", "time the emulator", "when the guest's /init reported", "256 MiB"]),
     ({"measured": True, "accel": "kvm", "memory_how": "rss_at_marker", "memory_assigned_mib": 512,
-      "memory_note": "x"}, ["with KVM", "not built yet", "512 MiB"]),
+      "memory_note": "x", "loops_failed": "no marker"}, ["under KVM", "failed (no marker)", "512 MiB"]),
     ({"measured": True, "accel": "tcg", "memory_note": spectrum.VM_NOTES["peak"]}, ["TCG", "peak RSS while booting"]),
     ({"measured": False, "why": "QEMU is not installed"}, ["not booted", "QEMU is not installed"]),
 ])
@@ -71,6 +71,51 @@ def test_vm_cells_say_why_for_each_case(vm, expect):
     assert ("² " in notes) == vm["measured"]
     if vm["measured"]:
         assert t.loc["QEMU VM", spectrum.WHAT["memory"]] == "214.7 ²"
+
+
+def test_vm_loops_under_kvm_fill_the_vm_cells():
+    """With KVM the loops run in the guest: the VM's syscall and CPU cells hold numbers, no ¹ mark."""
+    res = _res()
+    res.extra["vm"] = {"measured": True, "accel": "kvm", "loops": "in the guest under KVM, guest clock",
+                       "memory_how": "rss_at_marker", "memory_assigned_mib": 256, "memory_note": "x"}
+    res.samples = pd.concat([res.samples, pd.DataFrame(
+        [{"metric": m, "place": "vm", "trial": 0, "value": v, "unit": spectrum.METRICS[m]}
+         for m, v in (("syscall", 450.0), ("cpu", 103.0), ("memory", 214.7))])])
+    t, notes = spectrum.table(res), spectrum.table_notes(res)
+    assert t.loc["QEMU VM", spectrum.WHAT["syscall"]] == 450.0 and t.loc["QEMU VM", spectrum.WHAT["cpu"]] == 103.0
+    assert "inside the guest under KVM" in notes[0] and not notes[0].startswith("¹")
+
+
+def test_parse_work_reads_each_loop_between_its_markers():
+    s = overhead.Settings(trials=1, cpu_iterations=20_000, syscall_bytes=2_000)
+    stamp = "time.tv_sec: {sec}\ntime.tv_usec: {us}"
+    lines = ["[ 0.1] kernel noise", f"{spectrum.WORK_BEGIN} syscall 0", *stamp.format(sec=10, us=0).split("\n"),
+             *stamp.format(sec=10, us=4000).split("\n"), spectrum.WORK_END,
+             f"{spectrum.WORK_BEGIN} cpu 0", *stamp.format(sec=11, us=0).split("\n"),
+             *stamp.format(sec=11, us=250000).split("\n"), spectrum.WORK_END]
+    out = spectrum.parse_work(lines, s)
+    assert out["syscall"] == [pytest.approx(4.0 * 1e6 / (2 * 2_000))] and out["cpu"] == [pytest.approx(250.0)]
+    assert "mount -t proc" in spectrum.work_init(s, 2) and spectrum.work_init(s, 2).count(spectrum.WORK_BEGIN) == 4
+
+
+@pytest.mark.vm
+def test_vm_loops_run_in_a_real_guest():
+    """The guest /init with the loops boots and reports them (TCG here: only that they run, not their speed)."""
+    from vlab.core.errors import VlabError
+    from vlab.labs.vm import boot
+
+    s = overhead.Settings(trials=1, cpu_iterations=20_000, syscall_bytes=2_000)
+    try:
+        guest_cm = boot.prepare("tcg")
+        guest = guest_cm.__enter__()
+    except VlabError as exc:
+        pytest.skip(f"no VM here: {exc.message}")
+    try:
+        out = spectrum.vm_loops(guest, s, 2)
+    finally:
+        guest_cm.__exit__(None, None, None)
+    assert len(out["syscall"]) == 2 and len(out["cpu"]) == 2
+    assert all(v > 0 for vals in out.values() for v in vals)
 
 
 def test_shipped_recording_shows_its_vm_notes():

@@ -38,9 +38,9 @@ from vlab.core.validate import flag, whole_number
 
 __all__ = [
     "BETWEEN", "DEFAULT_RUNTIME", "KIND", "LABELS", "METRICS", "PLACES", "PROBES", "PUBLISHED", "PURPOSE",
-    "RECORDINGS", "SANDBOX_ONLY", "SPECTRUM_RULE", "VM_NOTES", "WHAT", "factor", "how_to_go_live",
-    "measure_or_recording", "measure_spectrum", "published", "ratios", "sees_table", "self_check", "sizes", "summary",
-    "table", "table_notes",
+    "RECORDINGS", "SANDBOX_ONLY", "SPECTRUM_RULE", "VM_LOOP_TRIALS", "VM_NOTES", "WHAT", "WORK_BEGIN", "WORK_END",
+    "factor", "how_to_go_live", "measure_or_recording", "measure_spectrum", "parse_work", "published", "ratios",
+    "sees_table", "self_check", "sizes", "summary", "table", "table_notes", "vm_loops", "work_init",
 ]
 
 KIND = "spectrum"
@@ -90,9 +90,10 @@ VM_NOTES = {
     "tcg": N_("VM system-call and CPU cost: not measured. This VM ran under TCG (KVM did not work where it was "
               "measured), QEMU's software emulation of the CPU: a loop in the guest would time the emulator (many "
               "times slower than any real VM), not the virtual-machine design."),
-    "kvm": N_("VM system-call and CPU cost: not measured. vlab's guest only boots and reports its kernel; with KVM "
-              "the loops would run at nearly native speed (a system call stays inside the guest kernel, the host "
-              "never sees it), but running them in the guest is not built yet."),
+    "kvm": N_("VM system-call and CPU cost: the same dd and awk loops, run inside the guest under KVM and timed by "
+              "the guest's own clock (a system call stays inside the guest kernel: the host never sees it)."),
+    "kvm_failed": N_("VM system-call and CPU cost: not measured. The VM ran under KVM, but the loops in the guest "
+                     "failed ({why})."),
     "not_booted": N_("VM: not booted in this run ({why}), so its row is empty."),
     "rss_at_marker": N_("QEMU's resident memory (RSS) read from the host when the guest's /init reported, just "
                         "after boot: the guest kernel and the pages QEMU has touched, not the whole memory assigned "
@@ -239,7 +240,7 @@ def measure_spectrum(trials: int | None = None, *, runtime: str = DEFAULT_RUNTIM
     if vm and not partial:
         left = None if rule.budget_s is None else rule.budget_s - (time.monotonic() - t_start)
         try:
-            vm_info = _vm(sz["vm_trials"], add, kernels, budget_left=left)
+            vm_info = _vm(sz["vm_trials"], add, kernels, budget_left=left, s=s)
         except KeyboardInterrupt:
             partial = True
         except VlabError as exc:
@@ -379,10 +380,76 @@ def _rounds_rule(rule: interleave.StopRule, vm: bool) -> interleave.StopRule:
     return interleave.StopRule(**{**rule.to_dict(), "budget_s": budget})
 
 
-def _vm(trials: int, add, kernels: dict, *, budget_left: float | None = None) -> dict:
+WORK_BEGIN, WORK_END = "VLAB-WORK-BEGIN", "VLAB-WORK-END"
+#: Runs of each loop in the guest (one boot), under KVM only.
+VM_LOOP_TRIALS = 3
+
+
+def work_init(s, trials: int) -> str:
+    """A guest ``/init`` that runs the syscall and CPU loops ``trials`` times each (the same busybox scripts as in
+    the other places, stamped by ``adjtimex`` on the guest's clock), then reports and powers off like vlab's."""
+    from vlab.labs import overhead as oh
+    from vlab.labs.vm import qemu
+
+    lines = []
+    for t in range(trials):
+        for metric in ("syscall", "cpu"):
+            script, _n = oh.workload(metric, "/bin/busybox", s)
+            lines.append(f'echo "{WORK_BEGIN} {metric} {t}"; {script}; echo "{WORK_END}"')
+    head, sep, tail = qemu.INIT_SCRIPT.partition("/bin/busybox mount -t proc proc /proc\n")
+    return head + sep + "\n".join(lines) + "\n" + tail
+
+
+def parse_work(lines: list[str], s) -> dict[str, list[float]]:
+    """Per metric, the values (ns per call for syscall, ms for cpu) from the console lines of :func:`work_init`."""
+    from vlab.labs import overhead as oh
+
+    out: dict[str, list[float]] = {"syscall": [], "cpu": []}
+    metric, buf = None, []
+    for line in lines:
+        if line.startswith(WORK_BEGIN):
+            metric, buf = line.split()[1], []
+        elif line.startswith(WORK_END) and metric:
+            ms = oh.intervals_ms("\n".join(buf), 1)[0]
+            out[metric].append(ms * 1e6 / (2 * s.syscall_bytes) if metric == "syscall" else ms)
+            metric = None
+        elif metric:
+            buf.append(line)
+    return out
+
+
+def vm_loops(guest, s, trials: int = VM_LOOP_TRIALS, timeout: float = 300.0) -> dict[str, list[float]]:
+    """Boot ``guest`` once with :func:`work_init` as its ``/init``; the loops' values (see :func:`parse_work`)."""
+    import dataclasses
+    import stat
+    import tempfile
+
+    from vlab.labs.vm import qemu
+
+    entries = [e for e in qemu.initramfs_entries() if e.name != "init"] + [
+        qemu.CpioEntry("dev/null", stat.S_IFCHR | 0o666, rdev=(1, 3)),
+        qemu.CpioEntry("dev/zero", stat.S_IFCHR | 0o666, rdev=(1, 5)),
+        qemu.CpioEntry("init", stat.S_IFREG | 0o755, work_init(s, trials).encode())]
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="vlab-vmwork-") as tmp:
+        initrd = Path(tmp) / "work.cpio"
+        initrd.write_bytes(qemu.cpio_newc(entries))
+        run = dataclasses.replace(guest, initrd=initrd).boot(timeout, on_line=lambda text, _ms: lines.append(text))
+    if run.marker is None:
+        raise VlabError(_("the VM with the loops did not report"))
+    values = parse_work(lines, s)
+    if any(len(v) != trials for v in values.values()):
+        raise DataError(f"expected {trials} runs of each loop in the guest, got "
+                        f"{ {k: len(v) for k, v in values.items()} }")
+    return values
+
+
+def _vm(trials: int, add, kernels: dict, *, budget_left: float | None = None, s=None) -> dict:
     """Boot the marker VM up to ``trials`` times; its start time, kernel and QEMU's RSS when the guest reports.
 
-    The first boot always runs; another only when the last one would fit in ``budget_left`` seconds."""
+    The first boot always runs; another only when the last one would fit in ``budget_left`` seconds. Under KVM,
+    with ``s`` (the loops' sizes), the syscall and CPU loops also run in the guest (:func:`vm_loops`, one more
+    boot); under TCG they would time the emulator, so they are not run."""
     from vlab.labs.vm import boot, qemu
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -412,9 +479,18 @@ def _vm(trials: int, add, kernels: dict, *, budget_left: float | None = None) ->
             note, how = VM_NOTES["peak"], "peak"
         else:
             note, how = "", ""
-        return {"measured": True, "accel": guest.accel, "emulated": guest.accel == "tcg",
+        info = {"measured": True, "accel": guest.accel, "emulated": guest.accel == "tcg",
                 "memory_assigned_mib": guest.memory_mib, "qemu_version": guest.qemu_version,
                 "memory_how": how, "memory_note": note.format(assigned=guest.memory_mib)}
+        if guest.accel == "kvm" and s is not None:
+            try:
+                for metric, values in vm_loops(guest, s).items():
+                    for t, v in enumerate(values):
+                        add(metric, "vm", t, v)
+                info["loops"] = "in the guest under KVM, guest clock"
+            except VlabError as exc:
+                info["loops_failed"] = exc.message
+        return info
 
 
 # ---------------------------------------------------------------- analysis
@@ -463,7 +539,7 @@ def _vm_marks(res: Results) -> dict[str, str]:
     vm = res.extra.get("vm") or {}
     if not vm.get("measured"):
         return {m: "¹" for m in ("start", "syscall", "cpu", "memory")}
-    marks = {"syscall": "¹", "cpu": "¹"}
+    marks = {} if vm.get("loops") else {"syscall": "¹", "cpu": "¹"}
     if vm.get("memory_note"):
         marks["memory"] = "²"
     return marks
@@ -474,7 +550,12 @@ def table_notes(res: Results) -> list[str]:
     vm = res.extra.get("vm") or {}
     if not vm.get("measured"):
         return ["¹ " + _(VM_NOTES["not_booted"]).format(why=vm.get("why") or _("vm=False"))]
-    notes = ["¹ " + _(VM_NOTES["kvm" if vm.get("accel") == "kvm" else "tcg"])]
+    if vm.get("loops"):
+        notes = [_(VM_NOTES["kvm"])]
+    elif vm.get("accel") == "kvm":
+        notes = ["¹ " + _(VM_NOTES["kvm_failed"]).format(why=vm.get("loops_failed") or "-")]
+    else:
+        notes = ["¹ " + _(VM_NOTES["tcg"])]
     how = vm.get("memory_how") or ("peak" if vm.get("memory_note") == VM_NOTES["peak"] else "")
     if how:
         notes.append("² " + _("VM memory: {note}.").format(
