@@ -80,7 +80,9 @@ EOF
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/test_engines.py \
       tests/test_foundation_engine.py::test_sandbox_defaults_on_real_hostconfig \
       tests/test_start_time.py::test_every_phase_is_positive_and_adds_up \
-      tests/test_start_time.py::test_results_round_trip_through_json || st=1
+      tests/test_start_time.py::test_results_round_trip_through_json \
+      tests/test_plain_ulimits.py tests/test_cgroups.py::test_memory_hog_live \
+      tests/test_cgroups.py::test_memory_hog_counter_witness_live || st=1
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider --nbval-lax \
       notebooks/00_start_here.ipynb notebooks/07_start_time.ipynb || st=1
     exit $st
