@@ -149,3 +149,79 @@ def test_predictions_of_notebooks_01_and_02():
     assert iac.compare_apply_prediction(0, report).startswith("Your prediction was right")
     assert iac.compare_apply_prediction(2, report).startswith("You predicted 2")
     assert iac.compare_apply_prediction(None, report).startswith("No prediction")
+
+
+def test_write_count_checker_of_notebook_09_calls_the_learners_functions():
+    """09 exercise 2: the checker runs both functions around loops of its own, so a typed number cannot pass."""
+    from vlab.labs import syscalls
+
+    def syscw() -> int:
+        return int(Path("/proc/thread-self/io").read_text().split("syscw:")[1].split()[0])
+
+    def made_by(loop):
+        before = syscw()
+        loop()
+        return syscw() - before
+
+    assert syscalls.check_write_count(syscw, made_by).status == "pass"
+    # blanks: the exercise cell's `return ...` in either function
+    assert syscalls.check_write_count(lambda: ..., made_by).status == "not yet"
+    blank_second = syscalls.check_write_count(syscw, lambda loop: ...)
+    assert blank_second.status == "not yet" and "writes_made_by" in blank_second.message
+    # a typed number, whatever it is, is not the count of the checker's loop
+    for typed in (0, 1000, 1001):
+        fb = syscalls.check_write_count(syscw, lambda loop, typed=typed: typed)
+        assert fb.status == "wrong", (typed, fb)
+    assert "0" in syscalls.check_write_count(syscw, lambda loop: 0).message
+    # a counter read once, or the read counter, is caught with its own message
+    frozen = syscw()
+    assert "anew" in syscalls.check_write_count(lambda: frozen, made_by).message
+
+    def syscr() -> int:
+        return int(Path("/proc/thread-self/io").read_text().split("syscr:")[1].split()[0])
+
+    assert "grew by" in syscalls.check_write_count(syscr, made_by).message
+    assert "not a whole number" in syscalls.check_write_count(lambda: "12", made_by).message
+    # a total since the thread started (made larger than ten loops first), and before/after swapped
+    import os
+
+    fd = os.open(os.devnull, os.O_WRONLY)
+    for _i in range(5000):
+        os.write(fd, b"x")
+    os.close(fd)
+    assert "total" in syscalls.check_write_count(syscw, lambda loop: (loop(), syscw())[1]).message
+
+    def swapped(loop):
+        before = syscw()
+        loop()
+        return before - syscw()
+
+    assert "swapped" in syscalls.check_write_count(syscw, swapped).message
+    assert syscalls.check_write_count(1000, made_by).status == "wrong"
+
+
+def test_spectrum_exercises_of_notebook_10b_on_the_recording():
+    from vlab.labs import spectrum_exercises as ex
+
+    res = load("spectrum")
+    s, kernels = res.samples, res.extra["kernels"]
+    med = s[s.metric == "syscall"].groupby("place")["value"].median()
+    mean = s[s.metric == "syscall"].groupby("place")["value"].mean()
+    assert ex.check_syscall_factor(med["gvisor"] / med["runc"], res).status == "pass"
+    assert ex.check_syscall_factor(..., res).status == "not yet"
+    assert "upside down" in ex.check_syscall_factor(med["runc"] / med["gvisor"], res).message
+    assert "plain process" in ex.check_syscall_factor(med["gvisor"] / med["process"], res).message
+    assert "means" in ex.check_syscall_factor(mean["gvisor"] / mean["runc"], res).message
+    assert ex.check_syscall_factor(47, res).status == "wrong"
+    assert "number" in ex.check_syscall_factor("47", res).message
+
+    shared = [p for p, r in kernels.items() if p != "host" and r == kernels["host"]]
+    assert shared == ["runc"]  # the recording: gVisor answers 4.4.0, the VM booted its own Debian kernel
+    assert ex.check_shared_kernel(shared, res).status == "pass"
+    assert ex.check_shared_kernel(..., res).status == "not yet"
+    assert ex.check_shared_kernel(["runc", ...], res).status == "not yet"
+    assert "gvisor reports kernel 4.4.0" in ex.check_shared_kernel(["runc", "gvisor"], res).message
+    assert "missing" in ex.check_shared_kernel([], res).message
+    assert "'host'" in ex.check_shared_kernel(["host", "runc"], res).message
+    assert "not instances" in ex.check_shared_kernel(["runc", "kata"], res).message
+    assert "list" in ex.check_shared_kernel("runc", res).message

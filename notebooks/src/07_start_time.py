@@ -146,16 +146,18 @@ print({p: f"{ms:.1f} ms" for p, ms in phases.items()})
 
 # %% [markdown]
 # **When does a measurement stop? (정지 규칙)** Each measurement below repeats interleaved rounds until the 95 %
-# confidence interval of every median is within ±5 % of it, or until its time budget is spent (20 s for the
-# configurations, 12 s for the ladder). The rule is fixed before the first trial and never looks at which
+# confidence interval of every median is within ±5 % of it, or until its time budget is spent (12 s for the
+# configurations, 8 s for the ladder, warm-up included: a round that would not fit is not started; below six trials no
+# 95 % interval exists and the precision shows as "± ?"). The rule is fixed before the first trial and never looks at which
 # configuration is ahead, so stopping early cannot choose a result; the precision each median reached and why the run
 # stopped are printed and saved with the results ("budget spent" means more trials would have narrowed the interval).
 # `trials=N` still runs exactly N.
 
 # %% [markdown] lang="ko"
 # **측정은 언제 멈출까요? (정지 규칙)** 아래의 각 측정은 모든 중앙값의 95 % 신뢰 구간이 그 중앙값의 ±5 % 이내로
-# 좁혀지거나, 시간 예산(구성 측정은 20 s, 사다리 측정은 12 s)을 다 쓸 때까지 교차 라운드를 반복합니다. 이 규칙은 첫 시행
-# 전에 정해지며, 어느 구성이 앞서고 있는지는 전혀 보지 않습니다. 따라서 일찍 멈춘다고 해서 결과를 골라낼 수는 없습니다.
+# 좁혀지거나, 시간 예산(구성 측정은 12 s, 사다리 측정은 8 s, 워밍업 포함: 남은 예산에 들어가지 않는 라운드는 시작하지
+# 않습니다. 시행이 여섯 번보다 적으면 95 % 구간이 없어서 정밀도는 "± ?"로 표시됩니다)을 다 쓸 때까지 교차 라운드를
+# 반복합니다. 이 규칙은 첫 시행 전에 정해지며, 어느 구성이 앞서고 있는지는 전혀 보지 않습니다. 따라서 일찍 멈춘다고 해서 결과를 골라낼 수는 없습니다.
 # 각 중앙값이 도달한 정밀도와 측정이 멈춘 이유는 출력되고 결과와 함께 저장됩니다("budget spent"는 시행을 더 했다면 구간이
 # 더 좁아졌을 것이라는 뜻입니다). `trials=N`을 주면 지금도 정확히 N번 실행합니다.
 
@@ -211,15 +213,6 @@ start = res.samples.query("config == 'baseline' and phase == 'start' and not war
 median_ms = start.median()
 p95_ms = start.quantile(0.95)
 exercises.check_start_stats(median_ms, p95_ms, res)
-
-# %% [markdown]
-# vlab's summary: the **median** of each phase per configuration (the next section explains the configurations).
-
-# %% [markdown] lang="ko"
-# vlab의 요약입니다. 구성별로 각 단계의 **중앙값**을 보여 줍니다(구성은 다음 절에서 설명합니다).
-
-# %%
-print(start_time.format_summary(res))
 
 # %% [markdown]
 # Every median comes with more statistics; here they are for the baseline configuration. Each line
@@ -330,6 +323,17 @@ extra_ms = totals["network:bridge"] - totals["baseline"]
 exercises.check_bridge_ratio(ratio, extra_ms, res)
 
 # %% [markdown]
+# vlab's summary: the **median** of each phase per configuration, and each configuration's ratio to the baseline
+# (shown only now, since it holds the answers of both exercises).
+
+# %% [markdown] lang="ko"
+# vlab의 요약입니다. 구성별로 각 단계의 **중앙값**과 baseline에 대한 비율을 보여 줍니다(두 연습 문제의 답이 들어 있어서
+# 이제야 보여 줍니다).
+
+# %%
+print(start_time.format_summary(res))
+
+# %% [markdown]
 # vlab's table gives the same **ratio of medians (중앙값 비율)** for every configuration against the baseline,
 # with a bootstrap 95 % CI. A CI that contains 1.0 means this run cannot tell the two apart. And your predictions
 # from the top of the notebook, against your own measurement:
@@ -436,7 +440,8 @@ recorded.display_table(recorded.boot_figures(["launch_to_guest_exit_wallclock"])
 # <small>Course map: S3.7 · S3.6</small>
 #
 # A server rarely starts one container. vlab starts *k* idle containers at the same time (k = 1, 2, 4, 8, 16 here,
-# about 15 s; `vlab bench start --concurrency` goes on to 64) and measures **containers per second (초당 컨테이너 수)**, the start latency of each one (p50, p95),
+# within a 6 s budget: a level that would not fit is left out and named below; `vlab bench start --concurrency` goes
+# on to 64) and measures **containers per second (초당 컨테이너 수)**, the start latency of each one (p50, p95),
 # and, read from the host while they idle, the **memory per container**: what its cgroup is charged (`cgroup_kib`,
 # the container's own process) and the proportional memory of its `containerd-shim` process (`shim_kib`, the
 # engine's per-container helper). `host_delta_kib` is the drop of the host's available memory divided by k: the
@@ -447,7 +452,8 @@ recorded.display_table(recorded.boot_figures(["launch_to_guest_exit_wallclock"])
 # <small>Course map: S3.7 · S3.6</small>
 #
 # 서버가 컨테이너를 하나만 시작하는 경우는 드뭅니다. vlab은 유휴 컨테이너 *k*개를 동시에 시작하고(여기서는 k = 1, 2, 4,
-# 8, 16이며 약 15 s 걸립니다. `vlab bench start --concurrency`는 64까지 늘립니다) 다음을 측정합니다: **초당 컨테이너 수**
+# 8, 16이며 시간 예산은 6 s입니다. 예산에 들어가지 않는 단계는 건너뛰고 아래에 그 이름을 보여 줍니다.
+# `vlab bench start --concurrency`는 64까지 늘립니다) 다음을 측정합니다: **초당 컨테이너 수**
 # (containers per second), 각 컨테이너의 시작 지연 시간(p50, p95), 그리고 컨테이너들이 유휴 상태일 때 호스트에서 읽은
 # **컨테이너당 메모리**입니다. 메모리는 컨테이너의 cgroup에 청구된 양(`cgroup_kib`, 컨테이너 자신의 프로세스)과
 # `containerd-shim` 프로세스의 비례 메모리(`shim_kib`, 엔진이 컨테이너마다 두는 도우미 프로세스)로 나뉩니다.
@@ -456,6 +462,7 @@ recorded.display_table(recorded.boot_figures(["launch_to_guest_exit_wallclock"])
 
 # %%
 conc = start_time.measure_concurrency(levels=[2**i for i in range(course.trials(5, 3))])  # k = 1 … 16
+print(start_time.describe_sweep(conc))
 conc.summary.round(1)
 
 # %%

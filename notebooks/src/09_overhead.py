@@ -153,14 +153,18 @@ print({where: f"{ms:.1f} ms" for where, ms in loop_ms.items()})
 
 # %% [markdown]
 # **When does a measurement stop? (정지 규칙)** The measurement below repeats interleaved rounds until the 95 % confidence
-# interval of every median is within ±5 % of it, or until its time budget is spent (15 s for the timed workloads). The
+# interval of every median is within ±5 % of it, or until its time budget is spent (12 s for the timed workloads,
+# warm-up round included: a round that would not fit is not started; below six trials no 95 % interval exists and the
+# precision shows as "± ?"). The
 # rule is fixed before the first trial and never looks at which configuration is ahead, so stopping early cannot
 # choose a result; the precision each median reached and why the run stopped are printed and saved with the results
 # ("budget spent" means more trials would have narrowed the interval). `trials=N` still runs exactly N.
 
 # %% [markdown] lang="ko"
 # **측정은 언제 멈출까요? 정지 규칙(stopping rule).** 아래 측정은 모든 중앙값(median)의 95 % 신뢰 구간이 그 중앙값의 ±5 % 안에
-# 들어오거나, 시간 예산(시간을 재는 워크로드는 15 s)을 다 쓸 때까지 교차 측정 라운드를 반복합니다. 이 규칙은 첫 시행(trial) 전에
+# 들어오거나, 시간 예산(시간을 재는 워크로드는 12 s, 워밍업 라운드 포함: 남은
+# 예산에 들어가지 않는 라운드는 시작하지 않습니다. 시행이 여섯 번보다 적으면 95 % 구간이 없어서 정밀도는 "± ?"로
+# 표시됩니다)을 다 쓸 때까지 교차 측정 라운드를 반복합니다. 이 규칙은 첫 시행(trial) 전에
 # 정해지고 어느 구성이 앞서는지는 전혀 보지 않으므로, 일찍 멈춘다고 해서 결과를 골라낼 수는 없습니다. 각 중앙값이 도달한
 # 정밀도와 실행이 멈춘 이유는 화면에 출력되고 결과와 함께 저장됩니다("budget spent"는 예산을 다 썼다는 뜻으로, 시행을 더 했다면
 # 구간이 더 좁아졌을 것이라는 의미입니다). `trials=N`을 지정하면 지금처럼 정확히 N번 실행합니다.
@@ -202,7 +206,8 @@ for metric, configs in overhead.CONFIGS.items():
 # down to the hardware. In a **virtual machine (가상 머신)** it goes through the **guest kernel (게스트 커널)**, then the
 # hypervisor, then the **host kernel (호스트 커널)**. In a container the app's system call goes **straight to the host
 # kernel**: a container is just a host process that the kernel has put into namespaces and cgroups.
-# Switch between *container* and *virtual machine* below.
+# The cell below counts the kernels each path crosses; after exercise 1 you follow the path hop by hop, with your
+# measured costs on it.
 
 # %% [markdown] lang="ko"
 # ## 중간 단계가 없다: 시스템 콜의 경로
@@ -213,13 +218,12 @@ for metric, configs in overhead.CONFIGS.items():
 # **가상 머신**(virtual machine)에서는 요청이 **게스트 커널**(guest kernel)을 거치고, 이어서 하이퍼바이저를 거친 다음에야
 # **호스트 커널**(host kernel)에 도착합니다. 컨테이너에서는 앱의 시스템 콜이 **곧바로 호스트 커널로** 갑니다. 컨테이너는
 # 커널이 네임스페이스(namespace)와 cgroup(컨트롤 그룹)에 넣어 둔 호스트 프로세스일 뿐이기 때문입니다.
-# 아래에서 *컨테이너*(container)와 *가상 머신*(virtual machine)을 바꿔 가며 살펴보세요.
+# 아래 셀은 각 경로가 거치는 커널의 수를 셉니다. 연습 문제 1을 푼 뒤에는 직접 측정한 비용을 얹어 경로를 한 단계씩
+# 따라가 봅니다.
 
 # %%
 from vlab.labs.syscalls import kernels_crossed
 from vlab.widgets.syscall_path import SyscallPathView
-
-SyscallPathView("read a file", "container", results={"overhead": res}).widget
 
 # %% tags=["keep_output", "nbval-check-output"]
 for where, shown in (("bare metal", course.tr("bare metal")), ("container", course.tr("container")),
@@ -271,6 +275,18 @@ medians = res.samples.query("metric == 'syscall'").groupby("config")["value"].me
 container_ratio = medians["container"] / medians["native"]
 seccomp_ratio = medians["container"] / medians["container-unconfined"]
 syscalls.check_syscall_ratios(container_ratio, seccomp_ratio, res)
+
+# %% [markdown]
+# Now follow *read a file* hop by hop, with your measured costs on the hops (shown only after the exercise, since
+# the container's hop holds its answer). Switch between *container* and *virtual machine*.
+
+# %% [markdown] lang="ko"
+# 이제 *파일 읽기*를 한 단계씩 따라가 봅시다. 각 단계에는 여러분이 측정한 비용이 표시됩니다(컨테이너 단계에 연습 문제의
+# 답이 들어 있어서 연습 문제를 푼 뒤에야 보여 줍니다). *컨테이너*(container)와 *가상 머신*(virtual machine)을 바꿔 가며
+# 살펴보세요.
+
+# %%
+SyscallPathView("read a file", "container", results={"overhead": res}).widget
 
 # %% [markdown]
 # vlab's table, for every group:
@@ -444,8 +460,9 @@ for source_id, text in overhead_published.citations(sorted(set(table.source_id))
 # <small>Course map: S3.6</small>
 #
 # The kernel counts each thread's system calls: the `syscw:` line of `/proc/thread-self/io` is the number of
-# write-type calls this thread has made. Complete `writes_so_far()` so that it returns that number, and compute
-# how many write calls the loop of `n` single-byte `os.write` made. (No container needed: a container's process is
+# write-type calls this thread has made. Complete `writes_so_far()` so that it returns that number, and
+# `writes_made_by(loop)` so that it returns how many write calls `loop()` made. The checker calls both of your
+# functions around loops of its own, of sizes you do not know. (No container needed: a container's process is
 # counted by the same kernel in the same way.)
 
 # %% [markdown] lang="ko"
@@ -453,8 +470,9 @@ for source_id, text in overhead_published.citations(sorted(set(table.source_id))
 # <small>Course map: S3.6</small>
 #
 # 커널은 스레드마다 시스템 콜 횟수를 셉니다. `/proc/thread-self/io`의 `syscw:` 줄은 이 스레드가 지금까지 한 쓰기 계열
-# 호출의 횟수입니다. `writes_so_far()`를 완성해 그 횟수를 반환하게 하고, 한 바이트씩 `os.write`를 `n`번 하는 반복문이 쓰기
-# 호출을 몇 번 했는지 계산하세요. (컨테이너는 필요 없습니다. 컨테이너의 프로세스도 같은 커널이 같은 방식으로 셉니다.)
+# 호출의 횟수입니다. `writes_so_far()`를 완성해 그 횟수를 반환하게 하고, `writes_made_by(loop)`를 완성해 `loop()`가 한 쓰기
+# 호출의 횟수를 반환하게 하세요. 검사기(checker)는 여러분이 모르는 크기의 자체 반복문 앞뒤에서 두 함수를 직접 호출합니다.
+# (컨테이너는 필요 없습니다. 컨테이너의 프로세스도 같은 커널이 같은 방식으로 셉니다.)
 
 # %% tags=["exercise"]
 import os
@@ -466,29 +484,36 @@ def writes_so_far():
     return ...   # the number after "syscw:" in text, as an int
 
 
-n = 1000
-before = writes_so_far()
-fd = os.open("/dev/null", os.O_WRONLY)
-for _ in range(n):
-    os.write(fd, b"x")
-os.close(fd)
-after = writes_so_far()
-writes = ...   # the write calls the loop made
+def writes_made_by(loop):
+    before = writes_so_far()
+    loop()
+    after = writes_so_far()
+    return ...   # the write calls loop() made
+
+
+def write_bytes(n=1000):   # n single-byte os.write to /dev/null
+    fd = os.open("/dev/null", os.O_WRONLY)
+    for _i in range(n):
+        os.write(fd, b"x")
+    os.close(fd)
+
+
+writes = writes_made_by(write_bytes)
 
 # %%
-syscalls.check_write_count(writes, n)
+syscalls.check_write_count(writes_so_far, writes_made_by)
 
 # %% [markdown]
 # <details><summary>Hint</summary>
 #
-# `text.split("syscw:")[1].split()[0]` is the number as text; `int(...)` makes it a number. The loop's calls are
-# `after - before`.
+# `text.split("syscw:")[1].split()[0]` is the number as text; `int(...)` makes it a number. The calls of `loop()`
+# are `after - before`.
 # </details>
 
 # %% [markdown] lang="ko"
 # <details><summary>힌트</summary>
 #
-# `text.split("syscw:")[1].split()[0]`은 그 숫자를 문자열로 돌려주고, `int(...)`로 감싸면 숫자가 됩니다. 반복문이 한
+# `text.split("syscw:")[1].split()[0]`은 그 숫자를 문자열로 돌려주고, `int(...)`로 감싸면 숫자가 됩니다. `loop()`가 한
 # 호출 횟수는 `after - before`입니다.
 # </details>
 
@@ -499,14 +524,15 @@ def writes_so_far():
     return int(text.split("syscw:")[1].split()[0])
 
 
-before = writes_so_far()
-fd = os.open("/dev/null", os.O_WRONLY)
-for _ in range(n):
-    os.write(fd, b"x")
-os.close(fd)
-after = writes_so_far()
-writes = after - before
-syscalls.check_write_count(writes, n)
+def writes_made_by(loop):
+    before = writes_so_far()
+    loop()
+    after = writes_so_far()
+    return after - before
+
+
+writes = writes_made_by(write_bytes)
+syscalls.check_write_count(writes_so_far, writes_made_by)
 
 # %% [markdown]
 # **Try it in a terminal:** `vlab bench overhead --trials 20 --json overhead.json` measures the same thing with more

@@ -25,7 +25,7 @@ import pandas as pd
 
 from vlab.core import provenance, replay
 from vlab.core.errors import DataError, ToolMissing
-from vlab.core.exercise import Feedback, checker, is_blank, passed, wrong
+from vlab.core.exercise import Feedback, checker, is_blank, not_yet, passed, wrong
 from vlab.core.i18n import N_, _
 from vlab.core.results import Results
 from vlab.core.validate import choice, whole_number
@@ -177,15 +177,63 @@ def recorded_loop_times() -> tuple[dict[str, float], str]:
                    "native vs container, as measured on a real machine.")
 
 
-@checker
-def check_write_count(writes, n: int) -> Feedback:
-    """Exercise: the write() calls of a loop of ``n`` single-byte os.write, from /proc/thread-self/io."""
-    if isinstance(writes, bool) or not isinstance(writes, int):
-        return wrong(_("expected a whole number of calls, got {type}").format(type=type(writes).__name__),
+def _write_bytes(count: int) -> None:
+    """``count`` single-byte os.write to /dev/null: the checker's own loop, of a size the learner cannot know."""
+    import os
+
+    fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for _i in range(count):
+            os.write(fd, b"x")
+    finally:
+        os.close(fd)
+
+
+def _as_count(name: str, got: object) -> Feedback | None:
+    if isinstance(got, bool) or not isinstance(got, int):
+        return wrong(_("{name} returned {got!r} ({type}), not a whole number").format(
+                         name=name, got=got, type=type(got).__name__),
                      _("int(...) the number after 'syscw:'; subtract before from after."))
+    return None
+
+
+@checker
+def check_write_count(writes_so_far, writes_made_by) -> Feedback:
+    """Exercise: ``writes_so_far()`` reads ``syscw`` from /proc/thread-self/io and ``writes_made_by(loop)`` counts
+    the write() calls of ``loop()``. Both are called here around loops of the checker's own, of random sizes, so
+    only code that really reads the kernel's counter passes (a typed number cannot)."""
+    import random
+
+    for name, fn in (("writes_so_far", writes_so_far), ("writes_made_by", writes_made_by)):
+        if not callable(fn):
+            return wrong(_("{name} should be a function, got {type}").format(name=name, type=type(fn).__name__),
+                         _("Keep the def lines of the exercise cell and fill in their `return ...`."))
+    first = writes_so_far()
+    if is_blank(first):
+        return not_yet()
+    if (bad := _as_count("writes_so_far()", first)) is not None:
+        return bad
+    m = random.randint(200, 400)
+    before = writes_so_far()
+    _write_bytes(m)
+    grew = writes_so_far() - before
+    if grew == 0:
+        return wrong(_("writes_so_far() gave the same number before and after {m} os.write of the checker: it does "
+                       "not read the kernel's counter anew on each call").format(m=m),
+                     _("Read /proc/thread-self/io inside the function and take the 'syscw:' line."))
+    if not m <= grew <= m + 2:
+        return wrong(_("writes_so_far() grew by {grew} over the checker's {m} os.write: it does not count this "
+                       "thread's write calls").format(grew=grew, m=m),
+                     _("Only the 'syscw:' line of /proc/thread-self/io (syscr counts reads)."))
+    n = random.randint(200, 400)
+    writes = writes_made_by(lambda: _write_bytes(n))
+    if is_blank(writes):
+        return not_yet(_("writes_so_far() is right; now fill in the `return ...` of writes_made_by."))
+    if (bad := _as_count("writes_made_by(loop)", writes)) is not None:
+        return bad
     if writes < 0:
         return wrong(_("{writes}: negative, so before and after are swapped").format(writes=writes),
-                     _("writes = after - before."))
+                     _("return after - before."))
     if writes > 10 * n:
         return wrong(_("{writes} is far more than the loop made: it looks like a total since the thread "
                        "started").format(writes=writes),
@@ -195,12 +243,11 @@ def check_write_count(writes, n: int) -> Feedback:
                         "call. A container's process is counted the same way, in the same kernel.").format(
                           writes=writes, n=n))
     if writes == 0:
-        return wrong(_("0 writes: did you read `syscr` (reads) or the same text twice?"), _("The line is 'syscw: N'."))
-    if abs(writes - 2 * n) <= 2:
-        return wrong(_("{writes} is about 2 × {n}: that counts reads and writes together").format(
-                         writes=writes, n=n), _("Only the 'syscw:' line."))
-    return wrong(_("{writes} is not the loop's {n} calls").format(writes=writes, n=n),
-                 _("Read 'syscw:' just before and just after the loop."))
+        return wrong(_("writes_made_by gave 0 for a loop of {n} os.write: does it call loop() between its two "
+                       "readings?").format(n=n), _("before = writes_so_far(); loop(); after = writes_so_far()."))
+    return wrong(_("writes_made_by gave {writes} for a loop of {n} os.write of the checker").format(
+                     writes=writes, n=n),
+                 _("Read writes_so_far() just before and just after loop(), and return the difference."))
 
 
 def _medians(samples: pd.DataFrame, metric: str) -> pd.Series:
