@@ -148,7 +148,10 @@ my_guess = {
 # VM: QEMU launch → its own `/init` reports), a `dd bs=1` loop (one `read` + one `write` per byte, so the time
 # per byte ÷ 2 is the cost of one system call), and an `awk` loop (pure CPU). Then it starts idle instances and
 # reads their memory from the host. The VM boots last (under TCG software emulation where KVM does not work:
-# labelled). Where gVisor is not installed it replays the recording and says how to go live.
+# labelled). The rounds stop by the course's stopping rule: every median within ±5 %, or a 20 s budget for the
+# rounds and the VM boots together (the VM boots once, twice only if that fits), and the line under the table says
+# how precise the medians got ("± ?": fewer than six trials, too few for a 95 % interval). Where gVisor is not
+# installed it replays the recording and says how to go live.
 
 # %% [markdown] lang="ko"
 # ## 스펙트럼 측정하기
@@ -159,10 +162,15 @@ my_guess = {
 # 생성 → 시작 → 대기 → 삭제, VM: QEMU 실행 → VM 자신의 `/init`이 보고), `dd bs=1` 반복문(바이트마다 `read` 한 번 +
 # `write` 한 번이므로 바이트당 시간 ÷ 2가 시스템 콜 한 번의 비용), 그리고 `awk` 반복문(순수 CPU)입니다. 그다음 유휴
 # 인스턴스를 시작하고 호스트에서 그 메모리를 읽습니다. VM은 마지막에 부팅합니다(KVM이 동작하지 않는 곳에서는 TCG 소프트웨어
-# 에뮬레이션으로 부팅하며, 결과에 그렇게 표시됩니다). gVisor가 설치되지 않은 곳에서는 녹화된 측정을 재생하고, 라이브로
-# 측정하는 방법을 알려 줍니다.
+# 에뮬레이션으로 부팅하며, 결과에 그렇게 표시됩니다). 라운드는 이 과정의 정지 규칙(stopping rule)에 따라 멈춥니다. 모든
+# 중앙값이 ±5 % 안에 들어오거나, 라운드와 VM 부팅을 합쳐 20 s의 시간 예산을 다 쓰면 멈춥니다(VM은 한 번 부팅하고,
+# 예산에 들어갈 때만 두 번 부팅합니다). 표 아래의 줄은 중앙값이 얼마나 정밀해졌는지 알려 줍니다("± ?"는 시행이 여섯 번보다
+# 적어 95 % 구간을 만들 수 없다는 뜻입니다). gVisor가 설치되지 않은 곳에서는 녹화된 측정을 재생하고, 라이브로 측정하는
+# 방법을 알려 줍니다.
 
 # %%
+from vlab.core import interleave
+
 res, note = spectrum.measure_or_recording()
 if note:
     print(note)
@@ -170,6 +178,7 @@ print(course.tr("gVisor platform: {platform} · VM: {vm}").format(
     platform=res.extra.get("platform"), vm=res.extra.get("vm", {}).get("accel", course.tr("not measured"))))
 display(spectrum.table(res))
 print("\n".join(spectrum.table_notes(res)))  # why the VM cells marked ¹ are empty; what its memory ² is
+print(interleave.note(res))
 
 # %% [markdown]
 # Each number is a median. `—` means not measured in that place, and the notes under the table say why for the
@@ -223,6 +232,93 @@ for k, v in ratios.items():
 # - 인스턴스당 **메모리**는 이 줄을 따라갈수록 커집니다. 프로세스는 약 1 MiB이고, runc 컨테이너는 바로 그 프로세스입니다.
 #   gVisor 샌드박스는 Sentry(자체 메모리 관리자를 가진 Go 프로그램)와 Gofer를 함께 짊어지고, VM은 게스트 커널 전체와 QEMU를
 #   짊어집니다.
+
+# %% [markdown]
+# ## Your turn: two exercises on your spectrum
+# <small>Course map: S3.6 · S3.8</small>
+#
+# ### Exercise 1: gVisor's system-call factor
+# `res.samples` has one row per trial: `metric` (`start`, `syscall`, `cpu` or `memory`), `place` (`process`, `runc`,
+# `gvisor`, `vm`), `trial` and `value`. With pandas, compute how many times as much one system call costs in the
+# gVisor sandbox as in the runc container: the median `value` of the `syscall` rows of `gvisor` divided by the median
+# of those of `runc`.
+
+# %% [markdown] lang="ko"
+# ## 직접 해 보기: 여러분의 스펙트럼으로 푸는 연습 문제 두 개
+# <small>Course map: S3.6 · S3.8</small>
+#
+# ### 연습 문제 1: gVisor의 시스템 콜 배수
+# `res.samples`에는 시행(trial)마다 한 행이 있으며, 열은 `metric`(`start`, `syscall`, `cpu`, `memory` 중 하나), `place`
+# (`process`, `runc`, `gvisor`, `vm`), `trial`, `value`입니다. pandas로 gVisor 샌드박스에서 시스템 콜 한 번의 비용이 runc
+# 컨테이너의 몇 배인지 계산하세요. `gvisor`의 `syscall` 행들의 `value` 중앙값을 `runc`의 `syscall` 행들의 중앙값으로
+# 나눈 값입니다.
+
+# %% tags=["exercise"]
+from vlab.labs import spectrum_exercises
+
+syscall = ...   # the rows of res.samples whose metric is "syscall"
+factor = ...    # the median `value` of place "gvisor" ÷ the median `value` of place "runc", from `syscall`
+
+# %%
+spectrum_exercises.check_syscall_factor(factor, res)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `res.samples.query("metric == 'syscall'")` keeps the system-call rows; `.groupby("place")["value"].median()` gives
+# one median per place, a Series you index with `["gvisor"]` and `["runc"]`.
+# </details>
+
+# %% [markdown] lang="ko"
+# <details><summary>힌트</summary>
+#
+# `res.samples.query("metric == 'syscall'")`은 시스템 콜 행만 남깁니다. 여기에 `.groupby("place")["value"].median()`을
+# 붙이면 place마다 중앙값이 하나씩 나오는 Series가 되며, `["gvisor"]`와 `["runc"]`로 값을 꺼낼 수 있습니다.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+syscall = res.samples.query("metric == 'syscall'")
+medians = syscall.groupby("place")["value"].median()
+factor = medians["gvisor"] / medians["runc"]
+spectrum_exercises.check_syscall_factor(factor, res)
+
+# %% [markdown]
+# ### Exercise 2: who shares the host's kernel?
+# `res.extra["kernels"]` maps `host` and each instance that ran (`runc`, `gvisor`, `vm`) to the kernel release it
+# reported (`uname -r` inside it; the VM's own `/init` for the VM). Make the list of the instances whose release is
+# exactly the host's. (A plain process always runs on the host's kernel; it is not in this dictionary.)
+
+# %% [markdown] lang="ko"
+# ### 연습 문제 2: 누가 호스트의 커널을 함께 쓸까요?
+# `res.extra["kernels"]`는 `host`와 실행된 각 인스턴스(`runc`, `gvisor`, `vm`)를 그 인스턴스가 보고한 커널 릴리스에
+# 대응시킨 딕셔너리입니다(인스턴스 안에서 실행한 `uname -r`, VM은 VM 자신의 `/init`이 보고한 값). 릴리스가 호스트의
+# 릴리스와 정확히 같은 인스턴스들의 리스트를 만드세요. (평범한 프로세스는 언제나 호스트의 커널 위에서 실행되므로 이
+# 딕셔너리에 없습니다.)
+
+# %% tags=["exercise"]
+kernels = res.extra["kernels"]
+shared = ...   # the keys of kernels, other than "host", whose release equals kernels["host"]
+
+# %%
+spectrum_exercises.check_shared_kernel(shared, res)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# A list comprehension with a condition: `[place for place, release in kernels.items() if ... and ...]`.
+# </details>
+
+# %% [markdown] lang="ko"
+# <details><summary>힌트</summary>
+#
+# 조건이 붙은 리스트 컴프리헨션을 쓰세요: `[place for place, release in kernels.items() if ... and ...]`.
+# </details>
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+%%solution
+shared = [place for place, release in kernels.items() if place != "host" and release == kernels["host"]]
+spectrum_exercises.check_shared_kernel(shared, res)
 
 # %% [markdown]
 # ## What each one sees
