@@ -76,6 +76,8 @@ import urllib.request
 
 import docker
 
+from vlab.labs import servers
+
 if mode.live:
     box = docker.from_env().containers.create(  # ulimits: explicit nofile/nproc, needed by Podman without capabilities
         "vlab/busybox:1", ["sh", "-c", "mkdir /tmp/w && echo hello from a server > /tmp/w/index.html && "
@@ -99,7 +101,9 @@ if mode.live:
     finally:
         box.remove(force=True)
 else:
-    print(course.tr("replay mode: no engine to start a server; the recorded tour below shows real answers."))
+    line, note = servers.recorded_get()
+    print(line)
+    print(note)
 
 # %% [markdown]
 # vlab does this with more care: `servers.tour()` below gives the servers their own bridge network and a CPU limit,

@@ -42,7 +42,7 @@ from vlab.labs.servers_client import PORT, READY_TIMEOUT_S, REQUEST_TIMEOUT_S, R
 __all__ = [
     "IMAGE", "KINDS", "MAX_N", "MAX_PAGE", "PORT", "READY_TIMEOUT_S", "RECORDINGS", "REQUEST_TIMEOUT_S", "Response",
     "Server", "ServerKind", "ServerLab", "TOUR", "ask", "check_changed_keys", "check_page", "check_page_hashes",
-    "compare_prediction", "facts", "inside", "kind", "kinds_table",
+    "compare_prediction", "facts", "inside", "kind", "kinds_table", "recorded_get",
     "request", "responses", "running", "server_environment", "server_limits",
     "server_script", "source", "table", "tour", "wait_ready"
 ]
@@ -493,6 +493,17 @@ def check_page_hashes(hashes: object, results: Results) -> Feedback:
     verdict = "identical: a static page" if len(set(want)) == 1 else "different"
     return passed(_("the {want} answers to / hash to {want2}…, {verdict}.").format(
                       want=len(want), want2=want[0][:16], verdict=verdict))
+
+
+def recorded_get() -> tuple[str, str]:
+    """Replay stand-in for notebook 01's plain-interface cell: the recorded tour's first GET to the web server, as
+    the live cell prints it, and a note that says it is recorded."""
+    s = replay.load("servers").samples
+    row = s[(s["server"] == "web") & (s["method"] == "GET")].iloc[0]
+    line = "GET {path} → {status} {ctype} | {body}".format(
+        path=row["path"], status=int(row["status"]), ctype=row["content_type"], body=str(row["body"]).strip())
+    return line, _("recorded: no engine here, so this is the web server's answer to the same kind of GET, as "
+                   "servers.tour() recorded it on a real machine.")
 
 
 def compare_prediction(predicted_same: object, results: Results) -> str:
