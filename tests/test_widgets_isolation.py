@@ -88,6 +88,22 @@ def test_a_live_playground_run_describes_its_one_container(monkeypatch):
     assert "Recorded" not in out["verdict"] and "OOM-killed" in out["verdict"]
 
 
+@pytest.mark.parametrize("stdout,engine_says,want", [("oom_kill=1\n", False, True), ("", False, None),
+                                                     ("oom_kill=0\n", False, False)])
+def test_a_live_hog_takes_the_kernels_oom_count_when_the_engine_is_silent(monkeypatch, stdout, engine_says, want):
+    monkeypatch.setattr(mode, "current", lambda: mode.Mode("live", "test"))
+    monkeypatch.setattr(cgroups, "enforced_here", lambda: True)
+    monkeypatch.setattr(cgroups.sandbox, "run",
+                        lambda *a, **k: sandbox.RunResult(137, stdout, "", engine_says, {}, "c1"))
+    out = cgroups.playground_run("memory hog", memory_mb=16, size=48)
+    assert out["oom_killed"] is want
+    if want is None:
+        assert "does not say" in out["verdict"]
+        pg = cgw.playground(lambda *a, **k: out)
+        pg.button.click()
+        assert "not reported by this engine" in pg.result.value
+
+
 def test_playground_live_click(engine):
     pg = cgw.playground(cgroups.playground_run)
     pg.memory.value, pg.size.value = 16, 48

@@ -530,12 +530,16 @@ def _playground_args(*, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, 
 @replayable("cg_oom", check=_playground_args)
 @_live_only_where_enforced("cg_oom")
 def _playground_hog(*, memory_mb: int = 64, cpus: float = 1.0, pids: int = 32, size: int = 100) -> Results:
-    """One memory hog: dd allocates ``size`` MiB under ``memory_mb``; a row shaped like ``memory_hog``'s."""
+    """One memory hog (HOG_SCRIPT): dd allocates ``size`` MiB under ``memory_mb``; a row shaped like ``memory_hog``'s.
+
+    OOM-killed is the engine's word or the kernel's own ``oom_kill`` counter (the engine's flag can be missing).
+    """
     limits = _playground_args(memory_mb=memory_mb, cpus=cpus, pids=pids, size=size)
-    res = sandbox.run(["dd", "if=/dev/zero", "of=/dev/null", f"bs={size * 2**20}", "count=1"], limits=limits,
-                      purpose=PLAYGROUND_PURPOSE, timeout=600)
+    res = sandbox.run(HOG_SCRIPT.format(size=size * 2**20), limits=limits, purpose=PLAYGROUND_PURPOSE, timeout=600)
+    count = oom_kill_count(res.stdout)
     row = {"case": "exceeds" if size > memory_mb else "fits", "limit_mib": memory_mb, "allocate_mib": size,
-           "exit_code": res.exit_code, "oom_killed": res.oom_killed}
+           "exit_code": res.exit_code, "oom_killed": oom_verdict(res.exit_code, res.oom_killed, count),
+           "oom_kill_count": count}
     return Results("cg_oom", pd.DataFrame([row]))
 
 
@@ -571,8 +575,9 @@ def _outcome(workload: str, results: Results, *, memory_mb: int, cpus: float, pi
     df = results.samples
     if workload == "memory hog":
         r = df[df["case"] == ("exceeds" if size > memory_mb else "fits")].iloc[0]
+        oom = r["oom_killed"]
         out.update(memory_mb=int(r["limit_mib"]), size=int(r["allocate_mib"]), exit_code=int(r["exit_code"]),
-                   oom_killed=bool(r["oom_killed"]))
+                   oom_killed=None if oom is None or pd.isna(oom) else bool(oom))
     elif workload == "fork processes":
         r = df.iloc[0]
         out.update(pids=int(r["pids_limit"]), size=int(r["attempts"]), exit_code=int(r["exit_code"]),
@@ -608,6 +613,9 @@ def verdict(out: dict) -> str:
     if out.get("oom_killed"):
         return _("OOM-killed (exit {code}): the memory cgroup stopped the hog at {mib} MiB; "
                  "the host was never short of memory.").format(code=out["exit_code"], mib=out["memory_mb"])
+    if out.get("oom_killed") is None and out.get("exit_code") == 137:
+        return _("Killed (exit 137) under a {mib} MiB memory limit: this engine does not say whether the OOM killer "
+                 "did it.").format(mib=out["memory_mb"])
     if out.get("fork_refused"):
         return _("Fork refused after {started} processes: the pids cgroup allows {pids} "
                  "tasks in this container.").format(started=out.get("started"), pids=out["pids"])

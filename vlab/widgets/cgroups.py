@@ -12,7 +12,7 @@ import ipywidgets as W
 
 from vlab.core.errors import VlabError
 from vlab.core.i18n import N_, _
-from vlab.labs.cgroups import WORKLOADS, playground_run
+from vlab.labs.cgroups import NOT_REPORTED, WORKLOADS, playground_run
 
 SIZE_LABEL = {"memory hog": N_("allocate (MiB)"), "CPU loop": N_("work (k iterations)"),
               "fork processes": N_("processes")}
@@ -56,7 +56,8 @@ class CgroupPlayground:
         colour = "#D55E00" if out.get("oom_killed") or out.get("fork_refused") else "#009E73"
         self.result.value = (f'<div style="border-left:6px solid {colour};padding:6px 10px">'
                              + _("exit code <b>{code}</b> · OOMKilled <b>{oom}</b> · fork refused <b>{refused}</b>")
-                             .format(code=out["exit_code"], oom=out["oom_killed"], refused=out["fork_refused"])
+                             .format(code=out["exit_code"], refused=out["fork_refused"],
+                                     oom=_(NOT_REPORTED) if out["oom_killed"] is None else out["oom_killed"])
                              + f"<br>{html.escape(out['verdict'])}</div>")
 
     def _ipython_display_(self) -> None:
