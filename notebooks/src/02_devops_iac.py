@@ -123,9 +123,10 @@ declared = {"web", "app"}  # the [servers.*] sections of environment.toml
 if mode.live:
     found = docker.from_env().containers.list(all=True, filters={"label": "vlab.labs.iac=shop"})
     existing = {c.labels.get("vlab.labs.iac.server", c.name) for c in found}
-else:
-    existing = set()
-    print(course.tr("replay mode: no engine to ask; as on a fresh machine, nothing exists"))
+else:  # no engine: ask vlab's in-memory stand-in instead, and say so
+    existing = set(iac.state().read("shop"))
+    print(course.tr("replay mode: no engine to ask, so this is vlab's SIMULATED state (in memory, nothing runs): "
+                    "the servers this notebook has applied in replay so far"))
 print(course.tr("exists now:"), sorted(existing), "|", course.tr("to create:"), sorted(declared - existing),
       "|", course.tr("to delete:"), sorted(existing - declared))
 
@@ -225,16 +226,16 @@ print(iac.compare_apply_prediction(predicted_changes, again))
 # <small>Course map: S1.8 · S1.7</small>
 #
 # Edit the code, not the servers. Below we change the text of the web page in the TOML text (as you would in
-# the file and commit it) and ask for a plan. Only the web server changes; the WAS is untouched. A container
-# is never edited in place: the old one is **replaced** by a new one built from the new declaration.
+# the file and commit it) and ask for a plan. A container is never edited in place: a server whose declaration
+# changed is **replaced** by a new one built from the new declaration.
 
 # %% [markdown] lang="ko"
 # ## 선언을 바꾸면 정확히 그만큼만 바뀝니다
 # <small>Course map: S1.8 · S1.7</small>
 #
 # 서버가 아니라 코드를 고치세요. 아래에서는 TOML 텍스트에서 웹 페이지의 문구를 바꾸고(실제로는 파일을 고쳐 커밋하는
-# 것과 같습니다) 계획을 요청합니다. 웹 서버만 바뀌고 WAS는 그대로입니다. 컨테이너는 결코 그 자리에서 수정하지 않습니다.
-# 기존 컨테이너는 새 선언으로 만든 새 컨테이너로 **교체**됩니다.
+# 것과 같습니다) 계획을 요청합니다. 컨테이너는 결코 그 자리에서 수정하지 않습니다. 선언이 바뀐 서버의 기존 컨테이너는
+# 새 선언으로 만든 새 컨테이너로 **교체**됩니다.
 
 # %%
 edited = iac.loads(text.replace("Welcome to the vlab shop", "Big sale at the vlab shop"))
@@ -274,6 +275,12 @@ iac.check_replaced(replaced, plan)
 # %%solution
 replaced = [c.server for c in plan.changes if c.action == "replace"]
 iac.check_replaced(replaced, plan)
+
+# %% [markdown]
+# The plan: only the web server changes; the WAS is untouched.
+
+# %% [markdown] lang="ko"
+# 계획입니다. 웹 서버만 바뀌고 WAS는 그대로입니다.
 
 # %%
 print(plan)
