@@ -64,7 +64,8 @@ pd.DataFrame(history, columns=[course.tr("year"), course.tr("what"), course.tr("
 #
 # ### The plain interface first
 # By hand, with the Docker SDK for Python: create a container (never started), export its filesystem as a tar
-# stream, remove it. The cell only counts the files; live only (in replay mode it says so).
+# stream, remove it. The cell only counts the files; in replay mode it shows the count recorded with the runs below,
+# and says so.
 
 # %% [markdown] lang="ko"
 # 즉 **LXC**(Linux Containers, 2008)는 커널 기능이 아닙니다. 네임스페이스와 cgroup을 만들어 주는 라이브러리이자
@@ -83,8 +84,8 @@ pd.DataFrame(history, columns=[course.tr("year"), course.tr("what"), course.tr("
 #
 # ### 먼저 기본 인터페이스로
 # Python용 Docker SDK만 사용해 직접 해 봅니다. 컨테이너를 만들되 시작하지는 않고, 그 파일 시스템을 tar 스트림으로
-# 내보낸 다음 컨테이너를 삭제합니다. 이 셀은 파일 개수만 셉니다. 라이브 모드(live mode)에서만 동작하며, 리플레이
-# 모드(replay mode)에서는 그렇다고 알려 줍니다.
+# 내보낸 다음 컨테이너를 삭제합니다. 이 셀은 파일 개수만 셉니다. 리플레이 모드(replay mode)에서는 아래의 기록된
+# 실행과 함께 기록해 둔 개수를 보여 주고, 기록된 값이라고 알려 줍니다.
 
 # %%
 import io
@@ -103,6 +104,10 @@ if mode.live:
         print(course.tr("{n} files in the image's filesystem, e.g. {examples}").format(n=len(names), examples=names[:4]))
     finally:
         box.remove(force=True)
+elif (recorded := by_hand.recorded_export()) is not None:
+    n, examples, note = recorded
+    print(course.tr("{n} files in the image's filesystem, e.g. {examples}").format(n=n, examples=examples))
+    print(note)
 else:
     print(course.tr("replay mode: no engine to export from; the runs below are recorded ones."))
 

@@ -45,6 +45,7 @@ __all__ = [
     "Bundle", "DEFAULT_NAMESPACES", "HISTORY", "HOSTNAME", "MEMORY_LIMIT", "OCI_NAMESPACES", "PIDS_LIMIT", "PROBE",
     "PROBE_ARGS", "PURPOSE", "RECORDINGS", "RunOutput", "VARIANTS", "check_config", "check_config_parts",
     "check_hostname_verdict", "check_without_uts", "export_rootfs", "live_reason", "make_config", "namespace_types",
+    "recorded_export",
     "try_config", "variant_config", "variant_of", "variants"
 ]
 
@@ -354,14 +355,27 @@ def variants() -> Results:
 
     rows: list[dict] = []
     with Bundle(connect()) as bundle:
+        names = sorted(str(p.relative_to(bundle.dir / "rootfs")) for p in (bundle.dir / "rootfs").rglob("*"))
         for name in VARIANTS:
             rows += _rows(name, bundle.run(variant_config(name)))
     runc_version = subprocess.run([shutil.which("runc") or "runc", "--version"], capture_output=True,
                                   text=True).stdout.splitlines()[:1]
     extra = {"configs": {name: variant_config(name) for name in VARIANTS},
              "what": {name: VARIANTS[name][0] for name in VARIANTS},
-             "host_hostname": os.uname().nodename}
+             "host_hostname": os.uname().nodename,
+             "rootfs": {"files": len(names), "examples": names[:4]}}  # what 05b's plain export cell prints
     return Results("by_hand", pd.DataFrame(rows), provenance=collect({"runc": runc_version}), extra=extra)
+
+
+def recorded_export() -> tuple[int, list[str], str] | None:
+    """Replay stand-in for 05b's plain export cell: the number of files in the exported busybox filesystem and the
+    first few names, as the recorded run found them, and a note; None when the recording predates this record."""
+    rootfs = load("by_hand").extra.get("rootfs")
+    if not rootfs:
+        return None
+    return int(rootfs["files"]), list(rootfs["examples"]), _(
+        "recorded: no engine here, so these are the files of the busybox image's filesystem as exported on a real "
+        "machine for the recorded runs below.")
 
 
 def try_config(config: dict) -> tuple[dict[str, str], str]:
