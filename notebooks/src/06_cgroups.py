@@ -294,14 +294,16 @@ predicted_quarter = ...   # ← your prediction, e.g. 0.5
 # %% [markdown]
 # **When does a measurement stop? (정지 규칙)** The CPU sweep below (and the noisy neighbour after it) repeats interleaved
 # rounds until the 95 % confidence interval of every median is within ±5 % of it, or until its time budget is spent
-# (15 s each). The rule is fixed before the first trial and never looks at which configuration is ahead, so stopping
+# (10 s each, a round that would not fit is not started; below six trials no 95 % interval exists and the precision
+# shows as "± ?"). The rule is fixed before the first trial and never looks at which configuration is ahead, so stopping
 # early cannot choose a result; the precision each median reached and why the run stopped are printed and saved with
 # the results ("budget spent" means more trials would have narrowed the interval). `repeats=N` still runs exactly N.
 
 # %% [markdown] lang="ko"
 # **측정은 언제 멈출까요? 정지 규칙(stopping rule)** 아래의 CPU 스윕(과 그다음의 시끄러운 이웃 측정)은 모든
-# 중앙값(median)의 95 % 신뢰 구간(confidence interval)이 그 중앙값의 ±5 % 이내로 좁혀지거나 시간 예산(각각 15 s)을
-# 다 쓸 때까지 교차(인터리브, interleaved) 측정 라운드를 반복합니다. 이 규칙은 첫 시행 전에 정해지며 어느 설정이
+# 중앙값(median)의 95 % 신뢰 구간(confidence interval)이 그 중앙값의 ±5 % 이내로 좁혀지거나 시간 예산(각각 10 s.
+# 남은 예산에 들어가지 않는 라운드는 시작하지 않습니다. 시행이 여섯 번보다 적으면 95 % 구간이 없어서 정밀도는 "± ?"로
+# 표시됩니다)을 다 쓸 때까지 교차(인터리브, interleaved) 측정 라운드를 반복합니다. 이 규칙은 첫 시행 전에 정해지며 어느 설정이
 # 앞서고 있는지 전혀 보지 않으므로, 일찍 멈춘다고 해서 결과를 골라낼 수는 없습니다. 각 중앙값이 도달한 정밀도와
 # 실행이 멈춘 이유는 출력되고 결과와 함께 저장됩니다("budget spent"는 시행을 더 했다면 구간이 더 좁아졌을 것이라는
 # 뜻입니다). `repeats=N`을 주면 지금도 정확히 N번 실행합니다.

@@ -134,6 +134,7 @@ print(course.tr("container: {container}   this notebook's host: {host}").format(
 # 여러분의 컴퓨터에 VM을 돌릴 준비가 되어 있는지 확인해 보세요(`vlab doctor`와 같은 검사입니다).
 
 # %%
+from vlab.core import interleave
 from vlab.labs.vm import boot, qemu, versus
 
 for name, find in (("QEMU", qemu.find_qemu), (course.tr("guest kernel"), qemu.find_kernel)):
@@ -206,16 +207,20 @@ print(course.tr("KVM works:") if probe is not None and probe.ok else course.tr("
 
 # %% [markdown]
 # **When does a measurement stop? (정지 규칙)** The VM boot measurement below repeats interleaved rounds until the 95 %
-# confidence interval of every median is within ±5 % of it, or until its time budget is spent (20 s of boots; the
-# median is launch → marker). The rule is fixed before the first trial and never looks at which configuration is
+# confidence interval of every median is within ±5 % of it, or until its time budget is spent (20 s of boots, warm-up
+# included: a boot that would not fit is not started, and where one emulated boot takes most of the budget the warm-up
+# boot is skipped and the summary says so; the median is launch → marker; the container lifecycles further down have
+# 4 s). Below six trials no 95 % interval exists and the precision shows as "± ?". The rule is fixed before the first trial and never looks at which configuration is
 # ahead, so stopping early cannot choose a result; the precision each median reached and why the run stopped are
 # printed and saved with the results ("budget spent" means more trials would have narrowed the interval). `trials=N`
 # still runs exactly N.
 
 # %% [markdown] lang="ko"
 # **측정은 언제 멈출까요? (정지 규칙)** 아래의 VM 부팅 측정은 교차(인터리브) 측정 라운드를 반복하다가, 모든 중앙값(median)의
-# 95 % 신뢰 구간(confidence interval)이 그 중앙값의 ±5 % 안에 들어오거나 시간 예산(부팅에 20 s, 중앙값은 실행 → 표시 줄
-# 기준)을 다 쓰면 멈춥니다. 이 규칙은 첫 시행 전에 정해지며 어느 구성이 앞서는지는 전혀 보지 않으므로, 일찍 멈춘다고 해서
+# 95 % 신뢰 구간(confidence interval)이 그 중앙값의 ±5 % 안에 들어오거나 시간 예산(부팅에 20 s, 워밍업 포함: 남은 예산에
+# 들어가지 않는 부팅은 시작하지 않고, 에뮬레이션 부팅 한 번이 예산 대부분을 차지하면 워밍업 부팅을 건너뛰고 요약에 그렇게
+# 적습니다. 중앙값은 실행 → 표시 줄 기준이며, 아래쪽의 컨테이너 수명 주기 측정은 4 s입니다)을 다 쓰면 멈춥니다. 시행이
+# 여섯 번보다 적으면 95 % 구간이 없어서 정밀도는 "± ?"로 표시됩니다. 이 규칙은 첫 시행 전에 정해지며 어느 구성이 앞서는지는 전혀 보지 않으므로, 일찍 멈춘다고 해서
 # 결과를 골라낼 수는 없습니다. 각 중앙값이 도달한 정밀도와 측정이 멈춘 이유는 출력되고 결과와 함께 저장됩니다
 # ("budget spent"는 시행을 더 했다면 구간이 더 좁아졌을 것이라는 뜻입니다). `trials=N`을 주면 지금도 정확히 N번 실행합니다.
 
@@ -244,7 +249,8 @@ print(boot.format_report(vm))
 # 컨테이너는 다른 OS를 실행할 수 없고(S3.9) VM은 할 수 있는 이유가 바로 이것입니다.
 
 # %%
-ct = versus.container_starts(trials=course.trials(10, 3), warmup=1)
+ct = versus.container_starts(warmup=1)  # the stopping rule: ±5 % or 4 s (quick mode: 3 lifecycles)
+print(interleave.note(ct))
 g, c = boot.guest_facts(vm), ct.extra["container"]
 print(course.tr("VM:        kernel {kernel:28s} PID of /init: {pid}   PID 1 is: {pid1}").format(
     kernel=g["kernel"], pid=g["pid"], pid1=g["pid1"]))
