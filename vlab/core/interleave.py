@@ -420,7 +420,7 @@ def summary_line(worst: float | None, rounds_done: int, seconds: float, reason: 
         after = tr("{n} rounds").format(n=rounds_done)
     line = tr("{prec} after {after} ({why})").format(prec=prec, after=after, why=tr(_WHY.get(reason, reason)))
     if warmup_skipped:
-        line += tr("; warm-up skipped: the budget had room for one round only")
+        line += tr("; warm-up shortened or skipped to leave the budget room for a timed round")
     return line
 
 
