@@ -178,12 +178,21 @@ def output_text(nb, cell) -> str:
     return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
 
 
-def answers_shown_early(nb) -> list[str]:
+# Blanks that are a step of reading the input, not the answer: the measurement shows them by design, and the exercise
+# asks for what the learner computes from them. Each entry says why.
+GIVEN = {
+    ("06_cgroups", "exit_code"): "read from oom.samples (the measurement shows it); the answer is its signal",
+}
+
+
+def answers_shown_early(nb, notebook: str = "") -> list[str]:
     """Each exercise answer that an output of a cell *before* its exercise cell already shows."""
     problems = []
     for index, values in answers(nb).items():
         earlier = [(j, output_text(nb, c)) for j, c in enumerate(nb.cells[:index])]
         for name, value in values.items():
+            if (notebook, name) in GIVEN:
+                continue
             for form in shown_forms(value):
                 pattern = re.compile(r"(?<![\w.])" + re.escape(form) + r"(?![\w]|\.\d)")
                 for j, text in earlier:
@@ -251,7 +260,7 @@ def test_exercises_replay(path: Path, solutions: bool):
     assert_verdicts(nb, path, solutions=solutions)
     if solutions:
         assert answers(nb), f"{path.name}: no exercise reported its answers"
-        early = answers_shown_early(nb)
+        early = answers_shown_early(nb, path.stem)
         assert not early, f"{path.name}: answers shown before their question: {early}"
 
 
