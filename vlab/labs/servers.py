@@ -37,6 +37,7 @@ from vlab.core.errors import BadParameter, DataError, EngineError
 from vlab.core.exercise import Feedback, checker, passed, wrong
 from vlab.core.i18n import N_, _
 from vlab.core.results import Results
+from vlab.core.validate import flag
 from vlab.labs.servers_client import PORT, READY_TIMEOUT_S, REQUEST_TIMEOUT_S, Response, request, wait_ready
 
 __all__ = [
@@ -319,8 +320,7 @@ def _summary(samples: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_tour(quick: bool = False) -> None:
-    if not isinstance(quick, bool):
-        raise BadParameter(_("quick={quick!r} must be True or False").format(quick=quick))
+    flag("quick", quick)
 
 
 @replay.replayable("servers", check=_check_tour)
