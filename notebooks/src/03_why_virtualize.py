@@ -171,11 +171,11 @@ concepts.enterprise_servers(services=40, cpu=1.0, mem_gib=4.0);
 # %% [markdown]
 # Where does the guest OS overhead start to matter? A fixed example: 120 services, each needing
 # 2 cores and 8 GiB. The numbers come from the same pure function the calculator uses
-# (`vlab.widgets.consolidation.plan`).
+# (`vlab.labs.consolidation.plan`).
 
 # %% [markdown] lang="ko"
 # 게스트 OS의 오버헤드는 언제부터 중요해질까요? 고정된 예를 하나 봅시다. 서비스 120개가 각각 2 코어와 8 GiB를
-# 필요로 합니다. 수치는 계산기가 쓰는 것과 같은 순수 함수(`vlab.widgets.consolidation.plan`)에서 나옵니다.
+# 필요로 합니다. 수치는 계산기가 쓰는 것과 같은 순수 함수(`vlab.labs.consolidation.plan`)에서 나옵니다.
 
 # %% tags=["keep_output", "nbval-check-output"]
 from vlab.labs.consolidation import plan
