@@ -225,3 +225,17 @@ def test_spectrum_exercises_of_notebook_10b_on_the_recording():
     assert "'host'" in ex.check_shared_kernel(["host", "runc"], res).message
     assert "not instances" in ex.check_shared_kernel(["runc", "kata"], res).message
     assert "list" in ex.check_shared_kernel("runc", res).message
+
+
+def test_plain_cells_show_recorded_values_in_replay():
+    """01's and 05b's plain-interface cells, in replay: values from the shipped recordings, said to be recorded."""
+    from vlab.labs import by_hand
+
+    line, note = servers.recorded_get()
+    web = load("servers").samples.query("server == 'web' and method == 'GET'").iloc[0]
+    assert line.startswith(f"GET {web['path']} → {int(web['status'])} ") and web["body"].strip() in line
+    assert note.startswith("recorded")
+    n, examples, note = by_hand.recorded_export()
+    rootfs = load("by_hand").extra["rootfs"]
+    assert n == rootfs["files"] > 100 and examples == rootfs["examples"] and "bin" in examples
+    assert note.startswith("recorded")
