@@ -7,9 +7,10 @@ In one run it measures the same start-time configurations twice with ``measure_s
 
 and reports, for each, the rounds and seconds it took and the precision each configuration's median
 reached; then, per configuration, the ratio of the two medians (rule ÷ fixed) with a bootstrap 95 % CI.
-The medians agree when that CI holds 1. The two runs cannot be interleaved with each other (the rule
-decides per round), so they run one after the other: a ratio far from 1 can be drift of the machine
-between the two runs as much as the rule, so run it on a quiet machine.
+The medians agree when that CI holds 1. The rule decides per round, so its trials cannot be interleaved
+with the fixed run's one by one; instead the whole runs alternate in the order rule, fixed, fixed, rule
+(ABBA, ``--order``), and each arm's values are pooled, so a machine that drifts steadily during the
+benchmark moves both arms alike. Seconds and rounds are given per run of each arm.
 
     .venv/bin/python benchmarks/stopping_rule.py [--configs network] [--fixed 30] [--budget 20] [--json out.json]
 """
@@ -42,26 +43,35 @@ def _finite(x: float) -> float | None:
     return round(x, 4) if math.isfinite(x) else None
 
 
-def run(configs: list[str], fixed: int, budget: float | None, seed: int) -> dict:
-    """Both runs and the comparison, as one JSON-ready dict."""
-    out: dict = {"configs": configs, "fixed_trials": fixed}
-    runs = {}
-    for label, kwargs in (("rule", {"budget": budget}), ("fixed", {"trials": fixed})):
+def run(configs: list[str], fixed: int, budget: float | None, seed: int, order: str = "ABBA") -> dict:
+    """The runs (A = rule, B = fixed, in ``order``) and the comparison, as one JSON-ready dict."""
+    out: dict = {"configs": configs, "fixed_trials": fixed, "order": order}
+    arms = {"A": ("rule", {"budget": budget}), "B": ("fixed", {"trials": fixed})}
+    runs: dict[str, dict[str, list[float]]] = {"rule": {}, "fixed": {}}
+    per_run: dict[str, list[dict]] = {"rule": [], "fixed": []}
+    for i, arm in enumerate(order):
+        label, kwargs = arms[arm]
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         t0 = time.monotonic()
-        res = measure_start(variants=configs, seed=seed, progress=False, **kwargs)
+        res = measure_start(variants=configs, seed=seed + i, progress=False, **kwargs)
         seconds = time.monotonic() - t0
         stop = res.extra.get("stopping") or {}
         vals = totals(res)
-        runs[label] = vals
+        for cfg, values in vals.items():
+            runs[label].setdefault(cfg, []).extend(values)
+        per_run[label].append({"rule": interleave.describe_rule(stop.get("rule")), "reason": stop.get("reason"),
+                               "rounds": stop.get("rounds"), "seconds_measuring": stop.get("seconds"),
+                               "seconds_total": round(seconds, 2), "summary": stop.get("summary"),
+                               "precision": {k: _finite(interleave.relative_half_width(v)) for k, v in vals.items()}})
+    for label, done in per_run.items():
         out[label] = {
-            "rule": interleave.describe_rule(stop.get("rule")),
-            "reason": stop.get("reason"),
-            "rounds": stop.get("rounds"),
-            "seconds_measuring": stop.get("seconds"),
-            "seconds_total": round(seconds, 2),
-            "precision": {k: _finite(interleave.relative_half_width(v)) for k, v in vals.items()},
-            "summary": stop.get("summary"),
+            "runs": done,
+            "rule": done[0]["rule"],
+            "reason": " / ".join(dict.fromkeys(str(r["reason"]) for r in done)),
+            "rounds": round(sum(r["rounds"] or 0 for r in done) / len(done), 1),
+            "seconds_total": round(sum(r["seconds_total"] for r in done) / len(done), 2),
+            "precision": done[0]["precision"] if len(done) == 1 else
+            {k: _finite(interleave.relative_half_width(v)) for k, v in runs[label].items()},
         }
     out["ratio_rule_over_fixed"] = {}
     for cfg in runs["rule"]:
@@ -74,15 +84,15 @@ def run(configs: list[str], fixed: int, budget: float | None, seed: int) -> dict
 
 
 def report(out: dict) -> str:
-    lines = [f"stopping rule vs fixed {out['fixed_trials']} trials; configurations: baseline + "
-             f"{', '.join(out['configs'])}"]
+    lines = [f"stopping rule (A) vs fixed {out['fixed_trials']} trials (B), runs in the order {out['order']}; "
+             f"configurations: baseline + {', '.join(out['configs'])}"]
     for label in ("rule", "fixed"):
         r = out[label]
         prec = ", ".join(f"{k} ±{v * 100:.1f} %" if v is not None else f"{k} ± ? (under 6 trials)"
                          for k, v in r["precision"].items())
-        lines.append(f"  {label:5s} {r['rounds']:>4} rounds  {r['seconds_total']:6.1f} s  "
+        lines.append(f"  {label:5s} {r['rounds']:>6} rounds  {r['seconds_total']:6.1f} s per run  "
                      f"({r['reason']}; {r['rule']})")
-        lines.append(f"        precision reached: {prec}")
+        lines.append(f"        precision of the pooled runs: {prec}")
     lines.append("  median total, rule ÷ fixed (bootstrap 95 % CI):")
     for cfg, r in out["ratio_rule_over_fixed"].items():
         lines.append(f"    {cfg:16s} {r['ratio']:.3f}  [{r['ci_low']:.3f}, {r['ci_high']:.3f}]  "
@@ -98,11 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fixed", type=int, default=30, help="trials of the fixed run (default 30)")
     ap.add_argument("--budget", type=float, default=None, help="budget of the rule run (default: START_RULE's)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--order", default="ABBA", help="A = a rule run, B = a fixed run (default ABBA: drift cancels)")
     ap.add_argument("--json", metavar="PATH", default=None)
     args = ap.parse_args(argv)
+    if not args.order or set(args.order) - {"A", "B"} or not {"A", "B"} <= set(args.order):
+        ap.error("--order needs at least one A (rule run) and one B (fixed run), nothing else, e.g. ABBA")
     path = check_output_path(args.json) if args.json else None
     try:
-        out = run(args.configs, args.fixed, args.budget, args.seed)
+        out = run(args.configs, args.fixed, args.budget, args.seed, args.order)
     except VlabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -247,3 +247,14 @@ def test_bad_rule_options_stop_the_start_bench_before_any_engine_call(monkeypatc
     with pytest.raises(BadParameter) as err:
         cli.run_cli(args)
     assert err.value.hint
+
+
+def test_start_summary_claims_no_ratio_interval_from_fewer_than_six_trials():
+    from types import SimpleNamespace
+
+    from vlab.labs.start_time.cli import ratio_line
+
+    few = SimpleNamespace(config="network:bridge", ratio=2.2, ci_low=1.9, ci_high=2.5, n_num=3, n_den=5)
+    enough = SimpleNamespace(config="network:bridge", ratio=2.2, ci_low=1.9, ci_high=2.5, n_num=6, n_den=30)
+    assert "[?, ?]" in ratio_line(few) and "1.90" not in ratio_line(few)
+    assert "[1.90, 2.50]" in ratio_line(enough)

@@ -29,7 +29,7 @@ from vlab.labs.start_time.phases import (
 
 __all__ = [
     "RECORDINGS", "add_cli_arguments", "daemon_event_lines", "failure_lines", "format_summary", "missing_runtimes",
-    "run_cli", "side_path", "stopping_lines"
+    "ratio_line", "run_cli", "side_path", "stopping_lines"
 ]
 
 # ---------------------------------------------------------------- recordings and command line
@@ -145,6 +145,14 @@ def missing_runtimes(res: Results, runtimes) -> list[str]:
     return [r for r in runtimes or () if f"runtime:{r}" not in configs]
 
 
+def ratio_line(row) -> str:
+    """One 'config ratio [low, high]' line; no interval claimed from fewer than MIN_VALUES_FOR_CI trials a side."""
+    n = min(int(getattr(row, "n_num", 0) or 0), int(getattr(row, "n_den", 0) or 0))
+    if n and n < interleave.MIN_VALUES_FOR_CI:
+        return f"  {row.config:<16} {row.ratio:5.2f}  " + _("[?, ?] (too few trials for a 95 % CI)")
+    return f"  {row.config:<16} {row.ratio:5.2f}  [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+
+
 def format_summary(res: Results) -> str:
     """A compact text table for the terminal."""
     lines = [f"vlab {res.kind}" + (_(" (partial: interrupted)") if res.partial else "")
@@ -161,8 +169,7 @@ def format_summary(res: Results) -> str:
         r = pd.DataFrame(res.extra.get("ratios") or [])
         if not r.empty:
             lines.append(_("total vs baseline (ratio of medians, 95% CI):"))
-            lines += [f"  {row.config:<16} {row.ratio:5.2f}  [{row.ci_low:.2f}, {row.ci_high:.2f}]"
-                      for row in r.itertuples()]
+            lines += [ratio_line(row) for row in r.itertuples()]
         lines += failure_lines(res) + daemon_event_lines(res)
     elif res.kind == "ladder":
         lines.append(s[["rung", "n", "median", "p95", "min", "ci_low", "ci_high"]].round(2).to_string(index=False))
