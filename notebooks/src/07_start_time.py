@@ -146,7 +146,7 @@ print({p: f"{ms:.1f} ms" for p, ms in phases.items()})
 
 # %% [markdown]
 # **When does a measurement stop? (정지 규칙)** Each measurement below repeats interleaved rounds until the 95 %
-# confidence interval of every median is within ±5 % of it, or until its time budget is spent (12 s for the
+# confidence interval of every median is within ±5 % of it, or until its time budget is spent (20 s for the
 # configurations, 8 s for the ladder, warm-up included: a round that would not fit is not started; below six trials no
 # 95 % interval exists and the precision shows as "± ?"). The rule is fixed before the first trial and never looks at which
 # configuration is ahead, so stopping early cannot choose a result; the precision each median reached and why the run
@@ -155,7 +155,7 @@ print({p: f"{ms:.1f} ms" for p, ms in phases.items()})
 
 # %% [markdown] lang="ko"
 # **측정은 언제 멈출까요? (정지 규칙)** 아래의 각 측정은 모든 중앙값의 95 % 신뢰 구간이 그 중앙값의 ±5 % 이내로
-# 좁혀지거나, 시간 예산(구성 측정은 12 s, 사다리 측정은 8 s, 워밍업 포함: 남은 예산에 들어가지 않는 라운드는 시작하지
+# 좁혀지거나, 시간 예산(구성 측정은 20 s, 사다리 측정은 8 s, 워밍업 포함: 남은 예산에 들어가지 않는 라운드는 시작하지
 # 않습니다. 시행이 여섯 번보다 적으면 95 % 구간이 없어서 정밀도는 "± ?"로 표시됩니다)을 다 쓸 때까지 교차 라운드를
 # 반복합니다. 이 규칙은 첫 시행 전에 정해지며, 어느 구성이 앞서고 있는지는 전혀 보지 않습니다. 따라서 일찍 멈춘다고 해서 결과를 골라낼 수는 없습니다.
 # 각 중앙값이 도달한 정밀도와 측정이 멈춘 이유는 출력되고 결과와 함께 저장됩니다("budget spent"는 시행을 더 했다면 구간이

@@ -50,8 +50,8 @@ PURPOSE = "start-time"
 SUM_TOLERANCE_MS = 0.01  # phases vs total: float rounding only (they share one clock)
 DAEMON_SLACK_MS = 2.0  # daemon span may exceed the host span by at most this (clock reading jitter)
 MAX_TRIALS = 1000
-#: Default stopping rule: every configuration's median total within ±5 %, or 12 s spent (warm-up included).
-START_RULE = StopRule(precision=0.05, budget_s=12.0, min_trials=6, max_trials=MAX_TRIALS)
+#: Default stopping rule: every configuration's median total within ±5 %, or 20 s spent (warm-up included).
+START_RULE = StopRule(precision=0.05, budget_s=20.0, min_trials=6, max_trials=MAX_TRIALS)
 MAX_FAILURES = 3  # trials that fail (engine hiccup, non-zero exit) are dropped and reported; more stops the run
 #: The clock marker under a runtime other than runc: gVisor refuses ``adjtimex`` (exit 1), so, as in the
 #: overhead and spectrum labs, the shell stamps the clock with a file's modification time (``file_clock``).
