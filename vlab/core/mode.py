@@ -79,19 +79,17 @@ def banner(mode: Mode | None = None):
     else:
         import html
 
-        from vlab.core.replay import recorded_provenance
+        from vlab.core.replay import machine_with_load, recorded_provenance
 
         prov = {k: html.escape(str(v)) for k, v in recorded_provenance().items()}
         where = "" if prov.get("folder", "") == html.escape(str(_shipped())) else \
             _(" from <code>{folder}</code>").format(folder=prov.get("folder"))
-        load = _(", load average {load} when a measurement began").format(load=prov["load"]) \
-            if prov.get("load") else ""
         body = _("<b>▶ REPLAY</b>: no live measurement here. The numbers below are <i>real recordings</i> "
                  "made by <code>vlab record</code>{where} on the machine <b>{host}</b>: {machine} "
                  "(kernel {kernel}, Docker {engine}, {date}). Your machine may differ.<br><small>Why: {reason} "
                  "How to go live: {fix}</small>").format(
             where=where, host=prov.get("host", "?"),
-            machine=_(prov.get("machine", N_("a machine of unknown kind"))) + load,
+            machine=machine_with_load(prov, unknown=_("a machine of unknown kind")),
             kernel=prov.get("kernel", "?"), engine=prov.get("engine_version", "?"), date=prov.get("date", "?"),
             reason=_(mode.reason), fix=_(mode.fix))
         colour = "#D55E00"

@@ -40,7 +40,7 @@ from vlab.core.results import Results, atomic_write_json, from_dict
 
 __all__ = [
     "MANIFEST", "RecordingRefused", "available", "load", "provenances", "recorded_dir", "recorded_provenance",
-    "summarize_provenance",
+    "machine_with_load", "summarize_provenance",
     "recording", "recording_active", "replayable", "save", "sha256", "shipped_dir"
 ]
 
@@ -173,6 +173,15 @@ def recorded_provenance(folder: Path | None = None) -> dict:
     if not provs:
         return {"folder": str(folder), "kinds": 0}
     return {**summarize_provenance(provs), "folder": str(folder), "kinds": len(provs)}
+
+
+def machine_with_load(summary: dict, unknown: str = "?") -> str:
+    """A summary's machine sentence and its load range, as the replay banner and ``vlab compare`` show them."""
+    from vlab.core.i18n import _
+
+    load = _(", load average {load} when a measurement began").format(load=summary["load"]) \
+        if summary.get("load") else ""
+    return summary.get("machine", unknown) + load
 
 
 def summarize_provenance(provs: list[dict]) -> dict:

@@ -51,9 +51,8 @@ class Machine:
     def describe(self) -> str:
         """Every recording of the set, summarised (values that differ between files are all named)."""
         p = replay.summarize_provenance([r.provenance for r in self.recordings.values()]) if self.recordings else {}
-        load = _(", load average {load} when a measurement began").format(load=p["load"]) if p.get("load") else ""
         return _("{host}: {machine}; kernel {kernel}, Docker {engine}, {date}").format(
-            host=p.get("host", "?"), machine=p.get("machine", "?") + load, kernel=p.get("kernel", "?"),
+            host=p.get("host", "?"), machine=replay.machine_with_load(p), kernel=p.get("kernel", "?"),
             engine=p.get("engine_version", "?"), date=p.get("date", "?"))
 
 
